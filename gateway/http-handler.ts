@@ -1,0 +1,104 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export type HttpRoutes = {
+  apollo: ApolloServer<BaseContext>;
+  maxBodyBytes: number;
+  live(): { status: number; body: unknown };
+  ready(): Promise<{ status: number; body: unknown }>;
+  metrics(): Promise<{ contentType: string; body: string }>;
+};
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function graphqlError(res: ServerResponse, status: number, message: string, code: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The gateway's HTTP surface on node:http: /graphql (POST, GET), /health/live, /health/ready,
+ * /metrics. GraphQL requests go through Apollo Server's pipeline (and so every plugin).
+ */
+export function createHttpHandler(routes: HttpRoutes) {
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    switch (url.pathname) {
+      case '/health/live': {
+        const live = routes.live();
+        return sendJson(res, live.status, live.body);
+      }
+      case '/health/ready': {
+        const ready = await routes.ready();
+        return sendJson(res, ready.status, ready.body);
+      }
+      case '/metrics': {
+        const metrics = await routes.metrics();
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(metrics.body);
+        return;
+      }
+      case '/graphql':
+        break;
+      default:
+        return sendJson(res, 404, { error: 'not found' });
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'POST') {
+      return graphqlError(res, 405, `Method ${method} is not allowed on /graphql`, 'BAD_REQUEST');
+    }
+    const raw = method === 'POST' ? await readBody(req, routes.maxBodyBytes) : Buffer.alloc(0);
+    if (raw === undefined) {
+      return graphqlError(
+        res,
+        413,
+        `Request body exceeds ${routes.maxBodyBytes} bytes`,
+        'BAD_REQUEST',
+      );
+    }
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return graphqlError(res, 400, 'Request body is not valid JSON', 'BAD_REQUEST');
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await routes.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search: url.search, body },
+      context: async () => ({}),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}

@@ -1,0 +1,53 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+export type ErrorMaskingOptions = {
+  /** Show the message of unexpected errors (never a stack trace). Default false (production). */
+  exposeInternalMessages?: boolean;
+  /** Called with every unexpected error, for the log. Default console.error. */
+  log?: (message: string, error: unknown) => void;
+};
+
+/** Codes a client may see as they are (shared/design/interfaces.md). */
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'OPERATION_LIMIT_EXCEEDED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'INVALID_STATE_TRANSITION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'BACKEND_UNAVAILABLE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Error masking as an Apollo Server `formatError`: typed errors pass with their code and path
+ * (an unreachable subgraph is already BACKEND_UNAVAILABLE, see subgraph-fetcher.ts); anything
+ * else becomes INTERNAL_SERVER_ERROR. Stack traces never leave the process.
+ */
+export function errorMaskingFormatter(options: ErrorMaskingOptions = {}) {
+  const log = options.log ?? ((message, error) => console.error(message, error));
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const extensions = { ...(formatted.extensions ?? {}) };
+    delete extensions.stacktrace;
+    delete extensions.exception;
+    const code = typeof extensions.code === 'string' ? extensions.code : undefined;
+    const base = {
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+    };
+    if (code && PUBLIC_CODES.has(code)) {
+      return { message: formatted.message, ...base, extensions };
+    }
+    log('[gateway] unexpected error', error);
+    return {
+      message: options.exposeInternalMessages ? formatted.message : 'Internal server error',
+      ...base,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

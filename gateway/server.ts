@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createHttpHandler } from './http-handler.ts';
+import { errorMaskingFormatter } from './plugins/error-masking.ts';
+import { gatewayPlugins } from './plugins/index.ts';
+import { checkReadiness } from './readiness.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+
+export type GatewayServerOptions = {
+  /** Composed supergraph SDL (contracts/supergraph.graphql). */
+  supergraphSdl: string;
+  /** Subgraph name → URL, overriding the routing URLs composed into the supergraph. */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs?: number;
+  maxBodyBytes?: number;
+  environment?: 'development' | 'production';
+};
+
+export type RunningGateway = { url: string; port: number; close(): Promise<void> };
+
+export type GatewayServer = {
+  apollo: ApolloServer<BaseContext>;
+  registry: Registry;
+  listen(port: number, host?: string): Promise<RunningGateway>;
+};
+
+/** Builds the gateway (no side effects until `listen`). */
+export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
+    timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource({
+        url: options.subgraphUrls[name] ?? url,
+        fetcher: fetcherFor(name),
+      }),
+  });
+  const production = options.environment === 'production';
+  const apollo = new ApolloServer<BaseContext>({
+    gateway,
+    plugins: gatewayPlugins({ registry }),
+    formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    csrfPrevention: true,
+  });
+  let started = false;
+
+  const handle = createHttpHandler({
+    apollo,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    live: () => ({ status: 200, body: { status: 'live' } }),
+    async ready() {
+      const report = await checkReadiness(started, options.subgraphUrls);
+      return { status: report.status === 'ready' ? 200 : 503, body: report };
+    },
+    async metrics() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  });
+
+  return {
+    apollo,
+    registry,
+    async listen(port, host = '127.0.0.1') {
+      await apollo.start();
+      started = true;
+      const server: Server = createServer((req, res) => {
+        handle(req, res).catch((error: unknown) => {
+          console.error('[gateway] request failed', error);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              errors: [
+                { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+              ],
+            }),
+          );
+        });
+      });
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      return {
+        url: `http://${host}:${address.port}/graphql`,
+        port: address.port,
+        async close() {
+          started = false;
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          await apollo.stop();
+          await closeFetcher();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import {
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  BrokenCircuitError,
+  TaskCancelledError,
+  type IPolicy,
+} from 'cockatiel';
+import { Pool, type Dispatcher } from 'undici';
+
+/** A back-end call failed after retries, timed out, or the circuit is open. */
+export class BackendError extends Error {
+  constructor(
+    readonly backend: string,
+    message: string,
+    readonly status: number = 0,
+    readonly body: unknown = undefined,
+  ) {
+    super(`${backend}: ${message}`);
+    this.name = 'BackendError';
+  }
+}
+
+export type BackendRequest = {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'MERGE' | 'DELETE';
+  /** Path and query, appended to the base URL's path. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Retry on 5xx/timeouts even though the method is not GET (e.g. idempotent POST). */
+  idempotent?: boolean;
+};
+
+export type BackendResponse = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+};
+
+export type BackendClientOptions = {
+  /** Name used in errors and metrics, e.g. "erp". */
+  name: string;
+  /** Base URL, e.g. http://127.0.0.1:4100/sap/opu/odata/sap. */
+  baseUrl: string;
+  /** Per-attempt timeout. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent requests on 5xx, timeouts and connection errors. Default 2. */
+  retries?: number;
+  /** Consecutive failures that open the circuit. Default 5. */
+  breakerThreshold?: number;
+  /** How long the circuit stays open before a trial call. Default 5000 ms. */
+  breakerHalfOpenAfterMs?: number;
+  /** Keep-alive connections to the back-end. Default 16. */
+  connections?: number;
+};
+
+export type BackendClient = {
+  request(req: BackendRequest): Promise<BackendResponse>;
+  close(): Promise<void>;
+};
+
+class RetryableStatus extends Error {
+  constructor(readonly response: BackendResponse) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+/**
+ * HTTP client for one back-end: keep-alive pool (undici), per-attempt timeout, exponential
+ * backoff with jitter for idempotent calls, and a circuit breaker shared by every call.
+ * Responses below 500 are returned as they are; the caller maps 4xx to its own errors.
+ */
+export function createBackendClient(options: BackendClientOptions): BackendClient {
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/$/, '');
+  const pool = new Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 });
+  const timeoutMs = options.timeoutMs ?? 2000;
+
+  const breaker = circuitBreaker(
+    handleWhen((e) => !(e instanceof BrokenCircuitError)),
+    {
+      halfOpenAfter: options.breakerHalfOpenAfterMs ?? 5000,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+    },
+  );
+  const retrying = retry(
+    handleWhen((e) => e instanceof RetryableStatus || isTransient(e)),
+    {
+      maxAttempts: options.retries ?? 2,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
+    },
+  );
+  const idempotentPolicy: IPolicy = wrap(retrying, breaker);
+
+  async function attempt(req: BackendRequest, signal: AbortSignal): Promise<BackendResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await pool.request({
+      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      path: basePath + req.path,
+      headers,
+      body,
+      signal,
+    });
+    const text = await res.body.text();
+    let parsed: unknown = text;
+    if (text && String(res.headers['content-type'] ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    const response = { status: res.statusCode, headers: res.headers, body: parsed };
+    if (res.statusCode >= 500) throw new RetryableStatus(response);
+    return response;
+  }
+
+  const perAttempt = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+
+  return {
+    async request(req) {
+      const idempotent = req.idempotent ?? (req.method ?? 'GET') === 'GET';
+      const policy: IPolicy = idempotent ? idempotentPolicy : breaker;
+      try {
+        return await policy.execute(() => perAttempt.execute(({ signal }) => attempt(req, signal)));
+      } catch (error) {
+        throw toBackendError(options.name, error, timeoutMs);
+      }
+    },
+    close: () => pool.close(),
+  };
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof TaskCancelledError) return true;
+  const code = (error as { code?: string }).code ?? '';
+  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code);
+}
+
+function toBackendError(name: string, error: unknown, timeoutMs: number): BackendError {
+  if (error instanceof RetryableStatus) {
+    return new BackendError(
+      name,
+      `HTTP ${error.response.status}`,
+      error.response.status,
+      error.response.body,
+    );
+  }
+  if (error instanceof BrokenCircuitError) return new BackendError(name, 'circuit open');
+  if (error instanceof TaskCancelledError)
+    return new BackendError(name, `timed out after ${timeoutMs} ms`);
+  const code = (error as { code?: string }).code;
+  return new BackendError(
+    name,
+    code ? `connection failed (${code})` : String((error as Error).message),
+  );
+}

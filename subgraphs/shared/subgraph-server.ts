@@ -1,0 +1,201 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+
+export type SubgraphContextFactory<TContext extends BaseContext> = (
+  req: IncomingMessage | undefined,
+) => Promise<TContext> | TContext;
+
+export type SubgraphServerOptions<TContext extends BaseContext> = {
+  /** Subgraph name, one lowercase word (promotion, pricing, inventory, funding). */
+  name: string;
+  schema: GraphQLSchema;
+  /** Per-request context (DataLoaders are created here, per request). */
+  context: SubgraphContextFactory<TContext>;
+  /** Largest accepted request body. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Extra readiness check for GET /health (e.g. the repository answers). Default: always ready. */
+  ready?: () => Promise<boolean>;
+};
+
+export type RunningSubgraph = { name: string; url: string; port: number; close(): Promise<void> };
+
+export type SubgraphServer = {
+  name: string;
+  apollo: ApolloServer<BaseContext>;
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+};
+
+const KNOWN_CODES = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'INVALID_STATE_TRANSITION',
+  'CONFLICT',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'BACKEND_UNAVAILABLE',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+]);
+
+/** Keeps typed errors as they are; anything else becomes INTERNAL_SERVER_ERROR without detail. */
+export function maskSubgraphError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) return formatted;
+  console.error('[subgraph] unexpected error', error);
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/**
+ * Builds the HTTP (and, when the schema has subscriptions, graphql-ws) server of one subgraph
+ * without side effects; `listen` starts it. POST/GET /graphql, GET /health.
+ */
+export function createSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+): SubgraphServer {
+  const apollo = new ApolloServer<BaseContext>({
+    schema: options.schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskSubgraphError,
+    introspection: true,
+  });
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://subgraph');
+    if (url.pathname === '/health') {
+      const ok = options.ready ? await options.ready().catch(() => false) : true;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: options.name, status: ok ? 'ok' : 'unavailable' }));
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'not found' }));
+      return;
+    }
+    const raw = await readBody(req, maxBody);
+    if (raw === undefined) {
+      res.writeHead(413, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }],
+        }),
+      );
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            errors: [
+              { message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+            ],
+          }),
+        );
+        return;
+      }
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: (req.method ?? 'GET').toUpperCase(),
+        headers,
+        search: url.search,
+        body,
+      },
+      context: async () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return {
+    name: options.name,
+    apollo,
+    async listen(port, host = '127.0.0.1') {
+      await apollo.start();
+      const server: Server = createServer((req, res) => {
+        handle(req, res).catch((error: unknown) => {
+          console.error(`[${options.name}] request failed`, error);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              errors: [
+                { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+              ],
+            }),
+          );
+        });
+      });
+      server.keepAliveTimeout = 65_000;
+      let wsCleanup: { dispose(): Promise<void> | void } | undefined;
+      let wss: WebSocketServer | undefined;
+      if (options.schema.getSubscriptionType()) {
+        wss = new WebSocketServer({ server, path: '/graphql' });
+        wsCleanup = useServer(
+          {
+            schema: options.schema,
+            context: async () => options.context(undefined),
+            onError: (_ctx, _id, _payload, errors) => {
+              console.error(`[${options.name}] subscription error`, errors);
+            },
+          },
+          wss,
+        );
+      }
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const url = `http://${host}:${address.port}/graphql`;
+      return {
+        name: options.name,
+        url,
+        port: address.port,
+        async close() {
+          await wsCleanup?.dispose();
+          wss?.close();
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await apollo.stop();
+        },
+      };
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
