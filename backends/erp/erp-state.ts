@@ -1,0 +1,52 @@
+import type { EntitySet } from './entity-set.ts';
+import { contractSets } from './contract-sets.ts';
+import { CsrfStore } from './csrf.ts';
+import { masterDataSets } from './master-data-sets.ts';
+import { PriceStore } from './price-store.ts';
+import { priceSets } from './price-sets.ts';
+import { productSets } from './product-sets.ts';
+import { createSeed, type ErpSeed, type SeedOptions } from './seed.ts';
+import { stockSets } from './stock-sets.ts';
+
+export type ErpState = {
+  seed: ErpSeed;
+  prices: PriceStore;
+  csrf: CsrfStore;
+  /** v2 services → entity set name → set. */
+  v2: ReadonlyMap<string, ReadonlyMap<string, EntitySet>>;
+  /** v4 condition contract service: entity set name → set (incl. navigation targets). */
+  v4: ReadonlyMap<string, EntitySet>;
+  /** Back to the seed: drops written records and CSRF sessions. */
+  reset(): void;
+};
+
+export function createErpState(seedOptions: SeedOptions, csrfTtlMs: number): ErpState {
+  const seed = createSeed(seedOptions);
+  const plantIndex = new Map(seed.plants.map((p, i) => [p.Plant as string, i]));
+  const toPlant = (id: string): number | undefined => plantIndex.get(id);
+  const prices = new PriceStore(seed);
+  const csrf = new CsrfStore(csrfTtlMs);
+  const v2 = new Map<string, Map<string, EntitySet>>();
+  for (const set of [
+    ...productSets(seed, toPlant),
+    ...masterDataSets(seed),
+    ...priceSets(prices),
+    ...stockSets(seed, toPlant),
+  ]) {
+    const service = v2.get(set.service) ?? new Map<string, EntitySet>();
+    service.set(set.name, set);
+    v2.set(set.service, service);
+  }
+  const v4 = new Map(contractSets(seed).map((set) => [set.name, set]));
+  return {
+    seed,
+    prices,
+    csrf,
+    v2,
+    v4,
+    reset() {
+      prices.reset();
+      csrf.reset();
+    },
+  };
+}

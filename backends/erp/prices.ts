@@ -1,0 +1,111 @@
+import { OPEN_END_MS, type Row } from '../odata/edm.ts';
+import { createRng, hashInts } from './prng.ts';
+import { centsToDecimal, pad, utcDay } from './format.ts';
+import { skuId, type ErpSeed } from './seed.ts';
+
+/** A condition record (the rate) and its validity (the business keys). */
+export type PriceCondition = { record: Row; validity: Row };
+
+/** Record numbers of seeded prices are `(sku - 1) * SLOTS + slot + 1`. */
+export const PRICE_SLOTS = 8;
+
+const CURRENT_FROM = utcDay('2025-01-01');
+const EXPIRED_FROM = utcDay('2024-01-01');
+const EXPIRED_TO = utcDay('2024-12-31');
+const CLEARANCE_FROM = utcDay('2026-01-01');
+const CHANNEL_FACTOR: Record<string, number> = { '10': 1, '20': 1, '30': 1.05, '40': 0.97 };
+
+/** Slot of a seeded record number → its SKU (1-based), or undefined if not a seeded number. */
+export function skuOfRecord(seed: ErpSeed, recordNo: string): number | undefined {
+  if (!/^\d{10}$/.test(recordNo)) return undefined;
+  const n = Number(recordNo);
+  const sku = Math.floor((n - 1) / PRICE_SLOTS) + 1;
+  return n >= 1 && sku <= seed.options.skus ? sku : undefined;
+}
+
+/**
+ * The price conditions of one SKU, derived from the PRNG seeded by (seed, sku): chain-wide PPR0
+ * per distribution channel 10/20/30/40; for some SKUs an expired PPR0, a store-specific PPR0
+ * override, a valid ZCLR clearance price or an expired ZCLR.
+ */
+export function priceConditionsForSku(seed: ErpSeed, sku: number): PriceCondition[] {
+  const rng = createRng(hashInts(seed.options.seed, 9, sku));
+  const base = seed.meta.priceCents[sku]!;
+  const unit = seed.meta.pricingUnit[sku]!;
+  const decimals = rng.chance(0.5) ? 3 : 2;
+  const changed = utcDay('2024-12-01') + rng.int(0, 700) * 3_600_000;
+  const material = skuId(sku);
+  const out: PriceCondition[] = [];
+  const add = (
+    slot: number,
+    type: 'PPR0' | 'ZCLR',
+    channel: string,
+    cents: number,
+    from: number,
+    to: number,
+    plant = '',
+  ): void => {
+    const no = pad((sku - 1) * PRICE_SLOTS + slot + 1, 10);
+    const lastChange = changed + slot * 60_000;
+    out.push({
+      record: {
+        ConditionRecord: no,
+        ConditionSequentialNumber: '01',
+        ConditionTable: plant ? '307' : '306',
+        ConditionApplication: 'V',
+        ConditionType: type,
+        ConditionValidityStartDate: from,
+        ConditionValidityEndDate: to,
+        ConditionCalculationType: 'C',
+        ConditionRateValue: centsToDecimal(cents * unit, decimals),
+        ConditionRateValueUnit: 'EUR',
+        ConditionQuantity: String(unit),
+        ConditionQuantityUnit: 'PC',
+        ConditionIsDeleted: false,
+        ConditionReleaseStatus: '',
+        LastChangeDateTime: lastChange,
+        ETag: etagStamp(lastChange),
+      },
+      validity: {
+        ConditionRecord: no,
+        ConditionValidityEndDate: to,
+        ConditionValidityStartDate: from,
+        ConditionApplication: 'V',
+        ConditionType: type,
+        SalesOrganization: '1010',
+        DistributionChannel: channel,
+        Division: '',
+        Customer: '',
+        Material: material,
+        Plant: plant,
+        Supplier: '',
+      },
+    });
+  };
+  ['10', '20', '30', '40'].forEach((channel, slot) => {
+    add(
+      slot,
+      'PPR0',
+      channel,
+      Math.round(base * CHANNEL_FACTOR[channel]!),
+      CURRENT_FROM,
+      OPEN_END_MS,
+    );
+  });
+  if (rng.chance(0.2)) add(4, 'PPR0', '20', Math.round(base * 0.7), EXPIRED_FROM, EXPIRED_TO);
+  if (rng.chance(0.03)) {
+    const stores = seed.plants.filter((p) => p.YY1_LocationType === 'STORE');
+    const store = stores[rng.int(0, stores.length - 1)]!.Plant as string;
+    add(5, 'PPR0', '20', Math.round(base * rng.pick([0.9, 1.1])), CURRENT_FROM, OPEN_END_MS, store);
+  }
+  if (rng.chance(0.02)) {
+    add(6, 'ZCLR', '20', Math.round(base * rng.pick([0.5, 0.6, 0.7])), CLEARANCE_FROM, OPEN_END_MS);
+  }
+  if (rng.chance(0.01)) add(7, 'ZCLR', '10', Math.round(base * 0.5), EXPIRED_FROM, EXPIRED_TO);
+  return out;
+}
+
+/** The condition record's `ETag` property: `YYYYMMDDhhmmss` of its last change. */
+export function etagStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
+}

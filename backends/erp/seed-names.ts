@@ -1,0 +1,113 @@
+/** Word lists the seed draws names from. */
+
+export const BRANDS = [
+  'Alpina',
+  'Nordkap',
+  'Sonnfeld',
+  'Brightwell',
+  'Casa Verde',
+  'Ferrum',
+  'Lumo',
+  'Oakridge',
+  'Petit Chef',
+  'Rivera',
+  'Stellar',
+  'Tundra',
+  'Urbano',
+  'Vita',
+  'Wildmoor',
+  'Zenit',
+] as const;
+
+export const NOUNS = [
+  'Espresso Beans',
+  'Oat Drink',
+  'Dark Chocolate',
+  'Olive Oil',
+  'Pasta Fusilli',
+  'Basmati Rice',
+  'Tomato Passata',
+  'Granola',
+  'Green Tea',
+  'Dish Soap',
+  'Laundry Gel',
+  'Paper Towels',
+  'Toothpaste',
+  'Shampoo',
+  'Sparkling Water',
+  'Orange Juice',
+  'Peanut Butter',
+  'Honey',
+  'Crisps Paprika',
+  'Cat Food',
+  'Dog Treats',
+  'Batteries AA',
+  'LED Bulb',
+  'Notebook A5',
+] as const;
+
+export const NOUNS_DE = [
+  'Espressobohnen',
+  'Haferdrink',
+  'Zartbitterschokolade',
+  'Olivenöl',
+  'Fusilli',
+  'Basmatireis',
+  'Passierte Tomaten',
+  'Granola',
+  'Grüner Tee',
+  'Spülmittel',
+  'Waschgel',
+  'Küchenrolle',
+  'Zahnpasta',
+  'Shampoo',
+  'Mineralwasser',
+  'Orangensaft',
+  'Erdnussbutter',
+  'Honig',
+  'Chips Paprika',
+  'Katzenfutter',
+  'Hundesnack',
+  'Batterien AA',
+  'LED-Lampe',
+  'Notizbuch A5',
+] as const;
+
+export const SIZES = [
+  '250 g',
+  '500 g',
+  '1 kg',
+  '1 l',
+  '750 ml',
+  '6 x 1.5 l',
+  '4 pcs',
+  '12 pcs',
+] as const;
+
+export const CITIES: readonly (readonly [string, string, string, string])[] = [
+  ['Berlin', 'BE', 'DE', 'Europe/Berlin'],
+  ['Hamburg', 'HH', 'DE', 'Europe/Berlin'],
+  ['München', 'BY', 'DE', 'Europe/Berlin'],
+  ['Köln', 'NW', 'DE', 'Europe/Berlin'],
+  ['Frankfurt am Main', 'HE', 'DE', 'Europe/Berlin'],
+  ['Leipzig', 'SN', 'DE', 'Europe/Berlin'],
+  ['Wien', 'W', 'AT', 'Europe/Vienna'],
+  ['Amsterdam', 'NH', 'NL', 'Europe/Amsterdam'],
+  ['Lisboa', '11', 'PT', 'Europe/Lisbon'],
+  ['Dublin', 'D', 'IE', 'Europe/Dublin'],
+];
+
+export const VENDOR_WORDS = [
+  'Nordic Foods',
+  'Alpen Molkerei',
+  'Brightwell Home',
+  'Casa Verde Import',
+  'Ferrum Tools',
+  'Lumo Electric',
+  'Oakridge Snacks',
+  'Petit Chef Foods',
+  'Rivera Beverages',
+  'Stellar Care',
+] as const;
+
+export const LEGAL_FORMS = ['GmbH', 'AG', 'B.V.', 'S.A.', 'Ltd.', 'KG'] as const;

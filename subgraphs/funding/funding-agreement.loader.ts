@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import type {
+  AgreementRecord,
+  FundingAdapter,
+  ListPrice,
+  VendorRecord,
+} from './funding-agreement.model.ts';
+
+export type FundingLoaders = {
+  /** Agreements by id: one OR-chained ERP read per batch. */
+  agreementById: DataLoader<string, AgreementRecord | null>;
+  vendorById: DataLoader<string, VendorRecord | null>;
+  /** List price by `${sku}@${YYYY-MM-DD}`. */
+  listPrice: DataLoader<string, ListPrice | null>;
+  productGroupBySku: DataLoader<string, string | null>;
+};
+
+export function listPriceKey(sku: string, date: string): string {
+  return `${sku}@${date}`;
+}
+
+/** Created per request (in the context factory), so nothing is cached across requests. */
+export function createFundingLoaders(adapter: FundingAdapter): FundingLoaders {
+  return {
+    agreementById: new DataLoader((ids) => adapter.agreementsByIds(ids)),
+    vendorById: new DataLoader((ids) => adapter.vendorsByIds(ids)),
+    listPrice: new DataLoader((keys) =>
+      adapter.listPrices(
+        keys.map((key) => {
+          const at = key.lastIndexOf('@');
+          return { sku: key.slice(0, at), date: key.slice(at + 1) };
+        }),
+      ),
+    ),
+    productGroupBySku: new DataLoader((skus) => adapter.productGroups(skus)),
+  };
+}

@@ -1,0 +1,65 @@
+import type { GraphQLSchema } from 'graphql';
+import type { BackendClient } from '../shared/backend-client.ts';
+import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
+import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import { createFundingContext, utcToday, type FundingContext } from './context.ts';
+import { createErpFundingAdapter, type ErpFundingAdapterOptions } from './erp-funding.adapter.ts';
+import type { FundingAdapter } from './funding-agreement.model.ts';
+import { resolveFundingAgreementReference } from './funding-agreement.reference.ts';
+import { FundingAgreementResolver } from './funding-agreement.resolver.ts';
+import { FundingCheckResolver } from './funding-check.resolver.ts';
+import { Promotion } from './funding-check.type.ts';
+import { resolveVendorReference } from './vendor.reference.ts';
+import { VendorResolver } from './vendor.resolver.ts';
+
+export type FundingServerDeps = {
+  /** Client for the ERP root URL (service paths start with /sap/opu/...). */
+  erp: BackendClient;
+  /** Business day (YYYY-MM-DD) status is derived on; read once per request. Default: UTC today. */
+  today?: () => string;
+  /** ERP mapping (settlement categories, list-price basis, keys per request, accruals path). */
+  adapter?: ErpFundingAdapterOptions;
+};
+
+/** The funding subgraph's federated schema (no I/O; also used to emit the SDL). */
+export function buildFundingSchema(): Promise<GraphQLSchema> {
+  const referenceResolvers = {
+    FundingAgreement: { __resolveReference: resolveFundingAgreementReference },
+    Vendor: { __resolveReference: resolveVendorReference },
+  } as unknown as ReferenceResolvers;
+  return buildFederatedSchema(
+    {
+      resolvers: [FundingAgreementResolver, VendorResolver, FundingCheckResolver],
+      orphanedTypes: [Promotion],
+    },
+    referenceResolvers,
+  );
+}
+
+/** Context factory: one adapter, fresh DataLoaders and a fixed business day per request. */
+export function createFundingContextFactory(deps: FundingServerDeps): () => FundingContext {
+  const adapter: FundingAdapter = createErpFundingAdapter(deps.erp, deps.adapter);
+  const today = deps.today ?? utcToday;
+  return () => createFundingContext(adapter, today);
+}
+
+export type FundingServer = {
+  name: 'funding';
+  /** Builds the schema and listens; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+};
+
+/** No side effects until `listen` (schema building is asynchronous in type-graphql). */
+export function createFundingServer(deps: FundingServerDeps): FundingServer {
+  const context = createFundingContextFactory(deps);
+  return {
+    name: 'funding',
+    async listen(port, host) {
+      const schema = await buildFundingSchema();
+      return createSubgraphServer<FundingContext>({ name: 'funding', schema, context }).listen(
+        port,
+        host,
+      );
+    },
+  };
+}

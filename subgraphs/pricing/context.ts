@@ -1,0 +1,37 @@
+import type { Big } from 'big.js';
+import { createCostLoader, type CostLoader } from './cost.loader.ts';
+import type { ErpPricingAdapter } from './erp-pricing.adapter.ts';
+import { createPriceLoader, type PriceLoader } from './price.loader.ts';
+import { createProductLoader, type ProductLoader } from './product.loader.ts';
+
+export type PricingContext = {
+  /** The request's instant (epoch ms): the default `at` of every price in the request. */
+  now: number;
+  /** Minimum margin of the margin floor, in percent of the selling price. */
+  minimumMarginPercent: Big;
+  loaders: {
+    priceByKey: PriceLoader;
+    productBySku: ProductLoader;
+    costByKey: CostLoader;
+  };
+};
+
+export type PricingContextDeps = {
+  adapter: ErpPricingAdapter;
+  minimumMarginPercent: Big;
+  /** Clock; default `Date.now`. */
+  now?: () => number;
+};
+
+/** A fresh context (and fresh DataLoaders) for one request. */
+export function createPricingContext(deps: PricingContextDeps): PricingContext {
+  return {
+    now: (deps.now ?? Date.now)(),
+    minimumMarginPercent: deps.minimumMarginPercent,
+    loaders: {
+      priceByKey: createPriceLoader(deps.adapter),
+      productBySku: createProductLoader(deps.adapter),
+      costByKey: createCostLoader(deps.adapter),
+    },
+  };
+}

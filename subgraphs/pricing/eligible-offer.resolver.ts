@@ -1,0 +1,61 @@
+import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { SALES_CHANNELS } from '../shared/canonical/enums.ts';
+import { Money } from '../shared/canonical/money.type.ts';
+import type { PricingContext } from './context.ts';
+import type { PriceRecord } from './erp-pricing.adapter.ts';
+import { EligibleOffer } from './eligible-offer.type.ts';
+import { promotionalUnitPrice, type OfferTerms } from './promotional-price.ts';
+
+/** The terms fields the offer's prices read; the gateway fetches them from the promotion subgraph. */
+export const ELIGIBLE_OFFER_REQUIRES =
+  'terms { offerKind percentOff amountOff { amount currency } fixedPrice { amount currency } ' +
+  'buyQuantity getQuantity getDiscountPercent bundlePrice { amount currency } currency }';
+
+@Resolver(() => EligibleOffer)
+export class EligibleOfferResolver {
+  @Directive(`@requires(fields: "${ELIGIBLE_OFFER_REQUIRES}")`)
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      'Regular price of one unit at the offer location and channel, now; null when none is valid.',
+  })
+  async regularPrice(
+    @Root() offer: EligibleOffer,
+    @Ctx() ctx: PricingContext,
+  ): Promise<Money | null> {
+    const price = await regularPriceOf(offer, ctx);
+    return price ? { amount: price.amount, currency: price.currency } : null;
+  }
+
+  @Directive(`@requires(fields: "${ELIGIBLE_OFFER_REQUIRES}")`)
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      'Promotional price of one unit (BUY_X_GET_Y: effective per-unit price of one application). Null when ' +
+      'there is no regular price, the offer currency differs, or for BUNDLE_PRICE (see Promotion.priceImpact).',
+  })
+  async promotionalPrice(
+    @Root() offer: EligibleOffer,
+    @Ctx() ctx: PricingContext,
+  ): Promise<Money | null> {
+    const price = await regularPriceOf(offer, ctx);
+    if (!price || !offer.terms) return null;
+    const outcome = promotionalUnitPrice(
+      price.amount,
+      price.currency,
+      offer.terms as unknown as OfferTerms,
+    );
+    return outcome.ok ? { amount: outcome.price, currency: price.currency } : null;
+  }
+}
+
+/** Batched: every offer of one `_entities` call shares the request's price loader. */
+function regularPriceOf(offer: EligibleOffer, ctx: PricingContext): Promise<PriceRecord | null> {
+  if (!SALES_CHANNELS.includes(offer.channel)) return Promise.resolve(null);
+  return ctx.loaders.priceByKey.load({
+    sku: offer.sku,
+    locationId: offer.locationId || null,
+    channel: offer.channel,
+    at: ctx.now,
+  });
+}

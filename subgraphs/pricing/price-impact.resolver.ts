@@ -1,0 +1,64 @@
+import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { PricingContext } from './context.ts';
+import type { CostRecord, PriceRecord } from './erp-pricing.adapter.ts';
+import { assessPriceImpact, priceImpactPlan, type PriceImpactTerms } from './price-impact.ts';
+import { PriceImpact } from './price-impact.type.ts';
+import { Promotion } from './promotion.type.ts';
+
+/** The terms fields `priceImpact` reads; the gateway fetches them from the promotion subgraph. */
+export const PRICE_IMPACT_REQUIRES =
+  'terms { skus locationIds channels startsAt offerKind percentOff amountOff { amount currency } ' +
+  'fixedPrice { amount currency } buyQuantity getQuantity getDiscountPercent bundlePrice { amount currency } ' +
+  'currency expectedUnitsBySku { sku quantity } }';
+
+@Resolver(() => Promotion)
+export class PriceImpactResolver {
+  @Directive(`@requires(fields: "${PRICE_IMPACT_REQUIRES}")`)
+  @FieldResolver(() => PriceImpact, {
+    nullable: true,
+    description:
+      'Live PRICING readiness: promotional price and margin per SKU at the promotion start (or now, if later), ' +
+      'for every location × channel of the promotion.',
+  })
+  async priceImpact(
+    @Root() promotion: Promotion,
+    @Ctx() ctx: PricingContext,
+  ): Promise<PriceImpact | null> {
+    const terms = promotion.terms as unknown as
+      (PriceImpactTerms & { startsAt?: string }) | undefined;
+    if (!terms) return null;
+    const { skus, scopes } = priceImpactPlan(terms);
+    const startsAt = terms.startsAt ? Date.parse(terms.startsAt) : Number.NaN;
+    const at = Number.isNaN(startsAt) ? ctx.now : Math.max(startsAt, ctx.now);
+    const locations = [...new Set(scopes.map((s) => s.locationId))];
+
+    const priceKeys = scopes.flatMap((scope) =>
+      skus.map((sku) => ({ sku, locationId: scope.locationId, channel: scope.channel, at })),
+    );
+    const costKeys = locations.flatMap((locationId) => skus.map((sku) => ({ sku, locationId })));
+    const [prices, costs] = await Promise.all([
+      ctx.loaders.priceByKey.loadMany(priceKeys),
+      ctx.loaders.costByKey.loadMany(costKeys),
+    ]);
+    const priceMap = new Map<string, PriceRecord | null>();
+    priceKeys.forEach((k, i) =>
+      priceMap.set(`${k.sku}|${k.locationId ?? ''}|${k.channel}`, settled(prices[i])),
+    );
+    const costMap = new Map<string, CostRecord | null>();
+    costKeys.forEach((k, i) => costMap.set(`${k.sku}|${k.locationId ?? ''}`, settled(costs[i])));
+
+    return assessPriceImpact({
+      terms,
+      priceOf: (sku, scope) =>
+        priceMap.get(`${sku}|${scope.locationId ?? ''}|${scope.channel}`) ?? null,
+      costOf: (sku, locationId) => costMap.get(`${sku}|${locationId ?? ''}`) ?? null,
+      minimumMarginPercent: ctx.minimumMarginPercent,
+    });
+  }
+}
+
+/** `loadMany` returns errors in place: the first one fails the field (it is already a typed error). */
+function settled<T>(value: T | Error | undefined): T | null {
+  if (value instanceof Error) throw value;
+  return value ?? null;
+}

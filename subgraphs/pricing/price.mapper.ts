@@ -1,0 +1,14 @@
+import type { PriceRecord } from './erp-pricing.adapter.ts';
+import type { Price } from './price.type.ts';
+
+/** Canonical price record → GraphQL Price. */
+export function toPrice(record: PriceRecord): Price {
+  return {
+    amount: { amount: record.amount, currency: record.currency },
+    kind: record.kind,
+    perQuantity: record.perQuantity,
+    unitOfMeasure: record.unitOfMeasure,
+    validFrom: record.validFrom,
+    validTo: record.validTo,
+  };
+}

@@ -1,0 +1,77 @@
+import type { GraphQLSchema } from 'graphql';
+import type { BackendClient } from '../shared/backend-client.ts';
+import { buildFederatedSchema } from '../shared/build-subgraph-schema.ts';
+import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import { createPricingContext, type PricingContext } from './context.ts';
+import { EligibleOffer } from './eligible-offer.type.ts';
+import { resolveEligibleOfferReference } from './eligible-offer.reference.ts';
+import { EligibleOfferResolver } from './eligible-offer.resolver.ts';
+import { createErpPricingAdapter, type ErpPricingAdapterOptions } from './erp-pricing.adapter.ts';
+import { parseMinimumMarginPercent } from './margin.ts';
+import { PriceImpactResolver } from './price-impact.resolver.ts';
+import { PriceResolver } from './price.resolver.ts';
+import { resolveProductReference } from './product.reference.ts';
+import { ProductResolver } from './product.resolver.ts';
+import { resolvePromotionReference } from './promotion.reference.ts';
+import { Promotion } from './promotion.type.ts';
+
+export type PricingServerDeps = {
+  /** Client of the ERP (base URL = the ERP host; service paths start with /sap/opu/odata/sap/). */
+  erp: BackendClient;
+  /** Minimum margin of the margin floor, percent of the selling price (0 <= m < 100). Default 10. */
+  minimumMarginPercent?: string | number;
+  /** ERP mapping (sales organisation, channel → distribution channel, condition types, chunk size). */
+  erpOptions?: ErpPricingAdapterOptions;
+  /** Clock for the default `at` of prices. Default `Date.now`. */
+  now?: () => number;
+};
+
+/** The pricing subgraph's federated schema (no I/O; also used to emit the SDL). */
+export function buildPricingSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema(
+    {
+      resolvers: [ProductResolver, PriceResolver, PriceImpactResolver, EligibleOfferResolver],
+      orphanedTypes: [Promotion, EligibleOffer],
+    },
+    {
+      Product: { __resolveReference: resolveProductReference },
+      Promotion: { __resolveReference: resolvePromotionReference },
+      EligibleOffer: { __resolveReference: resolveEligibleOfferReference },
+    },
+  );
+}
+
+/** Context factory for one request, with fresh DataLoaders (also used by schema-level tests). */
+export function createPricingContextFactory(deps: PricingServerDeps): () => PricingContext {
+  const adapter = createErpPricingAdapter(deps.erp, deps.erpOptions);
+  const minimumMarginPercent = parseMinimumMarginPercent(deps.minimumMarginPercent);
+  return () =>
+    createPricingContext({ adapter, minimumMarginPercent, ...(deps.now ? { now: deps.now } : {}) });
+}
+
+export type PricingServer = {
+  name: 'pricing';
+  /** Builds the schema (once) and listens; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+};
+
+/**
+ * Builds the pricing subgraph server without side effects (configuration is validated here, so a
+ * bad minimum margin fails at start-up); `.listen(port)` builds the schema (asynchronous in
+ * type-graphql) and starts the `createSubgraphServer` HTTP server.
+ */
+export function createPricingServer(deps: PricingServerDeps): PricingServer {
+  const context = createPricingContextFactory(deps);
+  let schema: Promise<GraphQLSchema> | undefined;
+  return {
+    name: 'pricing',
+    async listen(port, host) {
+      schema ??= buildPricingSchema();
+      return createSubgraphServer<PricingContext>({
+        name: 'pricing',
+        schema: await schema,
+        context,
+      }).listen(port, host);
+    },
+  };
+}
