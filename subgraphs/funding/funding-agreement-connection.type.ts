@@ -1,15 +1,6 @@
-import { Directive, Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { PageInfo } from '../shared/canonical/page-info.type.ts';
 import { FundingAgreement } from './funding-agreement.type.ts';
-
-@Directive('@shareable')
-@ObjectType('PageInfo', { description: 'Relay page info; cursors are opaque.' })
-export class PageInfo {
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
 
 @ObjectType('FundingAgreementEdge')
 export class FundingAgreementEdge {

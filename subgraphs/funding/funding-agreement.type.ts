@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { ExternalRef } from '../shared/canonical/external-ref.type.ts';
 import { Money } from '../shared/canonical/money.type.ts';
 import { CurrencyCodeScalar, DecimalScalar, LocalDateScalar } from '../shared/canonical/scalars.ts';
 import {
@@ -51,16 +52,6 @@ export class SettlementTerms {
 
   @Field(() => [SettlementDate])
   calendar!: SettlementDate[];
-}
-
-@Directive('@shareable')
-@ObjectType('ExternalRef', { description: 'The record behind this one in another system.' })
-export class ExternalRef {
-  @Field(() => String)
-  system!: string;
-
-  @Field(() => String)
-  id!: string;
 }
 
 @Directive('@key(fields: "id")')

@@ -1,0 +1,57 @@
+import DataLoader from 'dataloader';
+import { notFound } from '../shared/errors.ts';
+import { computeAtp } from './atp.ts';
+import { stockKey, type ErpInventoryAdapter } from './erp-inventory.adapter.ts';
+import type { InventoryPosition } from './inventory-position.type.ts';
+
+export type PositionKey = { sku: string; locationId: string };
+
+export type PositionLoader = DataLoader<PositionKey, InventoryPosition, string>;
+
+/**
+ * Per-request loader of inventory positions keyed by (sku, locationId). Every key requested in
+ * one tick (many products in one `_entities` call, many promotions' readiness checks) becomes
+ * one `readStock` call, which the adapter turns into a bounded number of chunked ERP queries.
+ */
+export function positionByKey(
+  adapter: ErpInventoryAdapter,
+  lowStockThreshold: string,
+): PositionLoader {
+  return new DataLoader<PositionKey, InventoryPosition, string>(
+    async (keys) => {
+      const locations = await adapter.listLocations();
+      const skus = [...new Set(keys.map((k) => k.sku))];
+      const known = [...new Set(keys.map((k) => k.locationId))].filter((id) =>
+        locations.byId.has(id),
+      );
+      const stock = known.length > 0 ? await adapter.readStock(skus, known) : new Map();
+      return keys.map((key) => {
+        const location = locations.byId.get(key.locationId);
+        if (!location) return notFound('Location', key.locationId);
+        const snapshot = stock.get(stockKey(key.sku, key.locationId))!;
+        return {
+          ...snapshot,
+          location,
+          ...computeAtp(snapshot, lowStockThreshold),
+        };
+      });
+    },
+    {
+      cacheKeyFn: (key) => stockKey(key.sku, key.locationId),
+      // Collect every key of the current turn of the event loop, including keys requested after
+      // awaiting already-resolved promises (e.g. the cached location list).
+      batchScheduleFn: (callback) => setImmediate(callback),
+    },
+  );
+}
+
+/** Loads every key; the first failure (e.g. ERP unavailable) is thrown. */
+export async function loadPositions(
+  loader: PositionLoader,
+  keys: readonly PositionKey[],
+): Promise<InventoryPosition[]> {
+  const results = await loader.loadMany(keys);
+  const failure = results.find((r): r is Error => r instanceof Error);
+  if (failure) throw failure;
+  return results as InventoryPosition[];
+}

@@ -1,0 +1,80 @@
+import type { GraphQLSchema } from 'graphql';
+import type { BackendClient } from '../shared/backend-client.ts';
+import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
+import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import { DEFAULT_LOW_STOCK_THRESHOLD } from './atp.ts';
+import { AvailabilityResolver } from './availability.resolver.ts';
+import { createInventoryContext, type InventoryContext } from './context.ts';
+import {
+  createErpInventoryAdapter,
+  type ErpInventoryAdapterOptions,
+} from './erp-inventory.adapter.ts';
+import { resolveInventoryPositionReference } from './inventory-position.reference.ts';
+import { InventoryPosition } from './inventory-position.type.ts';
+import { resolveLocationReference } from './location.reference.ts';
+import { LocationResolver } from './location.resolver.ts';
+import { Location } from './location.type.ts';
+import { resolveProductReference } from './product.reference.ts';
+import { ProductResolver } from './product.resolver.ts';
+import { Product } from './product.type.ts';
+import { resolvePromotionReference } from './promotion.reference.ts';
+import { Promotion } from './promotion.type.ts';
+import { StockReadinessResolver } from './stock-readiness.resolver.ts';
+
+export type InventoryServerDeps = {
+  /** Client for the ERP root URL. */
+  erp: BackendClient;
+  /** ATP at or below this many base units is LOW_STOCK. Default 5. */
+  lowStockThreshold?: number | string;
+  /** TTL of the stock cache per (SKU, location); 0 disables it. Default 2000 ms. */
+  stockCacheTtlMs?: number;
+  /** Further adapter settings (plant cache TTL, sellable storage locations, chunk size...). */
+  adapter?: Omit<ErpInventoryAdapterOptions, 'client' | 'stockCacheTtlMs'>;
+};
+
+export function buildInventorySchema(): Promise<GraphQLSchema> {
+  const referenceResolvers = {
+    Location: { __resolveReference: resolveLocationReference },
+    InventoryPosition: { __resolveReference: resolveInventoryPositionReference },
+    Product: { __resolveReference: resolveProductReference },
+    Promotion: { __resolveReference: resolvePromotionReference },
+  } as unknown as ReferenceResolvers;
+  return buildFederatedSchema(
+    {
+      resolvers: [AvailabilityResolver, LocationResolver, ProductResolver, StockReadinessResolver],
+      orphanedTypes: [Location, InventoryPosition, Product, Promotion],
+    },
+    referenceResolvers,
+  );
+}
+
+export type InventoryServer = {
+  name: 'inventory';
+  /** Builds the schema (once) and listens; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+};
+
+/** No side effects until `listen` (schema building is asynchronous in type-graphql). */
+export function createInventoryServer(deps: InventoryServerDeps): InventoryServer {
+  const threshold = String(deps.lowStockThreshold ?? DEFAULT_LOW_STOCK_THRESHOLD);
+  if (!/^\d+(\.\d+)?$/.test(threshold)) {
+    throw new Error(`lowStockThreshold must be a non-negative number, got "${threshold}"`);
+  }
+  const adapter = createErpInventoryAdapter({
+    ...deps.adapter,
+    client: deps.erp,
+    ...(deps.stockCacheTtlMs !== undefined ? { stockCacheTtlMs: deps.stockCacheTtlMs } : {}),
+  });
+  let schema: Promise<GraphQLSchema> | undefined;
+  return {
+    name: 'inventory',
+    async listen(port, host) {
+      schema ??= buildInventorySchema();
+      return createSubgraphServer<InventoryContext>({
+        name: 'inventory',
+        schema: await schema,
+        context: () => createInventoryContext(adapter, threshold),
+      }).listen(port, host);
+    },
+  };
+}

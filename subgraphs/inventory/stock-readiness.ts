@@ -1,0 +1,158 @@
+import Big from 'big.js';
+import { ReadinessArea, type SalesChannel } from '../shared/canonical/enums.ts';
+import type { ReadinessFinding } from '../shared/canonical/readiness.type.ts';
+import { badUserInput } from '../shared/errors.ts';
+import { formatQuantity } from './atp.ts';
+import type { LocationDirectory } from './erp-inventory.adapter.ts';
+import { LocationType } from './location-type.enum.ts';
+import type { InventoryReadiness, Shortfall } from './stock-readiness.type.ts';
+
+/** The part of the promotion terms the readiness check reads. */
+export type ReadinessTerms = {
+  skus: readonly string[];
+  locationIds: readonly string[];
+  channels: readonly SalesChannel[];
+  expectedUnitsBySku: readonly { sku: string; quantity: string }[];
+};
+
+/** Findings listed at most; the summary says how many more there are. */
+export const MAX_FINDINGS = 50;
+
+/** Location types that sell to customers (a DC is only checked when listed explicitly). */
+const SELLING_TYPES = new Set<LocationType>([
+  LocationType.STORE,
+  LocationType.DARK_STORE,
+  LocationType.ONLINE_FC,
+]);
+
+/**
+ * The locations a promotion's stock is checked at: `terms.locationIds` (unknown ids reported
+ * apart), or when empty every store, dark store and online FC selling in one of the channels.
+ */
+export function readinessLocations(
+  terms: ReadinessTerms,
+  directory: LocationDirectory,
+): { locationIds: string[]; unknownLocationIds: string[] } {
+  if (terms.locationIds.length > 0) {
+    const ids = unique(terms.locationIds);
+    return {
+      locationIds: ids.filter((id) => directory.byId.has(id)),
+      unknownLocationIds: ids.filter((id) => !directory.byId.has(id)),
+    };
+  }
+  const channels = new Set(terms.channels);
+  return {
+    locationIds: directory.all
+      .filter((l) => SELLING_TYPES.has(l.type) && l.channels.some((c) => channels.has(c)))
+      .map((l) => l.id),
+    unknownLocationIds: [],
+  };
+}
+
+export type ReadinessInput = {
+  skus: readonly string[];
+  locationIds: readonly string[];
+  unknownLocationIds: readonly string[];
+  expectedUnitsBySku: ReadinessTerms['expectedUnitsBySku'];
+  /** Available-to-promise of a SKU at a location (decimal string). */
+  availableToPromise: (sku: string, locationId: string) => string;
+};
+
+/**
+ * Expected demand per location = expected units of the SKU / number of locations (3 dp, half
+ * up). A (SKU, location) whose ATP is below it is a shortfall. The check passes when there is no
+ * shortfall and no unknown location.
+ */
+export function assessStockReadiness(input: ReadinessInput): InventoryReadiness {
+  const skus = unique(input.skus);
+  const expected = expectedUnits(input.expectedUnitsBySku);
+  const locationCount = input.locationIds.length;
+  const shortfalls: Shortfall[] = [];
+  const shortLocations = new Set<string>();
+  for (const sku of skus) {
+    const units = expected.get(sku);
+    if (!units || locationCount === 0) continue;
+    const demand = units.div(locationCount).round(3, Big.roundHalfUp);
+    for (const locationId of input.locationIds) {
+      const atp = new Big(input.availableToPromise(sku, locationId));
+      if (atp.gte(demand)) continue;
+      shortLocations.add(locationId);
+      shortfalls.push({
+        sku,
+        locationId,
+        availableToPromise: formatQuantity(atp),
+        expectedDemand: formatQuantity(demand),
+        shortBy: formatQuantity(demand.minus(atp)),
+      });
+    }
+  }
+
+  const findings: ReadinessFinding[] = [
+    ...input.unknownLocationIds.map((locationId) => ({
+      code: 'UNKNOWN_LOCATION',
+      sku: null,
+      locationId,
+      message: `Location ${locationId} is not known to inventory`,
+    })),
+    ...shortfalls.map((s) => ({
+      code: 'STOCK_SHORTFALL',
+      sku: s.sku,
+      locationId: s.locationId,
+      message: `SKU ${s.sku} at location ${s.locationId}: ${s.availableToPromise} available to promise, ${s.expectedDemand} expected, short by ${s.shortBy}`,
+    })),
+  ];
+  const passed = findings.length === 0;
+  const hidden = Math.max(0, findings.length - MAX_FINDINGS);
+  let summary: string;
+  if (locationCount === 0 && input.unknownLocationIds.length === 0) {
+    summary = 'No locations to check';
+  } else if (passed) {
+    summary = `Stock covers expected demand for ${count(skus.length, 'SKU')} at ${count(locationCount, 'location')}`;
+  } else {
+    const parts: string[] = [];
+    if (shortfalls.length > 0) {
+      parts.push(
+        `${count(shortfalls.length, 'shortfall')} at ${shortLocations.size} of ${count(locationCount, 'location')}`,
+      );
+    }
+    if (input.unknownLocationIds.length > 0) {
+      parts.push(count(input.unknownLocationIds.length, 'unknown location'));
+    }
+    if (hidden > 0)
+      parts.push(`${hidden} more ${hidden === 1 ? 'finding' : 'findings'} not listed`);
+    summary = parts.join('; ');
+  }
+  return {
+    check: {
+      area: ReadinessArea.INVENTORY,
+      passed,
+      summary,
+      findings: findings.slice(0, MAX_FINDINGS),
+    },
+    shortfalls,
+    locationsCovered: locationCount - shortLocations.size,
+    locationsShort: shortLocations.size,
+  };
+}
+
+function expectedUnits(rows: ReadinessTerms['expectedUnitsBySku']): Map<string, Big> {
+  const out = new Map<string, Big>();
+  for (const row of rows) {
+    let quantity: Big;
+    try {
+      quantity = new Big(String(row.quantity));
+    } catch {
+      throw badUserInput(`expectedUnitsBySku quantity for SKU ${row.sku} is not a decimal`);
+    }
+    out.set(row.sku, (out.get(row.sku) ?? new Big(0)).plus(quantity));
+  }
+  return out;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
+import type { LocationDirectory } from '../../../subgraphs/inventory/erp-inventory.adapter.ts';
+import { LocationType } from '../../../subgraphs/inventory/location-type.enum.ts';
+import type { Location } from '../../../subgraphs/inventory/location.type.ts';
+import {
+  assessStockReadiness,
+  readinessLocations,
+} from '../../../subgraphs/inventory/stock-readiness.ts';
+
+function location(id: string, type: LocationType, channels: SalesChannel[]): Location {
+  return { id, name: id, type, timeZone: 'UTC', regionId: null, country: null, channels };
+}
+
+const all = [
+  location('A', LocationType.STORE, [SalesChannel.POS]),
+  location('B', LocationType.DARK_STORE, [SalesChannel.ECOMMERCE]),
+  location('C', LocationType.ONLINE_FC, [SalesChannel.ECOMMERCE, SalesChannel.MARKETPLACE]),
+  location('D', LocationType.DC, [SalesChannel.ECOMMERCE]),
+  location('E', LocationType.STORE, []),
+];
+const directory: LocationDirectory = { all, byId: new Map(all.map((l) => [l.id, l])) };
+
+describe('stock readiness: locations considered', () => {
+  test('explicit location ids, unknown ones apart, duplicates once', () => {
+    assert.deepEqual(
+      readinessLocations(
+        { skus: [], locationIds: ['D', 'X', 'A', 'D'], channels: [], expectedUnitsBySku: [] },
+        directory,
+      ),
+      { locationIds: ['D', 'A'], unknownLocationIds: ['X'] },
+    );
+  });
+
+  test('otherwise every selling location (not DCs) of the channels', () => {
+    assert.deepEqual(
+      readinessLocations(
+        { skus: [], locationIds: [], channels: [SalesChannel.ECOMMERCE], expectedUnitsBySku: [] },
+        directory,
+      ),
+      { locationIds: ['B', 'C'], unknownLocationIds: [] },
+    );
+    assert.deepEqual(
+      readinessLocations(
+        {
+          skus: [],
+          locationIds: [],
+          channels: [SalesChannel.POS, SalesChannel.MARKETPLACE],
+          expectedUnitsBySku: [],
+        },
+        directory,
+      ),
+      { locationIds: ['A', 'C'], unknownLocationIds: [] },
+    );
+  });
+});
+
+describe('stock readiness: assessment', () => {
+  test('demand split evenly over locations, 3 dp half up, repeated SKU rows summed', () => {
+    const result = assessStockReadiness({
+      skus: ['S1'],
+      locationIds: ['A', 'B', 'C'],
+      unknownLocationIds: [],
+      expectedUnitsBySku: [
+        { sku: 'S1', quantity: '1' },
+        { sku: 'S1', quantity: '1' },
+      ],
+      availableToPromise: (_sku, loc) => (loc === 'A' ? '0.666' : '0.667'),
+    });
+    assert.deepEqual(result.shortfalls, [
+      {
+        sku: 'S1',
+        locationId: 'A',
+        availableToPromise: '0.666',
+        expectedDemand: '0.667',
+        shortBy: '0.001',
+      },
+    ]);
+    assert.equal(result.locationsCovered, 2);
+    assert.equal(result.locationsShort, 1);
+    assert.equal(result.check.summary, '1 shortfall at 1 of 3 locations');
+  });
+
+  test('SKUs without expected units never fall short', () => {
+    const result = assessStockReadiness({
+      skus: ['S1', 'S2'],
+      locationIds: ['A'],
+      unknownLocationIds: [],
+      expectedUnitsBySku: [{ sku: 'S2', quantity: '0' }],
+      availableToPromise: () => '0',
+    });
+    assert.deepEqual(result.check, {
+      area: 'INVENTORY',
+      passed: true,
+      summary: 'Stock covers expected demand for 2 SKUs at 1 location',
+      findings: [],
+    });
+  });
+
+  test('no locations to check passes', () => {
+    const result = assessStockReadiness({
+      skus: ['S1'],
+      locationIds: [],
+      unknownLocationIds: [],
+      expectedUnitsBySku: [{ sku: 'S1', quantity: '5' }],
+      availableToPromise: () => '0',
+    });
+    assert.deepEqual(result, {
+      check: { area: 'INVENTORY', passed: true, summary: 'No locations to check', findings: [] },
+      shortfalls: [],
+      locationsCovered: 0,
+      locationsShort: 0,
+    });
+  });
+
+  test('findings capped at 50, the summary says how many more', () => {
+    const skus = Array.from({ length: 6 }, (_, i) => `S${i}`);
+    const locationIds = Array.from({ length: 10 }, (_, i) => `L${i}`);
+    const result = assessStockReadiness({
+      skus,
+      locationIds,
+      unknownLocationIds: ['X1'],
+      expectedUnitsBySku: skus.map((sku) => ({ sku, quantity: '100' })),
+      availableToPromise: () => '1',
+    });
+    assert.equal(result.shortfalls.length, 60);
+    assert.equal(result.check.findings.length, 50);
+    assert.deepEqual(result.check.findings[0], {
+      code: 'UNKNOWN_LOCATION',
+      sku: null,
+      locationId: 'X1',
+      message: 'Location X1 is not known to inventory',
+    });
+    assert.deepEqual(result.check.findings[1], {
+      code: 'STOCK_SHORTFALL',
+      sku: 'S0',
+      locationId: 'L0',
+      message: 'SKU S0 at location L0: 1 available to promise, 10 expected, short by 9',
+    });
+    assert.equal(
+      result.check.summary,
+      '60 shortfalls at 10 of 10 locations; 1 unknown location; 11 more findings not listed',
+    );
+    assert.equal(result.check.passed, false);
+    assert.equal(result.locationsShort, 10);
+    assert.equal(result.locationsCovered, 0);
+  });
+
+  test('a quantity that is not a decimal is BAD_USER_INPUT', () => {
+    assert.throws(
+      () =>
+        assessStockReadiness({
+          skus: ['S1'],
+          locationIds: ['A'],
+          unknownLocationIds: [],
+          expectedUnitsBySku: [{ sku: 'S1', quantity: 'lots' }],
+          availableToPromise: () => '0',
+        }),
+      { message: 'expectedUnitsBySku quantity for SKU S1 is not a decimal' },
+    );
+  });
+});
