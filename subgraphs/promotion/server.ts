@@ -1,0 +1,141 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import type { BackendClient } from '../shared/backend-client.ts';
+import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
+import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import { ChannelDispatcher } from './channel-dispatcher.ts';
+import type { ChannelPublisher } from './channel-publisher.ts';
+import { createWebhookChannelPublisher } from './channel-webhook.adapter.ts';
+import { createPromotionContext, type PromotionApp } from './context.ts';
+import {
+  EligibilityResolver,
+  EligibleOfferResolver,
+  ProductResolver,
+} from './eligibility.resolver.ts';
+import { Product } from './eligibility.type.ts';
+import { createErpProductAdapter } from './erp-product.adapter.ts';
+import type { EventBus } from './event-bus.ts';
+import { InMemoryEventBus } from './in-memory-event-bus.ts';
+import { InMemoryPromotionRepository } from './in-memory-promotion.repository.ts';
+import { createPromotionCommands } from './promotion-commands.ts';
+import { PromotionMutationResolver } from './promotion-mutation.resolver.ts';
+import { PromotionSubscriptionResolver } from './promotion-subscription.resolver.ts';
+import type { PromotionRepository } from './promotion.repository.ts';
+import { promotionReferenceResolvers } from './promotion.reference.ts';
+import { PromotionResolver } from './promotion.resolver.ts';
+import { FundingAgreement, Vendor } from './promotion.type.ts';
+import type { ProductMaster } from './promotion-validation.ts';
+import { PromotionScheduler } from './scheduler.ts';
+
+export type PromotionServerDeps = {
+  /** ERP client (product master and plants are validated against it). */
+  erp: BackendClient;
+  /** Channel webhooks: `{baseUrl}/{channel}/promotions`, signed with `signingSecret`. */
+  channels: { baseUrl: string; signingSecret: string; timeoutMs?: number };
+  /** Default: in memory (one process). */
+  repository?: PromotionRepository;
+  /** Default: in memory (one process). */
+  eventBus?: EventBus;
+  /** Default: the system clock. */
+  clock?: () => Date;
+  /** Scheduler period; 0 disables the timer (call `app.scheduler.advanceByClock`). Default 1000. */
+  schedulerIntervalMs?: number;
+  /** Delivery retries: attempts (default 5), first delay (500 ms), largest delay (60 s). */
+  delivery?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number };
+  /** Overrides the ERP product-master adapter (tests). */
+  productMaster?: ProductMaster;
+  /** Overrides the webhook publisher (tests). */
+  publisher?: ChannelPublisher;
+  /** Promotion id generator (tests). */
+  newId?: () => string;
+};
+
+export type PromotionServer = {
+  app: PromotionApp;
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+};
+
+/** type-graphql insists on a PubSub; subscriptions here use `subscribe` (the EventBus) instead. */
+const NO_PUBSUB = {
+  publish: () => undefined,
+  subscribe: (): AsyncIterable<unknown> => {
+    throw new Error('promotion subscriptions read the EventBus, not a PubSub');
+  },
+};
+
+/** The federated schema; needs no running back-end (used to emit the committed SDL). */
+export function buildPromotionSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema(
+    {
+      resolvers: [
+        PromotionResolver,
+        PromotionMutationResolver,
+        EligibilityResolver,
+        EligibleOfferResolver,
+        ProductResolver,
+        PromotionSubscriptionResolver,
+      ],
+      orphanedTypes: [Vendor, FundingAgreement, Product],
+      pubSub: NO_PUBSUB,
+    },
+    promotionReferenceResolvers as unknown as ReferenceResolvers,
+  );
+}
+
+/** Wires repository, bus, commands, dispatcher and scheduler; starts nothing. */
+export function createPromotionApp(deps: PromotionServerDeps): PromotionApp {
+  const clock = deps.clock ?? (() => new Date());
+  const eventBus = deps.eventBus ?? new InMemoryEventBus();
+  const repository = deps.repository ?? new InMemoryPromotionRepository();
+  if (repository instanceof InMemoryPromotionRepository) {
+    repository.onEvents ??= (events) => eventBus.append(events);
+  }
+  const publisher =
+    deps.publisher ??
+    createWebhookChannelPublisher({
+      baseUrl: deps.channels.baseUrl,
+      signingSecret: deps.channels.signingSecret,
+      ...(deps.channels.timeoutMs !== undefined ? { timeoutMs: deps.channels.timeoutMs } : {}),
+      clock,
+    });
+  const dispatcher = new ChannelDispatcher({ repository, publisher, clock, ...deps.delivery });
+  const productMaster = deps.productMaster ?? createErpProductAdapter(deps.erp, { clock });
+  const commands = createPromotionCommands({
+    repository,
+    dispatcher,
+    productMaster,
+    clock,
+    ...(deps.newId ? { newId: deps.newId } : {}),
+  });
+  const scheduler = new PromotionScheduler({
+    core: commands.core,
+    repository,
+    intervalMs: deps.schedulerIntervalMs ?? 1000,
+  });
+  return { repository, eventBus, commands, dispatcher, scheduler, clock };
+}
+
+/** Builds the app now and the schema on `listen` (no side effects until then). */
+export function createPromotionServer(deps: PromotionServerDeps): PromotionServer {
+  const app = createPromotionApp(deps);
+  return {
+    app,
+    async listen(port, host) {
+      const server = createSubgraphServer({
+        name: 'promotion',
+        schema: await buildPromotionSchema(),
+        context: (req) => createPromotionContext(app, req),
+      });
+      const running = await server.listen(port, host);
+      app.scheduler.start();
+      return {
+        ...running,
+        async close() {
+          await app.scheduler.stop();
+          app.dispatcher.close();
+          await running.close();
+        },
+      };
+    },
+  };
+}

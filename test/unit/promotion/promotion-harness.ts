@@ -1,0 +1,230 @@
+import type { IncomingMessage } from 'node:http';
+import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
+import type { BackendClient } from '../../../subgraphs/shared/backend-client.ts';
+import { backendUnavailable } from '../../../subgraphs/shared/errors.ts';
+import type {
+  ChannelDelivery,
+  ChannelPublisher,
+  DeliveryOutcome,
+} from '../../../subgraphs/promotion/channel-publisher.ts';
+import { createPromotionContext, type PromotionApp } from '../../../subgraphs/promotion/context.ts';
+import type { ProductMaster } from '../../../subgraphs/promotion/promotion-validation.ts';
+import {
+  buildPromotionSchema,
+  createPromotionApp,
+  type PromotionServerDeps,
+} from '../../../subgraphs/promotion/server.ts';
+
+/** A clock tests move by hand. */
+export class FakeClock {
+  private current: number;
+  constructor(iso: string) {
+    this.current = Date.parse(iso);
+  }
+  readonly now = (): Date => new Date(this.current);
+  set(iso: string): void {
+    this.current = Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+/** Product master with SKU000001..SKU000100 and plants S001..S010, D001; can be "down". */
+export class FakeProductMaster implements ProductMaster {
+  skus = new Set(Array.from({ length: 100 }, (_, i) => `SKU${String(i + 1).padStart(6, '0')}`));
+  locations = new Set([
+    'D001',
+    ...Array.from({ length: 10 }, (_, i) => `S${String(i + 1).padStart(3, '0')}`),
+  ]);
+  down = false;
+  calls = 0;
+  async unknownSkus(skus: readonly string[]): Promise<string[]> {
+    this.calls++;
+    if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
+    return skus.filter((s) => !this.skus.has(s));
+  }
+  async unknownLocations(ids: readonly string[]): Promise<string[]> {
+    this.calls++;
+    if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
+    return ids.filter((id) => !this.locations.has(id));
+  }
+}
+
+/** Records deliveries; answers with scripted outcomes per channel (default: ACCEPTED). */
+export class FakePublisher implements ChannelPublisher {
+  readonly deliveries: (ChannelDelivery & { payload: Record<string, unknown> })[] = [];
+  private readonly scripts = new Map<SalesChannel, DeliveryOutcome[]>();
+  private refs = 0;
+  script(channel: SalesChannel, ...outcomes: DeliveryOutcome[]): void {
+    this.scripts.set(channel, [...(this.scripts.get(channel) ?? []), ...outcomes]);
+  }
+  async deliver(delivery: ChannelDelivery): Promise<DeliveryOutcome> {
+    this.deliveries.push({
+      ...delivery,
+      payload: JSON.parse(delivery.body) as Record<string, unknown>,
+    });
+    const scripted = this.scripts.get(delivery.channel)?.shift();
+    return (
+      scripted ?? {
+        kind: 'acknowledged',
+        ack: 'ACCEPTED',
+        channelRef: `${delivery.channel}-${++this.refs}`,
+      }
+    );
+  }
+}
+
+let schemaPromise: Promise<GraphQLSchema> | undefined;
+export const promotionSchema = (): Promise<GraphQLSchema> =>
+  (schemaPromise ??= buildPromotionSchema());
+
+export type Harness = {
+  app: PromotionApp;
+  schema: GraphQLSchema;
+  clock: FakeClock;
+  master: FakeProductMaster;
+  publisher: FakePublisher;
+  /** Runs an operation in a fresh request context; `actor` becomes `x-actor-subject`. */
+  exec<T = Record<string, unknown>>(
+    source: string,
+    variables?: Record<string, unknown>,
+    actor?: string,
+  ): Promise<ExecutionResult<T>>;
+  /** Like exec, but fails the test on errors and returns `data`. */
+  run<T = Record<string, unknown>>(
+    source: string,
+    variables?: Record<string, unknown>,
+    actor?: string,
+  ): Promise<T>;
+  close(): void;
+};
+
+export const T0 = '2026-03-01T00:00:00.000Z';
+
+export async function createHarness(
+  overrides: Partial<PromotionServerDeps> = {},
+): Promise<Harness> {
+  const schema = await promotionSchema();
+  const clock = new FakeClock(T0);
+  const master = new FakeProductMaster();
+  const publisher = new FakePublisher();
+  const app = createPromotionApp({
+    erp: {} as BackendClient,
+    channels: { baseUrl: 'http://127.0.0.1:1', signingSecret: 'test-secret' },
+    clock: clock.now,
+    schedulerIntervalMs: 0,
+    productMaster: master,
+    publisher,
+    delivery: { initialDelayMs: 1, maxDelayMs: 5 },
+    ...overrides,
+  });
+  const exec = async <T>(source: string, variables?: Record<string, unknown>, actor?: string) => {
+    const req = { headers: actor ? { 'x-actor-subject': actor } : {} } as IncomingMessage;
+    const result = await graphql({
+      schema,
+      source,
+      variableValues: variables ?? {},
+      contextValue: createPromotionContext(app, req),
+    });
+    // Plain objects (graphql-js builds null-prototype ones) so deepEqual compares values only.
+    return {
+      ...result,
+      data: result.data && JSON.parse(JSON.stringify(result.data)),
+    } as ExecutionResult<T>;
+  };
+  return {
+    app,
+    schema,
+    clock,
+    master,
+    publisher,
+    exec,
+    async run<T>(source: string, variables?: Record<string, unknown>, actor?: string) {
+      const result = await exec<T>(source, variables, actor);
+      if (result.errors?.length) {
+        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors.map((e) => e.toJSON()))}`);
+      }
+      return result.data as T;
+    },
+    close() {
+      app.dispatcher.close();
+    },
+  };
+}
+
+/** A valid draft input; override any top-level field. */
+export function draftInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'Spring coffee week',
+    description: 'Ten percent off selected coffee',
+    customerDisplayName: '10% off coffee',
+    offer: { kind: 'PERCENT_OFF', percentOff: '10' },
+    scope: { skus: ['SKU000001', 'SKU000002'] },
+    eligibility: { channels: ['ECOMMERCE', 'POS'] },
+    window: {
+      startsAt: '2026-03-10T00:00:00Z',
+      endsAt: '2026-03-20T00:00:00Z',
+      timeZone: 'Europe/Berlin',
+    },
+    stacking: { mode: 'STACKABLE', priority: 10 },
+    ...overrides,
+  };
+}
+
+export const PROMOTION_FIELDS = `
+  id version state name
+  channels { channel intent status publishedVersion attempts lastError channelRef }
+  publicationSummary { total acknowledged pending failed deadLettered isFullyPublished }
+`;
+
+export const CREATE = `mutation ($input: CreatePromotionDraftInput!) {
+  createPromotionDraft(input: $input) { promotion { ${PROMOTION_FIELDS} } eventCursor idempotentReplay }
+}`;
+
+type Result = {
+  promotion: { id: string; version: number; state: string };
+  eventCursor: string;
+  idempotentReplay: boolean;
+};
+
+/** Creates a draft and walks it to APPROVED (or further with `publish`). */
+export async function createApproved(
+  h: Harness,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; version: number }> {
+  const created = await h.run<{ createPromotionDraft: Result }>(CREATE, {
+    input: draftInput(overrides),
+  });
+  const { id } = created.createPromotionDraft.promotion;
+  await h.run(`mutation { submitPromotion(id: "${id}", expectedVersion: 1) { eventCursor } }`);
+  await h.run(`mutation { approvePromotion(id: "${id}", expectedVersion: 2) { eventCursor } }`);
+  return { id, version: 3 };
+}
+
+export async function createPublished(
+  h: Harness,
+  overrides: Record<string, unknown> = {},
+  channels: string[] = ['ECOMMERCE', 'POS'],
+): Promise<{ id: string; version: number }> {
+  const { id } = await createApproved(h, overrides);
+  await h.run(
+    `mutation ($c: [SalesChannel!]!) { publishToChannels(promotionId: "${id}", channels: $c) { eventCursor } }`,
+    {
+      c: channels,
+    },
+  );
+  await h.app.dispatcher.whenIdle();
+  return { id, version: 4 };
+}
+
+/** The `extensions` and message of the first error (fails when there is none). */
+export function firstError(result: ExecutionResult): {
+  message: string;
+  extensions: Record<string, unknown>;
+} {
+  const error = result.errors?.[0];
+  if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+  return { message: error.message, extensions: { ...error.extensions } };
+}
