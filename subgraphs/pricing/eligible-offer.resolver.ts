@@ -1,14 +1,14 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
-import { SALES_CHANNELS } from '../shared/canonical/enums.ts';
+import { OfferKind, SALES_CHANNELS } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
 import type { PricingContext } from './context.ts';
 import type { PriceRecord } from './erp-pricing.adapter.ts';
 import { EligibleOffer } from './eligible-offer.type.ts';
-import { promotionalUnitPrice, type OfferTerms } from './promotional-price.ts';
+import { bundleUnitPrices, promotionalUnitPrice, type OfferTerms } from './promotional-price.ts';
 
 /** The terms fields the offer's prices read; the gateway fetches them from the promotion subgraph. */
 export const ELIGIBLE_OFFER_REQUIRES =
-  'terms { offerKind percentOff amountOff { amount currency } fixedPrice { amount currency } ' +
+  'terms { skus offerKind percentOff amountOff { amount currency } fixedPrice { amount currency } ' +
   'buyQuantity getQuantity getDiscountPercent bundlePrice { amount currency } currency }';
 
 @Resolver(() => EligibleOffer)
@@ -31,13 +31,16 @@ export class EligibleOfferResolver {
   @FieldResolver(() => Money, {
     nullable: true,
     description:
-      'Promotional price of one unit (BUY_X_GET_Y: effective per-unit price of one application). Null when ' +
-      'there is no regular price, the offer currency differs, or for BUNDLE_PRICE (see Promotion.priceImpact).',
+      'Promotional price of one unit (BUY_X_GET_Y: effective per-unit price of one application; ' +
+      "BUNDLE_PRICE: this SKU's pro-rata share of the bundle price). Null when there is no regular " +
+      'price or the offer currency differs.',
   })
   async promotionalPrice(
     @Root() offer: EligibleOffer,
     @Ctx() ctx: PricingContext,
   ): Promise<Money | null> {
+    // Bundle SKUs' prices load in the same tick as every other offer's, so they batch too.
+    if (offer.terms?.offerKind === OfferKind.BUNDLE_PRICE) return bundleShareOf(offer, ctx);
     const price = await regularPriceOf(offer, ctx);
     if (!price || !offer.terms) return null;
     const outcome = promotionalUnitPrice(
@@ -47,6 +50,20 @@ export class EligibleOfferResolver {
     );
     return outcome.ok ? { amount: outcome.price, currency: price.currency } : null;
   }
+}
+
+/** This SKU's share of the bundle price, spread over every bundle SKU's regular price. */
+async function bundleShareOf(offer: EligibleOffer, ctx: PricingContext): Promise<Money | null> {
+  const bundle = offer.terms!.bundlePrice;
+  const skus = offer.terms!.skus ?? [];
+  if (!bundle || !skus.includes(offer.sku)) return null;
+  const prices = await Promise.all(
+    skus.map((sku) => regularPriceOf({ ...offer, sku } as EligibleOffer, ctx)),
+  );
+  if (prices.some((p) => !p || p.currency !== bundle.currency)) return null;
+  const regulars = skus.map((sku, i) => ({ sku, price: prices[i]!.amount }));
+  const share = bundleUnitPrices(regulars, bundle.amount).get(offer.sku);
+  return share ? { amount: share, currency: bundle.currency } : null;
 }
 
 /** Batched: every offer of one `_entities` call shares the request's price loader. */

@@ -1,21 +1,4 @@
-import { createBackendClient } from '../shared/backend-client.ts';
-import { readSubgraphConfig } from '../shared/config.ts';
+import { runSubgraph } from '../shared/run-subgraph.ts';
 import { createPricingServer } from './server.ts';
 
-const config = readSubgraphConfig();
-const erp = createBackendClient({
-  name: 'erp',
-  baseUrl: config.erpUrl,
-  timeoutMs: config.backendTimeoutMs,
-});
-const running = await createPricingServer({ erp }).listen(config.ports.pricing, config.host);
-console.log(`pricing subgraph listening on ${running.url}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void running
-      .close()
-      .then(() => erp.close())
-      .finally(() => process.exit(0));
-  });
-}
+await runSubgraph('pricing', ({ erp }) => createPricingServer({ erp }));

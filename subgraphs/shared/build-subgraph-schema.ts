@@ -4,7 +4,12 @@ import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
-import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import {
+  buildSchema,
+  createResolversMap,
+  getMetadataStorage,
+  type BuildSchemaOptions,
+} from 'type-graphql';
 
 /** Federation directives every subgraph may use; the supergraph links federation v2.6. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])`;
@@ -23,6 +28,7 @@ export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck'>,
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
+  putArgumentsInDeclarationOrder();
   const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
@@ -37,4 +43,14 @@ export async function buildFederatedSchema(
       resolvers,
     },
   ]);
+}
+
+/**
+ * Parameter decorators run right to left, so type-graphql records `(id, expectedVersion)` as
+ * `(expectedVersion, id)` and would print the arguments reversed in the SDL. Resolvers receive
+ * their parameters by index either way; this only fixes the order the contract shows.
+ */
+function putArgumentsInDeclarationOrder(): void {
+  const storage = getMetadataStorage() as unknown as { params: { index: number }[] };
+  storage.params.sort((a, b) => a.index - b.index);
 }

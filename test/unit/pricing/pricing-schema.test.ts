@@ -570,7 +570,6 @@ describe('pricing schema', () => {
     });
     const offerTerms = (overrides: Record<string, unknown>) => {
       const {
-        skus: _s,
         locationIds: _l,
         channels: _c,
         startsAt: _t,
@@ -610,6 +609,7 @@ describe('pricing schema', () => {
           'TG11',
           'ECOMMERCE',
           offerTerms({
+            skus: ['TG11', 'TG12'],
             offerKind: 'BUNDLE_PRICE',
             bundlePrice: { amount: '5.00', currency: 'EUR' },
           }),
@@ -641,7 +641,8 @@ describe('pricing schema', () => {
               promotionId: 'p4',
               sku: 'TG11',
               regularPrice: { amount: '19.99', currency: 'EUR' },
-              promotionalPrice: null,
+              // 5.00 spread over TG11 (19.99) and TG12 (9.99) pro rata.
+              promotionalPrice: { amount: '3.33', currency: 'EUR' },
             },
             {
               promotionId: 'p5',

@@ -8,7 +8,7 @@ describe('pricing SDL', () => {
     const sdl = printSubgraphSchema(await buildPricingSchema());
     const expected = [
       'type Product @key(fields: "sku") {',
-      'price(at: DateTime, channel: SalesChannel, locationId: ID): Price',
+      'price(locationId: ID, channel: SalesChannel, at: DateTime): Price',
       'cost(locationId: ID): Money',
       'marginFloor(locationId: ID): MarginFloor',
       'type Price @shareable {',
@@ -20,9 +20,9 @@ describe('pricing SDL', () => {
         'amountOff { amount currency } fixedPrice { amount currency } buyQuantity getQuantity getDiscountPercent ' +
         'bundlePrice { amount currency } currency expectedUnitsBySku { sku quantity } }")',
       'type EligibleOffer @key(fields: "promotionId sku locationId channel") {',
-      'regularPrice: Money @requires(fields: "terms { offerKind percentOff amountOff { amount currency } ' +
+      'regularPrice: Money @requires(fields: "terms { skus offerKind percentOff amountOff { amount currency } ' +
         'fixedPrice { amount currency } buyQuantity getQuantity getDiscountPercent bundlePrice { amount currency } currency }")',
-      'price(channel: SalesChannel!, storeId: ID!, sku: String!): Price',
+      'price(sku: String!, storeId: ID!, channel: SalesChannel!): Price',
       'product(sku: String!): Product',
       'products(skus: [String!]!): [Product]!',
       'union _Entity = EligibleOffer | Product | Promotion',
