@@ -101,15 +101,11 @@ export class InMemoryPromotionRepository implements PromotionRepository {
   async commit(change: PromotionChange): Promise<CommitResult> {
     const id = change.record.id;
     const current = this.records.get(id);
-    if (
-      change.expected === null
-        ? current !== undefined
-        : !current ||
-          current.version !== change.expected.version ||
-          current.state !== change.expected.state
-    ) {
-      throw new VersionConflictError(id, current?.version ?? 0);
-    }
+    const { expected } = change;
+    const matches = expected
+      ? current?.version === expected.version && current.state === expected.state
+      : current === undefined;
+    if (!matches) throw new VersionConflictError(id, current?.version ?? 0);
     const idemKey =
       change.idempotency && `${change.idempotency.scope}\u0000${change.idempotency.key}`;
     if (idemKey && this.idempotency.has(idemKey)) {
