@@ -21,6 +21,12 @@ export type GatewayConfig = {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Auth policy file (policies/auth.yaml): issuer, audiences, algorithms, key source, token classes. */
+  authPolicyPath: string;
+  /** Development HS256 secret; used only when the auth policy sets allowHs256ForDevelopment. */
+  authHs256Secret: string | undefined;
+  /** Benchmarks only: ignore tokens, every request anonymous (logged loudly). Default false. */
+  authDisabled: boolean;
 };
 
 const SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'] as const;
@@ -55,6 +61,14 @@ function oneOf<T extends string>(
   return raw as T;
 }
 
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const host = env.SUBGRAPH_HOST ?? '127.0.0.1';
   const subgraphUrls: SubgraphUrls = {};
@@ -78,5 +92,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    authPolicyPath: resolve(env.AUTH_POLICY_PATH || 'policies/auth.yaml'),
+    authHs256Secret: env.AUTH_HS256_SECRET || undefined,
+    authDisabled: bool(env, 'AUTH_DISABLED', false),
   };
 }

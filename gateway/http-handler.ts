@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GatewayContext } from './principal.ts';
 
 export type HttpRoutes = {
-  apollo: ApolloServer<BaseContext>;
+  apollo: ApolloServer<GatewayContext>;
   maxBodyBytes: number;
+  /** Per-request context from the request headers (authenticates; may throw a 401). */
+  context(headers: HeaderMap): Promise<GatewayContext>;
   live(): { status: number; body: unknown };
   ready(): Promise<{ status: number; body: unknown }>;
   metrics(): Promise<{ contentType: string; body: string }>;
@@ -90,7 +93,7 @@ export function createHttpHandler(routes: HttpRoutes) {
     }
     const response = await routes.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: async () => ({}),
+      context: () => routes.context(headers),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

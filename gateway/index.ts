@@ -1,14 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { readGatewayConfig } from './config.ts';
+import { loadAuthPolicy } from '../policies/auth-policy.ts';
+import { createKeyStore } from './auth/jwks-key-store.ts';
+import { readGatewayConfig, type GatewayConfig } from './config.ts';
+import { createAuthenticator, type Authenticator } from './plugins/authenticate.ts';
 import { createGatewayServer } from './server.ts';
 
-const config = readGatewayConfig();
+function configure(): { config: GatewayConfig; authenticate: Authenticator } {
+  try {
+    const config = readGatewayConfig();
+    const policy = loadAuthPolicy(config.authPolicyPath);
+    const authenticate = createAuthenticator({
+      policy,
+      keys: createKeyStore(policy.keys),
+      ...(config.authHs256Secret ? { hs256Secret: config.authHs256Secret } : {}),
+      environment: config.environment,
+      disabled: config.authDisabled,
+    });
+    return { config, authenticate };
+  } catch (error) {
+    // Config fails loudly with a message a new user can act on (file:line: field: problem).
+    console.error(`[gateway] cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const { config, authenticate } = configure();
 const gateway = createGatewayServer({
   supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
   subgraphUrls: config.subgraphUrls,
   subgraphTimeoutMs: config.subgraphTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
   environment: config.environment,
+  authenticate,
 });
 const running = await gateway.listen(config.port, config.host);
 console.log(`gateway listening on ${running.url}`);

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createHttpHandler } from './http-handler.ts';
+import type { Authenticator } from './plugins/authenticate.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
 import { gatewayPlugins } from './plugins/index.ts';
+import type { GatewayContext } from './principal.ts';
 import { checkReadiness } from './readiness.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 
@@ -17,12 +19,18 @@ export type GatewayServerOptions = {
   subgraphTimeoutMs?: number;
   maxBodyBytes?: number;
   environment?: 'development' | 'production';
+  /**
+   * Builds each request's context from its headers: `createAuthenticator(...)` from
+   * plugins/authenticate.ts (gateway/index.ts always passes one). Default: no authentication,
+   * every request anonymous (for tests of unrelated features).
+   */
+  authenticate?: Authenticator;
 };
 
 export type RunningGateway = { url: string; port: number; close(): Promise<void> };
 
 export type GatewayServer = {
-  apollo: ApolloServer<BaseContext>;
+  apollo: ApolloServer<GatewayContext>;
   registry: Registry;
   listen(port: number, host?: string): Promise<RunningGateway>;
 };
@@ -43,19 +51,22 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       }),
   });
   const production = options.environment === 'production';
-  const apollo = new ApolloServer<BaseContext>({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: gatewayPlugins({ registry }),
     formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     csrfPrevention: true,
+    // index.ts owns SIGINT/SIGTERM: close the HTTP server, then Apollo, then exit 0.
+    stopOnTerminationSignals: false,
   });
   let started = false;
 
   const handle = createHttpHandler({
     apollo,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    context: options.authenticate ?? (async () => ({})),
     live: () => ({ status: 200, body: { status: 'live' } }),
     async ready() {
       const report = await checkReadiness(started, options.subgraphUrls);

@@ -1,5 +1,6 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Registry } from 'prom-client';
+import type { GatewayContext } from '../principal.ts';
 import { metricsPlugin } from './metrics.ts';
 
 export type PipelineOptions = {
@@ -7,9 +8,11 @@ export type PipelineOptions = {
 };
 
 /**
- * The request pipeline, in order. Each step is one plugin file in this folder; later issues add
- * authenticate → authorize → operation limits → throttle here, before planning.
+ * The request pipeline, in order. Each step is one file in this folder. Authenticate
+ * (authenticate.ts) runs first, in the per-request context factory (server.ts), before parsing:
+ * a refused token never reaches the plugins below. Later issues add authorize → operation
+ * limits → throttle here, before planning.
  */
-export function gatewayPlugins(options: PipelineOptions): ApolloServerPlugin<BaseContext>[] {
+export function gatewayPlugins(options: PipelineOptions): ApolloServerPlugin<GatewayContext>[] {
   return [metricsPlugin({ registry: options.registry })];
 }

@@ -28,6 +28,11 @@ export function metricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin
     registers: [options.registry],
   });
   return {
+    // A request refused while its context is built (authenticate) never starts the pipeline.
+    async contextCreationDidFail({ error }) {
+      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+      errors.inc({ code: String(code ?? 'INTERNAL_SERVER_ERROR') });
+    },
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
