@@ -23,6 +23,8 @@ export type GatewayConfig = {
   redisUrl: string | undefined;
   /** Auth policy file (policies/auth.yaml): issuer, audiences, algorithms, key source, token classes. */
   authPolicyPath: string;
+  /** Authorization policy file (policies/authorization.yaml): @policy rules, introspection. */
+  authorizationPolicyPath: string;
   /** Development HS256 secret; used only when the auth policy sets allowHs256ForDevelopment. */
   authHs256Secret: string | undefined;
   /** Benchmarks only: ignore tokens, every request anonymous (logged loudly). Default false. */
@@ -93,6 +95,9 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     authPolicyPath: resolve(env.AUTH_POLICY_PATH || 'policies/auth.yaml'),
+    authorizationPolicyPath: resolve(
+      env.AUTHORIZATION_POLICY_PATH || 'policies/authorization.yaml',
+    ),
     authHs256Secret: env.AUTH_HS256_SECRET || undefined,
     authDisabled: bool(env, 'AUTH_DISABLED', false),
   };

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { loadAuthPolicy } from '../policies/auth-policy.ts';
+import {
+  loadAuthorizationPolicy,
+  type AuthorizationPolicy,
+} from '../policies/authorization-policy.ts';
 import { createKeyStore } from './auth/jwks-key-store.ts';
 import { readGatewayConfig, type GatewayConfig } from './config.ts';
 import { createAuthenticator, type Authenticator } from './plugins/authenticate.ts';
 import { createGatewayServer } from './server.ts';
 
-function configure(): { config: GatewayConfig; authenticate: Authenticator } {
+function configure(): {
+  config: GatewayConfig;
+  authenticate: Authenticator;
+  authorization: AuthorizationPolicy;
+} {
   try {
     const config = readGatewayConfig();
     const policy = loadAuthPolicy(config.authPolicyPath);
@@ -16,7 +24,10 @@ function configure(): { config: GatewayConfig; authenticate: Authenticator } {
       environment: config.environment,
       disabled: config.authDisabled,
     });
-    return { config, authenticate };
+    const authorization = loadAuthorizationPolicy(config.authorizationPolicyPath, {
+      knownTokenClasses: Object.keys(policy.tokenClasses),
+    });
+    return { config, authenticate, authorization };
   } catch (error) {
     // Config fails loudly with a message a new user can act on (file:line: field: problem).
     console.error(`[gateway] cannot start: ${(error as Error).message}`);
@@ -24,15 +35,26 @@ function configure(): { config: GatewayConfig; authenticate: Authenticator } {
   }
 }
 
-const { config, authenticate } = configure();
-const gateway = createGatewayServer({
-  supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
-  subgraphUrls: config.subgraphUrls,
-  subgraphTimeoutMs: config.subgraphTimeoutMs,
-  maxBodyBytes: config.maxBodyBytes,
-  environment: config.environment,
-  authenticate,
-});
+const { config, authenticate, authorization } = configure();
+const gateway = createServerOrExit();
+
+function createServerOrExit() {
+  try {
+    return createGatewayServer({
+      supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+      subgraphUrls: config.subgraphUrls,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      maxBodyBytes: config.maxBodyBytes,
+      environment: config.environment,
+      authenticate,
+      authorization,
+    });
+  } catch (error) {
+    // e.g. a @policy rule the supergraph names but policies/authorization.yaml does not define
+    console.error(`[gateway] cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 const running = await gateway.listen(config.port, config.host);
 console.log(`gateway listening on ${running.url}`);
 

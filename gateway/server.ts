@@ -4,11 +4,13 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createHttpHandler } from './http-handler.ts';
+import type { AuthorizationPolicy } from '../policies/authorization-policy.ts';
 import type { Authenticator } from './plugins/authenticate.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import type { GatewayContext } from './principal.ts';
 import { checkReadiness } from './readiness.ts';
+import { readSecurityRequirements, stripSecurityFeatures } from './security/supergraph-security.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 
 export type GatewayServerOptions = {
@@ -25,6 +27,12 @@ export type GatewayServerOptions = {
    * every request anonymous (for tests of unrelated features).
    */
   authenticate?: Authenticator;
+  /**
+   * `@policy` rules and who may introspect (policies/authorization.yaml, loaded by index.ts).
+   * Default DEFAULT_AUTHORIZATION_POLICY: no rules, introspection for internal tokens only.
+   * A `@policy` name in the supergraph that this does not define makes this function throw.
+   */
+  authorization?: AuthorizationPolicy;
 };
 
 export type RunningGateway = { url: string; port: number; close(): Promise<void> };
@@ -37,13 +45,16 @@ export type GatewayServer = {
 
 /** Builds the gateway (no side effects until `listen`). */
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  // Access control is read from the supergraph as composed; ApolloGateway, which refuses
+  // SECURITY features it does not enforce, gets the same supergraph without them.
+  const requirements = readSecurityRequirements(options.supergraphSdl);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,
   });
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: stripSecurityFeatures(options.supergraphSdl),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource({
         url: options.subgraphUrls[name] ?? url,
@@ -53,7 +64,13 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const production = options.environment === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: gatewayPlugins({ registry }),
+    plugins: gatewayPlugins({
+      registry,
+      authorize: {
+        requirements,
+        ...(options.authorization ? { policy: options.authorization } : {}),
+      },
+    }),
     formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
     includeStacktraceInErrorResponses: false,
     introspection: true,

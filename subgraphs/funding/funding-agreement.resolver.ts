@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { notFound } from '../shared/errors.ts';
 import { LocalDateScalar } from '../shared/canonical/scalars.ts';
 import type { FundingContext } from './context.ts';
@@ -10,6 +11,7 @@ import { Vendor } from './vendor.type.ts';
 
 @Resolver(() => FundingAgreement)
 export class FundingAgreementResolver {
+  @Directive(requiresScopes(['funding:read']))
   @Query(() => FundingAgreementConnection, { description: "A vendor's agreements, ordered by id." })
   fundingAgreements(
     @Arg('vendorId', () => ID) vendorId: string,
@@ -25,6 +27,7 @@ export class FundingAgreementResolver {
     return listFundingAgreements(ctx, vendorId, { activeOn, first, after }, true);
   }
 
+  @Directive(requiresScopes(['funding:read']))
   @Query(() => FundingAgreement, { nullable: true })
   async fundingAgreement(
     @Arg('id', () => ID) id: string,

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { ExternalRef } from '../shared/canonical/external-ref.type.ts';
 import { Money } from '../shared/canonical/money.type.ts';
 import { CurrencyCodeScalar, DecimalScalar, LocalDateScalar } from '../shared/canonical/scalars.ts';
@@ -54,6 +55,7 @@ export class SettlementTerms {
   calendar!: SettlementDate[];
 }
 
+@Directive(requiresScopes(['funding:read']))
 @Directive('@key(fields: "id")')
 @ObjectType('FundingAgreement', {
   description: 'A vendor funding agreement (an ERP condition contract).',

@@ -1,4 +1,5 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { ReadinessArea } from '../shared/canonical/enums.ts';
 import type { FundingContext } from './context.ts';
 import type { ListPrice } from './funding-agreement.model.ts';
@@ -34,6 +35,7 @@ export class FundingCheckResolver {
    * every list-price and product-group read in one more.
    */
   @Directive(`@requires(fields: "${FUNDING_REQUIRES}")`)
+  @Directive(requiresScopes(['funding:read']))
   @FieldResolver(() => FundingCheck, { nullable: true })
   async funding(
     @Root() promotion: Promotion,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { LocalDateScalar } from '../shared/canonical/scalars.ts';
 import type { FundingContext } from './context.ts';
 import { FundingAgreementConnection } from './funding-agreement-connection.type.ts';
@@ -7,11 +8,13 @@ import { Vendor } from './vendor.type.ts';
 
 @Resolver(() => Vendor)
 export class VendorResolver {
+  @Directive(requiresScopes(['funding:read']))
   @Query(() => Vendor, { nullable: true })
   vendor(@Arg('id', () => ID) id: string, @Ctx() ctx: FundingContext): Promise<Vendor | null> {
     return ctx.loaders.vendorById.load(id);
   }
 
+  @Directive(requiresScopes(['funding:read']))
   @FieldResolver(() => FundingAgreementConnection)
   fundingAgreements(
     @Root() vendor: Vendor,

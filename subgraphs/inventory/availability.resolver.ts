@@ -1,4 +1,5 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Directive, Query, Resolver } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { AvailabilityArgs } from './availability.args.ts';
 import { loadPositions } from './availability.loader.ts';
 import {
@@ -11,6 +12,7 @@ import { InventoryPosition } from './inventory-position.type.ts';
 
 @Resolver(() => InventoryPosition)
 export class AvailabilityResolver {
+  @Directive(requiresScopes(['inventory:read']))
   @Query(() => [InventoryPosition], {
     description:
       'Available-to-promise per (SKU, location), SKUs outer and locations inner, in input order. ' +

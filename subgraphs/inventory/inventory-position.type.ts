@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { DateTimeScalar, DecimalScalar } from '../shared/canonical/scalars.ts';
 import { Location } from './location.type.ts';
 import { StockStatus } from './stock-status.enum.ts';
@@ -27,24 +28,29 @@ export class InventoryPosition {
   })
   availableToPromise!: string;
 
+  @Directive(requiresScopes(['inventory:quantity:read']))
   @Field(() => DecimalScalar, {
     nullable: true,
     description: 'Unrestricted stock at the sellable storage locations.',
   })
   onHand?: string | null;
 
+  @Directive(requiresScopes(['inventory:quantity:read']))
   @Field(() => DecimalScalar, { nullable: true, description: 'Open reservations.' })
   reserved?: string | null;
 
+  @Directive(requiresScopes(['inventory:quantity:read']))
   @Field(() => DecimalScalar, {
     nullable: true,
     description: 'Quality inspection, blocked and goods-receipt-blocked stock.',
   })
   unavailable?: string | null;
 
+  @Directive(requiresScopes(['inventory:quantity:read']))
   @Field(() => DecimalScalar, { nullable: true })
   safetyStock?: string | null;
 
+  @Directive(requiresScopes(['inventory:quantity:read']))
   @Field(() => DecimalScalar, {
     nullable: true,
     description: 'Incoming stock (in transit and in transfer); not part of availableToPromise.',

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { loadPositions } from './availability.loader.ts';
 import { assertLocationsExist, validateLocationIds } from './availability.validation.ts';
 import type { InventoryContext } from './context.ts';
@@ -7,6 +8,7 @@ import { Product } from './product.type.ts';
 
 @Resolver(() => Product)
 export class ProductResolver {
+  @Directive(requiresScopes(['inventory:read']))
   @FieldResolver(() => [InventoryPosition], {
     description: 'Available-to-promise at each location, in input order (at most 100 locations).',
   })

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { PromotionTerms } from '../shared/canonical/promotion-terms.type.ts';
 import { InventoryReadiness } from './stock-readiness.type.ts';
 
@@ -17,6 +18,7 @@ export class Promotion {
   terms!: PromotionTerms;
 
   @Directive(`@requires(fields: "${STOCK_READINESS_REQUIRES}")`)
+  @Directive(requiresScopes(['inventory:read']))
   @Field(() => InventoryReadiness, {
     nullable: true,
     description: 'Live check: does available-to-promise cover the forecast uplift per location?',

@@ -1,4 +1,5 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { OfferKind, SALES_CHANNELS } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
 import type { PricingContext } from './context.ts';
@@ -14,6 +15,7 @@ export const ELIGIBLE_OFFER_REQUIRES =
 @Resolver(() => EligibleOffer)
 export class EligibleOfferResolver {
   @Directive(`@requires(fields: "${ELIGIBLE_OFFER_REQUIRES}")`)
+  @Directive(requiresScopes(['pricing:read']))
   @FieldResolver(() => Money, {
     nullable: true,
     description:
@@ -28,6 +30,7 @@ export class EligibleOfferResolver {
   }
 
   @Directive(`@requires(fields: "${ELIGIBLE_OFFER_REQUIRES}")`)
+  @Directive(requiresScopes(['pricing:read']))
   @FieldResolver(() => Money, {
     nullable: true,
     description:

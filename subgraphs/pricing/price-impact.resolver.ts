@@ -1,4 +1,5 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import type { PricingContext } from './context.ts';
 import type { CostRecord, PriceRecord } from './erp-pricing.adapter.ts';
 import { assessPriceImpact, priceImpactPlan, type PriceImpactTerms } from './price-impact.ts';
@@ -14,6 +15,7 @@ export const PRICE_IMPACT_REQUIRES =
 @Resolver(() => Promotion)
 export class PriceImpactResolver {
   @Directive(`@requires(fields: "${PRICE_IMPACT_REQUIRES}")`)
+  @Directive(requiresScopes(['pricing:read']))
   @FieldResolver(() => PriceImpact, {
     nullable: true,
     description:

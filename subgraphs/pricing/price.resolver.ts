@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { notFound } from '../shared/errors.ts';
 import type { PricingContext } from './context.ts';
@@ -8,6 +9,7 @@ import { Price } from './price.type.ts';
 
 @Resolver()
 export class PriceResolver {
+  @Directive(requiresScopes(['pricing:read']))
   @Query(() => Price, {
     nullable: true,
     description:

@@ -1,5 +1,6 @@
 import { Big } from 'big.js';
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { AUTHENTICATED, requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
 import { DateTimeScalar } from '../shared/canonical/scalars.ts';
@@ -18,6 +19,7 @@ export const MAX_PRODUCTS_PER_QUERY = 200;
 
 @Resolver(() => Product)
 export class ProductResolver {
+  @Directive(AUTHENTICATED)
   @Query(() => Product, {
     nullable: true,
     description: 'A product by SKU; null when the ERP does not know it.',
@@ -31,6 +33,7 @@ export class ProductResolver {
     return found ? productOf(sku) : null;
   }
 
+  @Directive(AUTHENTICATED)
   @Query(() => [Product], {
     nullable: 'items',
     description: `Products by SKU, in the order asked (null for unknown SKUs); at most ${MAX_PRODUCTS_PER_QUERY}.`,
@@ -69,6 +72,7 @@ export class ProductResolver {
     return (await ctx.loaders.productBySku.load(product.sku))?.brand ?? null;
   }
 
+  @Directive(requiresScopes(['pricing:read']))
   @FieldResolver(() => Price, {
     nullable: true,
     description:
@@ -92,6 +96,7 @@ export class ProductResolver {
     return record ? toPrice(record) : null;
   }
 
+  @Directive(requiresScopes(['pricing:cost:read']))
   @FieldResolver(() => Money, {
     nullable: true,
     description:
@@ -109,6 +114,7 @@ export class ProductResolver {
     return cost ? { amount: roundMoney(new Big(cost.amount)), currency: cost.currency } : null;
   }
 
+  @Directive(requiresScopes(['pricing:cost:read']))
   @FieldResolver(() => MarginFloor, {
     nullable: true,
     description: 'Lowest price that keeps the minimum margin.',

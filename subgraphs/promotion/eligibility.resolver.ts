@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { PromotionTerms } from '../shared/canonical/promotion-terms.type.ts';
 import { DateTimeScalar } from '../shared/canonical/scalars.ts';
@@ -14,6 +15,7 @@ export const MAX_ELIGIBILITY_SKUS = 200;
 
 @Resolver(() => SkuEligibility)
 export class EligibilityResolver {
+  @Directive(requiresScopes(['promotion:read'], ['eligibility:read']))
   @Query(() => [SkuEligibility], {
     description:
       'One row per requested SKU, in input order (at most 200). Live = SCHEDULED/ACTIVE with `at` (default now) inside the window and intent LIVE in the channel. Explicit SKU scopes only (categories are not expanded yet).',
@@ -57,6 +59,7 @@ export class EligibleOfferResolver {
 
 @Resolver(() => Product)
 export class ProductResolver {
+  @Directive(requiresScopes(['promotion:read'], ['eligibility:read']))
   @FieldResolver(() => [Promotion], {
     description:
       'Promotions that apply to this SKU for a customer without segment, in application order.',

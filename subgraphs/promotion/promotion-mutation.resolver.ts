@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { policy, requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { DateTimeScalar } from '../shared/canonical/scalars.ts';
 import type { MutationResult } from './command-core.ts';
@@ -14,6 +15,7 @@ import { PromotionMutationResult } from './promotion.type.ts';
 /** Thin: every mutation is a command (draft-commands.ts, publication-commands.ts). */
 @Resolver(() => PromotionMutationResult)
 export class PromotionMutationResolver {
+  @Directive(requiresScopes(['promotion:write']))
   @Mutation(() => PromotionMutationResult)
   createPromotionDraft(
     @Arg('input', () => CreatePromotionDraftInput) input: CreatePromotionDraftInput,
@@ -22,6 +24,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.create(input, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:write']))
   @Mutation(() => PromotionMutationResult)
   updatePromotionDraft(
     @Arg('id', () => ID) id: string,
@@ -32,6 +35,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.update(id, expectedVersion, input, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:write']))
   @Mutation(() => PromotionMutationResult)
   submitPromotion(
     @Arg('id', () => ID) id: string,
@@ -41,6 +45,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.submit(id, expectedVersion, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:write']))
   @Mutation(() => PromotionMutationResult)
   withdrawPromotion(
     @Arg('id', () => ID) id: string,
@@ -50,6 +55,8 @@ export class PromotionMutationResolver {
     return ctx.app.commands.withdraw(id, expectedVersion, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:approve']))
+  @Directive(policy(['internal-only']))
   @Mutation(() => PromotionMutationResult)
   approvePromotion(
     @Arg('id', () => ID) id: string,
@@ -61,6 +68,8 @@ export class PromotionMutationResolver {
     return ctx.app.commands.approve(id, expectedVersion, override, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:approve']))
+  @Directive(policy(['internal-only']))
   @Mutation(() => PromotionMutationResult)
   rejectPromotion(
     @Arg('id', () => ID) id: string,
@@ -71,6 +80,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.reject(id, expectedVersion, reason, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:publish']))
   @Mutation(() => PromotionMutationResult, {
     description: 'Returns once the publications are recorded (PENDING); delivery is asynchronous.',
   })
@@ -90,6 +100,7 @@ export class PromotionMutationResolver {
     );
   }
 
+  @Directive(requiresScopes(['promotion:suspend']))
   @Mutation(() => PromotionMutationResult, { description: 'Without channels: every live channel.' })
   suspendPromotion(
     @Arg('promotionId', () => ID) promotionId: string,
@@ -101,6 +112,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.suspend(promotionId, reason, channels, idempotencyKey, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:suspend']))
   @Mutation(() => PromotionMutationResult, {
     description: 'Without channels: every suspended channel.',
   })
@@ -113,6 +125,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.resume(promotionId, channels, idempotencyKey, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:suspend']))
   @Mutation(() => PromotionMutationResult, {
     description: 'Ends now (default), or at a future `at` before the window end.',
   })
@@ -125,6 +138,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.end(promotionId, reason, at, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:write']))
   @Mutation(() => PromotionMutationResult)
   cancelPromotion(
     @Arg('promotionId', () => ID) promotionId: string,
@@ -134,6 +148,7 @@ export class PromotionMutationResolver {
     return ctx.app.commands.cancel(promotionId, reason, ctx.actor);
   }
 
+  @Directive(requiresScopes(['promotion:publish']))
   @Mutation(() => PromotionMutationResult)
   retryChannelDelivery(
     @Arg('promotionId', () => ID) promotionId: string,

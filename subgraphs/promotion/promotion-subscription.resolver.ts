@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { badUserInput, notFound } from '../shared/errors.ts';
 import type { PromotionContext } from './context.ts';
 import type { EventBus } from './event-bus.ts';
@@ -50,6 +51,7 @@ export function subscribeToEvents(
 
 @Resolver(() => PromotionEvent)
 export class PromotionSubscriptionResolver {
+  @Directive(requiresScopes(['events:subscribe']))
   @Subscription(() => PromotionEvent, {
     description:
       'Promotion changes in cursor order. `after` replays every retained event with a greater cursor, then continues live, without duplicates.',

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../shared/access-control.ts';
 import { PromotionTerms } from '../shared/canonical/promotion-terms.type.ts';
 import { DateTimeScalar } from '../shared/canonical/scalars.ts';
 import type { PromotionContext } from './context.ts';
@@ -14,6 +15,7 @@ import { toTerms } from './terms.ts';
 
 @Resolver(() => Promotion)
 export class PromotionResolver {
+  @Directive(requiresScopes(['promotion:read']))
   @Query(() => Promotion, { nullable: true, description: 'Null when there is no such promotion.' })
   async promotion(
     @Arg('id', () => ID) id: string,
@@ -22,6 +24,7 @@ export class PromotionResolver {
     return (await ctx.promotionById.load(id)) ?? null;
   }
 
+  @Directive(requiresScopes(['promotion:read']))
   @Query(() => PromotionConnection, { description: 'Newest first.' })
   async promotions(
     @Arg('filter', () => PromotionFilter, { nullable: true }) filter: PromotionFilter | null,
@@ -84,6 +87,7 @@ export class PromotionResolver {
     return isLiveAt(promotion, new Date(at), locationId);
   }
 
+  @Directive(requiresScopes(['promotion:audit']))
   @FieldResolver(() => AuditConnection, { description: 'Oldest first.' })
   async audit(
     @Root() promotion: PromotionRecord,

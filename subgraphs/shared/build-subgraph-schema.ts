@@ -11,8 +11,11 @@ import {
   type BuildSchemaOptions,
 } from 'type-graphql';
 
-/** Federation directives every subgraph may use; the supergraph links federation v2.6. */
-const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])`;
+/**
+ * Federation directives every subgraph may use; the supergraph links federation v2.6. The
+ * access-control ones (shared/access-control.ts) are enforced by the gateway before planning.
+ */
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@authenticated", "@requiresScopes", "@policy"])`;
 
 export type ReferenceResolvers = Record<
   string,

@@ -1,5 +1,5 @@
 import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { devPrivateKey } from '../../policies/dev-keys/dev-token.ts';
+import { devPrivateKey, signDevToken } from '../../policies/dev-keys/dev-token.ts';
 
 /** Hand-made JWS for the authentication tests: any header, any payload, any (wrong) key. */
 export const DEV_RSA = createPrivateKey(devPrivateKey('RS256'));
@@ -89,5 +89,30 @@ export function es256(
   return craft({ alg: 'ES256', typ: 'JWT', kid: 'dev-ec-1', ...header }, claims(overrides), {
     alg: 'ES256',
     key: DEV_EC,
+  });
+}
+
+export type TestTokenClaims = {
+  scopes: readonly string[];
+  /** Default internal. */
+  tokenClass?: string;
+  subject?: string;
+  channel?: string;
+  partnerId?: string;
+  vendorId?: string;
+};
+
+/** A development token the test stack's gateway accepts (RS256, 10 minutes). */
+export function devToken(claims: TestTokenClaims): string {
+  return signDevToken({
+    subject: claims.subject ?? 'test-user',
+    scopes: claims.scopes,
+    tokenClass: claims.tokenClass ?? 'internal',
+    ...(claims.channel ? { channel: claims.channel } : {}),
+    ...(claims.partnerId ? { partnerId: claims.partnerId } : {}),
+    ...(claims.vendorId ? { vendorId: claims.vendorId } : {}),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ttlSeconds: 600,
   });
 }

@@ -23,3 +23,13 @@ type Price @shareable { amount: String! }`;
     ],
   );
 });
+
+test('importing a federation directive (its definition renamed) is not a breaking change', () => {
+  const before = `${released}\ndirective @federation__requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION`;
+  const after = `${released}\ndirective @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION`;
+  assert.deepEqual(breakingChanges(before, after), []);
+  assert.deepEqual(
+    breakingChanges(after, before).map((c) => c.description),
+    ['requiresScopes was removed.'],
+  );
+});

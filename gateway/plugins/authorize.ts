@@ -1,0 +1,112 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { OperationDefinitionNode } from 'graphql';
+import {
+  DEFAULT_AUTHORIZATION_POLICY,
+  type AuthorizationPolicy,
+} from '../../policies/authorization-policy.ts';
+import type { GatewayContext, Principal } from '../principal.ts';
+import { unmetRequirement } from '../security/evaluate-requirement.ts';
+import { operationUses } from '../security/operation-walk.ts';
+import { policyNames, type SecurityRequirements } from '../security/supergraph-security.ts';
+
+export type AuthorizeOptions = {
+  /** From the ORIGINAL supergraph: `readSecurityRequirements(sdl)` (security/supergraph-security.ts). */
+  requirements: SecurityRequirements;
+  /**
+   * Named `@policy` rules and who may introspect (policies/authorization.yaml). Default
+   * DEFAULT_AUTHORIZATION_POLICY: no rules, introspection for internal tokens only.
+   */
+  policy?: AuthorizationPolicy;
+};
+
+/** Refuses an operation, or returns nothing when it may run. */
+export type OperationAuthorizer = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  principal: Principal | undefined,
+) => void;
+
+function refusal(message: string, code: string, status: number, paths: string[]): GraphQLError {
+  const headers =
+    status === 401
+      ? new HeaderMap([['www-authenticate', 'Bearer realm="promotions-graph"']])
+      : undefined;
+  return new GraphQLError(message, {
+    extensions: {
+      code,
+      unauthorizedPaths: paths,
+      http: { status, ...(headers ? { headers } : {}) },
+    },
+  });
+}
+
+/**
+ * Checks an operation against the schema's access control. Whole-operation rejection: when ANY
+ * selected field or returned type is not allowed the operation is refused before planning, with
+ * every offending path in `extensions.unauthorizedPaths`; no partial data, no subgraph call.
+ * - anonymous caller on a protected coordinate → 401 UNAUTHENTICATED `authentication required`;
+ * - authenticated caller lacking scopes/policies → 403 FORBIDDEN naming each field and what
+ *   would satisfy it;
+ * - `__schema` / `__type` → 403 FORBIDDEN unless the policy's `introspection` allows the caller.
+ * Throws at creation when the supergraph names a `@policy` rule the policy does not define.
+ */
+export function createOperationAuthorizer(options: AuthorizeOptions): OperationAuthorizer {
+  const policy = options.policy ?? DEFAULT_AUTHORIZATION_POLICY;
+  const unknown = policyNames(options.requirements).filter((name) => !policy.policies[name]);
+  if (unknown.length > 0) {
+    throw new Error(
+      `the supergraph uses @policy rule(s) ${unknown.join(', ')} that policies/authorization.yaml does not define`,
+    );
+  }
+  return (schema, document, operation, principal) => {
+    const { uses, introspection } = operationUses(schema, document, operation);
+    const failures = new Map<string, { coordinates: string[]; needs: Set<string> }>();
+    let anonymous = false;
+    for (const { path, coordinate } of uses) {
+      const requirement = options.requirements.get(coordinate);
+      const unmet = requirement && unmetRequirement(requirement, principal, policy.policies);
+      if (!unmet) continue;
+      anonymous ||= unmet.anonymous;
+      const failure = failures.get(path) ?? { coordinates: [], needs: new Set<string>() };
+      failure.coordinates.push(coordinate);
+      unmet.needs.forEach((need) => failure.needs.add(need));
+      failures.set(path, failure);
+    }
+    if (anonymous) {
+      throw refusal('authentication required', 'UNAUTHENTICATED', 401, [...failures.keys()]);
+    }
+    if (failures.size > 0) {
+      const detail = [...failures].map(
+        ([path, f]) => `${path} (${f.coordinates.join(', ')}) needs ${[...f.needs].join(' and ')}`,
+      );
+      throw refusal(`not authorized: ${detail.join('; ')}`, 'FORBIDDEN', 403, [...failures.keys()]);
+    }
+    const mayIntrospect = principal
+      ? policy.introspection.tokenClasses.includes(principal.tokenClass)
+      : policy.introspection.anonymous;
+    if (introspection.length > 0 && !mayIntrospect) {
+      const who = principal ? `token class ${principal.tokenClass}` : 'anonymous callers';
+      throw refusal(`introspection is not allowed for ${who}`, 'FORBIDDEN', 403, introspection);
+    }
+  };
+}
+
+/**
+ * The authorize step: runs in `didResolveOperation`, i.e. after parsing and validation against
+ * the API schema and BEFORE the gateway plans or executes anything. The principal comes from
+ * the authenticate step (context). A refusal ends the request with no subgraph call.
+ */
+export function authorizePlugin(options: AuthorizeOptions): ApolloServerPlugin<GatewayContext> {
+  const authorize = createOperationAuthorizer(options);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, contextValue }) {
+          if (operation) authorize(schema, document, operation, contextValue.principal);
+        },
+      };
+    },
+  };
+}
