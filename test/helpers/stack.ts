@@ -13,6 +13,7 @@ import { createInventoryServer } from '../../subgraphs/inventory/server.ts';
 import { createPricingServer } from '../../subgraphs/pricing/server.ts';
 import { createPromotionServer } from '../../subgraphs/promotion/server.ts';
 import { devToken } from './tokens.ts';
+import { EMULATOR_TIMEOUT_MS } from './timeouts.ts';
 
 type Backends = Awaited<ReturnType<ReturnType<typeof createBackendsServer>['listen']>>;
 
@@ -73,7 +74,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     const client = createBackendClient({
       name: 'erp',
       baseUrl: backends.url,
-      timeoutMs: 2000,
+      timeoutMs: EMULATOR_TIMEOUT_MS,
       retries: 2,
     });
     clients.push(client);

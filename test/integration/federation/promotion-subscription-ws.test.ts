@@ -6,6 +6,7 @@ import { createBackendsServer } from '../../../backends/server.ts';
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import { createPromotionServer } from '../../../subgraphs/promotion/server.ts';
+import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 
 type Event = {
   kind: string;
@@ -18,7 +19,13 @@ describe('promotion subgraph serves promotionStateChanged over graphql-ws', () =
   let backends: Awaited<ReturnType<ReturnType<typeof createBackendsServer>['listen']>>;
   let subgraph: RunningSubgraph;
   let client: Client;
-  const erp = () => createBackendClient({ name: 'erp', baseUrl: backends.url, retries: 0 });
+  const erp = () =>
+    createBackendClient({
+      name: 'erp',
+      baseUrl: backends.url,
+      retries: 0,
+      timeoutMs: EMULATOR_TIMEOUT_MS,
+    });
   let erpClient: ReturnType<typeof erp>;
 
   before(async () => {

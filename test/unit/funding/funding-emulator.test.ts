@@ -8,6 +8,7 @@ import {
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import { createFundingServer } from '../../../subgraphs/funding/server.ts';
 import { encodeCursor } from '../../../subgraphs/funding/funding-agreement.pagination.ts';
+import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 
 type Json = Record<string, unknown>;
 
@@ -40,7 +41,7 @@ describe('funding subgraph against the ERP emulator', () => {
       name: 'erp',
       baseUrl: backends.url,
       retries: 1,
-      timeoutMs: 2000,
+      timeoutMs: EMULATOR_TIMEOUT_MS,
     });
     running = await createFundingServer({
       erp: client,

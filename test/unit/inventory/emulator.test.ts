@@ -6,6 +6,7 @@ import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts
 import { createInventoryServer } from '../../../subgraphs/inventory/server.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import type { GraphQLResponse } from './inventory-harness.ts';
+import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 
 /** The inventory subgraph over the real ERP emulator (`backends/`), counting calls there. */
 
@@ -37,7 +38,12 @@ const skuIds = (n: number) =>
 
 async function startStack(options: Parameters<typeof createBackendsServer>[0]) {
   const backends = await createBackendsServer(options).listen(0);
-  const client = createBackendClient({ name: 'erp', baseUrl: backends.url, retries: 0 });
+  const client = createBackendClient({
+    name: 'erp',
+    baseUrl: backends.url,
+    retries: 0,
+    timeoutMs: EMULATOR_TIMEOUT_MS,
+  });
   const inventory = await createInventoryServer({ erp: client, stockCacheTtlMs: 0 }).listen(0);
   return { backends, client, inventory };
 }

@@ -9,6 +9,7 @@ import {
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import { createPricingServer } from '../../../subgraphs/pricing/server.ts';
 import { NOW } from './pricing-data.ts';
+import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 
 /**
  * The pricing subgraph over HTTP against the real ERP emulator (backends/): wire format, request
@@ -38,7 +39,7 @@ async function start(
     name: 'erp',
     baseUrl: backends.url,
     retries: 0,
-    timeoutMs: 2000,
+    timeoutMs: EMULATOR_TIMEOUT_MS,
   });
   const pricing = await createPricingServer({ erp: client, now: () => NOW }).listen(0);
   return { backends, client, pricing };
