@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+
+export type BenchOptions = {
+  /** A scenario name, or `all` (every registered scenario, in order). */
+  scenario: string;
+  /** Target ids or id prefixes (`--only`); undefined = all. */
+  only: string[] | undefined;
+  connections: number;
+  warmupSeconds: number;
+  roundSeconds: number;
+  rounds: number;
+  smoke: boolean;
+  /** Install bench/node_modules when missing or stale (off with --no-install). */
+  install: boolean;
+  /** Where the JSON results go. */
+  outDir: string;
+};
+
+export const USAGE = `usage: npm run bench -- [options]
+  --scenario public|all        scenario(s) to run (default all; storefront and partner are not built yet)
+  --only a,b,c,d,d-router,e    targets: a ours (auth on), b ours (auth off), c stock @apollo/gateway,
+                               d Hive Gateway (d = both runtimes, d-router = router runtime only),
+                               e subgraph direct (floor, where one subgraph answers)
+  --connections N              concurrent keep-alive connections (default 50)
+  --warmup S                   warm-up seconds per target and mode, not measured (default 5)
+  --duration S                 seconds per round (default 10)
+  --rounds N                   rounds, the target order alternating between rounds (default 3)
+  --smoke                      1 round x 2 s, 10 connections, no warm-up: checks it runs and matches
+  --no-install                 never install bench/node_modules (targets needing it are skipped)
+  --out DIR                    results folder (default bench/results)`;
+
+export class BenchUsageError extends Error {}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new BenchUsageError(`--${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Parses the flags of `npm run bench` (the scenario name is checked against the registry by
+ * `runBench`, which is imported only once the bench peers are installed).
+ */
+export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        scenario: { type: 'string' },
+        only: { type: 'string' },
+        connections: { type: 'string' },
+        warmup: { type: 'string' },
+        duration: { type: 'string' },
+        rounds: { type: 'string' },
+        smoke: { type: 'boolean' },
+        'no-install': { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
+  }
+  if (values.help) throw new BenchUsageError('');
+  const smoke = values.smoke ?? false;
+  return {
+    scenario: values.scenario ?? 'all',
+    only: values.only
+      ?.split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+    connections: positiveInt('connections', values.connections, smoke ? 10 : 50),
+    warmupSeconds: positiveInt('warmup', values.warmup, smoke ? 0 : 5, 0),
+    roundSeconds: positiveInt('duration', values.duration, smoke ? 2 : 10),
+    rounds: positiveInt('rounds', values.rounds, smoke ? 1 : 3),
+    smoke,
+    install: !values['no-install'],
+    outDir: values.out ?? defaultOutDir,
+  };
+}

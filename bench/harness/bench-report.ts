@@ -1,0 +1,147 @@
+import { cpus, availableParallelism, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+
+export type BenchMode = 'as-sent' | 'dedup-defeated';
+
+/** One target in one scenario and mode, over all its rounds. */
+export type TargetResult = {
+  scenario: string;
+  mode: BenchMode;
+  target: string;
+  label: string;
+  /** 2xx responses per second over all rounds, and per round. */
+  rps: number;
+  rpsPerRound: number[];
+  p50Ms: number;
+  p99Ms: number;
+  okResponses: number;
+  /** Connection errors, timeouts and non-2xx responses. */
+  failures: number;
+  /** Average bytes per response under load (headers and body). */
+  bytesPerResponse: number;
+  /** Bytes of the body the response check got. */
+  checkedBodyBytes: number;
+  /** CPU of the gateway's process tree, 100 = one core; null for the floor or off Linux. */
+  gatewayCpuPercent: number | null;
+  gatewayPeakRssMb: number | null;
+  subgraphCpuPercent: number | null;
+  loadgenCpuPercent: number;
+  loadgenPeakRssMb: number;
+  /**
+   * Subgraph requests per request sent (the fan-out after any deduplication; the subgraphs are
+   * read once the gateway has gone quiet after the round).
+   */
+  upstreamPerRequest: number | null;
+  /** Share of those subgraph requests that carried an `authorization` header. */
+  upstreamWithAuthorization: number | null;
+  /** rps / rps of stock @apollo/gateway in the same scenario and mode. */
+  ratioVsApollo: number | null;
+  /** rps per core of gateway CPU used. */
+  rpsPerGatewayCore: number | null;
+};
+
+export type ResponseCheck = {
+  scenario: string;
+  mode: BenchMode;
+  targets: string[];
+  /** Compact JSON bytes of the reference response. */
+  bytes: number;
+  matched: true;
+};
+
+export type MachineInfo = {
+  nproc: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  loadAverageAtStart: number[];
+};
+
+export type BenchReport = {
+  startedAt: string;
+  finishedAt: string;
+  machine: MachineInfo;
+  settings: {
+    scenarios: string[];
+    targets: string[];
+    connections: number;
+    warmupSeconds: number;
+    roundSeconds: number;
+    rounds: number;
+    smoke: boolean;
+  };
+  skipped: { scenario: string; target: string; reason: string }[];
+  checks: ResponseCheck[];
+  results: TargetResult[];
+};
+
+export function machineInfo(): MachineInfo {
+  let cpuModel = cpus()[0]?.model ?? 'unknown';
+  try {
+    cpuModel =
+      /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
+  } catch {
+    // not Linux
+  }
+  return {
+    nproc: availableParallelism(),
+    cpuModel,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+const fixed = (value: number | null, digits = 0): string =>
+  value === null ? 'n/a' : value.toFixed(digits);
+
+function spreadPercent(values: number[]): string {
+  if (values.length < 2) return '';
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (mean === 0) return '';
+  return `±${(((Math.max(...values) - Math.min(...values)) / 2 / mean) * 100).toFixed(0)}%`;
+}
+
+/** The results as an aligned Markdown table (pasteable into bench/README.md). */
+export function formatTable(results: readonly TargetResult[]): string {
+  const header = [
+    'scenario',
+    'mode',
+    'target',
+    'rps',
+    'spread',
+    'p50 ms',
+    'p99 ms',
+    'gw CPU %',
+    'gw peak RSS MB',
+    'subgraph CPU %',
+    'loadgen CPU %',
+    'upstream req/req',
+    'failed',
+    'x stock Apollo',
+  ];
+  const rows = results.map((r) => [
+    r.scenario,
+    r.mode,
+    `${r.target} ${r.label}`,
+    fixed(r.rps, r.rps < 100 ? 1 : 0),
+    spreadPercent(r.rpsPerRound),
+    fixed(r.p50Ms),
+    fixed(r.p99Ms),
+    fixed(r.gatewayCpuPercent),
+    fixed(r.gatewayPeakRssMb),
+    fixed(r.subgraphCpuPercent),
+    fixed(r.loadgenCpuPercent),
+    fixed(r.upstreamPerRequest, 1),
+    String(r.failures),
+    r.ratioVsApollo === null ? 'n/a' : `${r.ratioVsApollo.toFixed(2)}x`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string =>
+    `| ${cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i >= 3 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}

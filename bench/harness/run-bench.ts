@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SCENARIOS } from '../scenarios/index.ts';
+import type { Scenario, ScenarioContext } from '../scenarios/scenario.ts';
+import { BASELINE_TARGET_ID, selectTargets } from '../targets/index.ts';
+import { BenchUsageError, type BenchOptions } from './bench-options.ts';
+import { machineInfo, type BenchReport, type TargetResult } from './bench-report.ts';
+import { benchTokens } from './bench-tokens.ts';
+import { startChild, waitForHttp, type ManagedChild } from './child-process.ts';
+import { freePort } from './free-port.ts';
+import { runLoad } from './load.ts';
+import {
+  freshAccumulator,
+  measureRound,
+  settle,
+  toResult,
+  type ModeLoad,
+} from './measure-round.ts';
+import { checkResponses } from './response-check.ts';
+
+export type RunBenchDeps = {
+  repoRoot: string;
+  benchRoot: string;
+  log(message: string): void;
+};
+
+function modeLoads(deps: RunBenchDeps, scenario: Scenario, connections: number): ModeLoad[] {
+  const tokens = benchTokens(deps.repoRoot, scenario.principal, connections);
+  return [
+    { mode: 'as-sent', headers: { authorization: `Bearer ${tokens.shared}` } },
+    {
+      mode: 'dedup-defeated',
+      headers: {},
+      connectionHeaders: (i) => ({ authorization: `Bearer ${tokens.perConnection[i]!}` }),
+    },
+  ];
+}
+
+/** Every scenario: subgraphs up, gateways up, responses checked, then warm-up and rounds. */
+async function runScenario(
+  options: BenchOptions,
+  deps: RunBenchDeps,
+  scenario: Scenario,
+  report: BenchReport,
+): Promise<void> {
+  const log = (message: string): void => deps.log(`[${scenario.name}] ${message}`);
+  const workDir = mkdtempSync(join(tmpdir(), `bench-${scenario.name}-`));
+  const children: ManagedChild[] = [];
+  const context: ScenarioContext = {
+    repoRoot: deps.repoRoot,
+    workDir,
+    freePort,
+    startChild(spec) {
+      const child = startChild(spec);
+      children.push(child);
+      return child;
+    },
+    waitForHttp: (child, url, init) => waitForHttp(child, url, init),
+    log,
+  };
+  try {
+    const running = await scenario.start(context);
+    const targets = selectTargets(options.only).filter((target) => {
+      const reason = target.unavailable(running, deps.benchRoot);
+      if (reason) {
+        log(`skipping ${target.id} ${target.label}: ${reason}`);
+        report.skipped.push({ scenario: scenario.name, target: target.id, reason });
+      }
+      return !reason;
+    });
+    if (targets.length === 0) throw new Error(`${scenario.name}: no target can run`);
+    log(`starting ${targets.map((t) => `${t.id} ${t.label}`).join(', ')}`);
+    const started = await Promise.all(
+      targets.map(async (target) => {
+        const t0 = performance.now();
+        const up = await target.start({ ...context, benchRoot: deps.benchRoot, scenario: running });
+        log(`${target.id} up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        return up;
+      }),
+    );
+    for (const load of modeLoads(deps, scenario, options.connections)) {
+      const firstHeaders = { ...load.headers, ...load.connectionHeaders?.(0) };
+      const check = await checkResponses(
+        targets.map((target, i) => ({ id: target.id, label: target.label, url: started[i]!.url })),
+        running.operation,
+        firstHeaders,
+      );
+      report.checks.push({ scenario: scenario.name, mode: load.mode, ...check, matched: true });
+      log(
+        `${load.mode}: responses identical across ${check.targets.join(', ')} (${check.bytes} bytes)`,
+      );
+      if (options.warmupSeconds > 0) {
+        for (const [i, target] of targets.entries()) {
+          log(`${load.mode}: warm-up ${target.id} ${options.warmupSeconds} s`);
+          await runLoad({
+            url: started[i]!.url,
+            body: JSON.stringify(running.operation),
+            headers: load.headers,
+            ...(load.connectionHeaders ? { connectionHeaders: load.connectionHeaders } : {}),
+            connections: options.connections,
+            durationSeconds: options.warmupSeconds,
+          });
+          await settle(running);
+        }
+      }
+      const accumulated = targets.map(freshAccumulator);
+      for (let round = 0; round < options.rounds; round++) {
+        const order = targets.map((_, i) => i);
+        if (round % 2 === 1) order.reverse();
+        for (const i of order) {
+          const result = await measureRound(options, running, started[i]!, load, accumulated[i]!);
+          const rps = result.duration > 0 ? result['2xx'] / result.duration : 0;
+          log(
+            `${load.mode}: round ${round + 1}/${options.rounds} ${targets[i]!.id} ` +
+              `${rps.toFixed(1)} rps` +
+              (result.errors + result.non2xx > 0
+                ? ` (${result.errors} errors, ${result.non2xx} non-2xx)`
+                : ''),
+          );
+        }
+      }
+      targets.forEach((target, i) => {
+        report.results.push(
+          toResult(
+            scenario.name,
+            load.mode,
+            target,
+            started[i]!.url,
+            accumulated[i]!,
+            check.bodyBytes[target.id]!,
+          ),
+        );
+      });
+    }
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** `--scenario`: one registered name, or `all`. */
+function resolveScenarios(name: string): readonly Scenario[] {
+  if (name === 'all') return SCENARIOS;
+  const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+  if (scenario) return [scenario];
+  const known = [...SCENARIOS.map((s) => s.name), 'all'].join(', ');
+  const later = ['storefront', 'partner'].includes(name) ? 'is not built yet' : 'is unknown';
+  throw new BenchUsageError(`--scenario ${name} ${later} (known: ${known})`);
+}
+
+function addRatios(results: TargetResult[]): void {
+  for (const result of results) {
+    const baseline = results.find(
+      (r) =>
+        r.scenario === result.scenario && r.mode === result.mode && r.target === BASELINE_TARGET_ID,
+    );
+    result.ratioVsApollo = baseline && baseline.rps > 0 ? result.rps / baseline.rps : null;
+  }
+}
+
+/**
+ * Runs the selected scenarios and targets and returns the report. Throws when a target cannot
+ * start, or when the gateways' responses differ (ResponseMismatchError, with a diff summary).
+ */
+export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promise<BenchReport> {
+  const scenarios = resolveScenarios(options.scenario);
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    machine: machineInfo(),
+    settings: {
+      scenarios: scenarios.map((scenario) => scenario.name),
+      targets: selectTargets(options.only).map((target) => target.id),
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      roundSeconds: options.roundSeconds,
+      rounds: options.rounds,
+      smoke: options.smoke,
+    },
+    skipped: [],
+    checks: [],
+    results: [],
+  };
+  for (const scenario of scenarios) await runScenario(options, deps, scenario, report);
+  addRatios(report.results);
+  report.finishedAt = new Date().toISOString();
+  return report;
+}
