@@ -1,4 +1,5 @@
 import type { BenchSubgraph } from '../bench-subgraph.ts';
+import { PUBLIC_LINK } from './public-link.ts';
 import { USERS, type UserRecord } from './public-data.ts';
 
 const byId = new Map(USERS.map((user) => [user.id, user]));
@@ -7,23 +8,7 @@ const byId = new Map(USERS.map((user) => [user.id, user]));
 export const accountsSubgraph: BenchSubgraph = {
   name: 'accounts',
   typeDefs: /* GraphQL */ `
-    extend schema
-      @link(
-        url: "https://specs.apollo.dev/federation/v2.5"
-        import: [
-          "@key"
-          "@tag"
-          "@shareable"
-          "@inaccessible"
-          "@override"
-          "@external"
-          "@provides"
-          "@requires"
-          "@composeDirective"
-          "@interfaceObject"
-          "@requiresScopes"
-        ]
-      )
+    ${PUBLIC_LINK}
 
     extend type Query {
       me: User

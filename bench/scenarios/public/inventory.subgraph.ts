@@ -1,4 +1,5 @@
 import type { BenchSubgraph } from '../bench-subgraph.ts';
+import { PUBLIC_LINK } from './public-link.ts';
 import { IN_STOCK } from './public-data.ts';
 
 type InventoryProduct = { upc: string; inStock: boolean | null; price?: number; weight?: number };
@@ -11,23 +12,7 @@ type InventoryProduct = { upc: string; inStock: boolean | null; price?: number; 
 export const inventorySubgraph: BenchSubgraph = {
   name: 'inventory',
   typeDefs: /* GraphQL */ `
-    extend schema
-      @link(
-        url: "https://specs.apollo.dev/federation/v2.5"
-        import: [
-          "@key"
-          "@tag"
-          "@shareable"
-          "@inaccessible"
-          "@override"
-          "@external"
-          "@provides"
-          "@requires"
-          "@composeDirective"
-          "@interfaceObject"
-          "@requiresScopes"
-        ]
-      )
+    ${PUBLIC_LINK}
 
     type Product @key(fields: "upc") {
       upc: String!

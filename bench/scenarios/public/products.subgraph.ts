@@ -1,4 +1,5 @@
 import type { BenchSubgraph } from '../bench-subgraph.ts';
+import { PUBLIC_LINK } from './public-link.ts';
 import { PRODUCTS } from './public-data.ts';
 
 const byUpc = new Map(PRODUCTS.map((product) => [product.upc, product]));
@@ -7,23 +8,7 @@ const byUpc = new Map(PRODUCTS.map((product) => [product.upc, product]));
 export const productsSubgraph: BenchSubgraph = {
   name: 'products',
   typeDefs: /* GraphQL */ `
-    extend schema
-      @link(
-        url: "https://specs.apollo.dev/federation/v2.5"
-        import: [
-          "@key"
-          "@tag"
-          "@shareable"
-          "@inaccessible"
-          "@override"
-          "@external"
-          "@provides"
-          "@requires"
-          "@composeDirective"
-          "@interfaceObject"
-          "@requiresScopes"
-        ]
-      )
+    ${PUBLIC_LINK}
 
     type Product @key(fields: "upc") {
       upc: String!

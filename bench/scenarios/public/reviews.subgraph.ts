@@ -1,4 +1,5 @@
 import type { BenchSubgraph } from '../bench-subgraph.ts';
+import { PUBLIC_LINK } from './public-link.ts';
 import { REVIEWS, type ReviewRecord } from './public-data.ts';
 
 const byId = new Map(REVIEWS.map((review) => [review.id, review]));
@@ -13,23 +14,7 @@ const USER_REVIEWS = REVIEWS.slice(0, 2);
 export const reviewsSubgraph: BenchSubgraph = {
   name: 'reviews',
   typeDefs: /* GraphQL */ `
-    extend schema
-      @link(
-        url: "https://specs.apollo.dev/federation/v2.5"
-        import: [
-          "@key"
-          "@tag"
-          "@shareable"
-          "@inaccessible"
-          "@override"
-          "@external"
-          "@provides"
-          "@requires"
-          "@composeDirective"
-          "@interfaceObject"
-          "@requiresScopes"
-        ]
-      )
+    ${PUBLIC_LINK}
 
     type Product @key(fields: "upc") {
       upc: String!
