@@ -75,7 +75,9 @@ for (let attempt = 0; !stopping; attempt++) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
         `[stack] ready in ${seconds}s: ${gatewayBase}/graphql ` +
-          '(embedded default: in-memory store and event bus, one instance only)',
+          (process.env.DATABASE_URL
+            ? '(PostgreSQL store from DATABASE_URL)'
+            : '(embedded default: PGlite store and in-process event bus, one instance only)'),
       );
       break;
     }

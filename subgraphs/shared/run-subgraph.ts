@@ -2,9 +2,16 @@ import { createBackendClient, type BackendClient } from './backend-client.ts';
 import { readSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.ts';
 import type { RunningSubgraph } from './subgraph-server.ts';
 
-export type SubgraphStarter = (deps: { config: SubgraphConfig; erp: BackendClient }) => {
+export type StartableSubgraph = {
   listen(port: number, host?: string): Promise<RunningSubgraph>;
+  /** Releases what the starter opened besides the server (database, Redis), after it closed. */
+  dispose?: () => Promise<void>;
 };
+
+export type SubgraphStarter = (deps: {
+  config: SubgraphConfig;
+  erp: BackendClient;
+}) => StartableSubgraph | Promise<StartableSubgraph>;
 
 /**
  * What every subgraph's index.ts does: read the config, open the ERP client, listen on the
@@ -13,7 +20,7 @@ export type SubgraphStarter = (deps: { config: SubgraphConfig; erp: BackendClien
 export async function runSubgraph(
   name: SubgraphName,
   start: SubgraphStarter,
-  note = '',
+  note: string | ((config: SubgraphConfig) => string) = '',
 ): Promise<void> {
   const config = readSubgraphConfig();
   const erp = createBackendClient({
@@ -21,12 +28,15 @@ export async function runSubgraph(
     baseUrl: config.erpUrl,
     timeoutMs: config.backendTimeoutMs,
   });
-  const running = await start({ config, erp }).listen(config.ports[name], config.host);
-  console.log(`${name} subgraph listening on ${running.url}${note ? ` (${note})` : ''}`);
+  const server = await start({ config, erp });
+  const running = await server.listen(config.ports[name], config.host);
+  const remark = typeof note === 'function' ? note(config) : note;
+  console.log(`${name} subgraph listening on ${running.url}${remark ? ` (${remark})` : ''}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       running
         .close()
+        .then(() => server.dispose?.())
         .then(() => erp.close())
         .then(
           () => process.exit(0),

@@ -1,0 +1,134 @@
+import { PUBLISHED_STATES } from '../eligibility.ts';
+import type { PromotionBusEvent, PromotionRecord } from '../promotion.model.ts';
+import type {
+  CommitResult,
+  DeliveryUpdate,
+  IdempotencyRecord,
+  PromotionChange,
+  PromotionListQuery,
+  PromotionRepository,
+} from '../promotion.repository.ts';
+import { applyDeliveryUpdate, commitChange } from './promotion-commit.ts';
+import { listWhere } from './promotion-list-sql.ts';
+import {
+  auditFromRow,
+  idempotencyFromRow,
+  PROMOTION_COLUMNS,
+  promotionFromRow,
+} from './promotion-rows.ts';
+import type { SqlDatabase } from './sql-database.ts';
+
+export type PostgresPromotionRepositoryOptions = {
+  /** Receives each commit's events after COMMIT (e.g. to wake the outbox relay). */
+  onEvents?: (events: PromotionBusEvent[]) => void;
+};
+
+/**
+ * PromotionRepository on PostgreSQL or PGlite (run `runMigrations` first). Every `commit` and
+ * `updateDelivery` is one transaction: row lock on the promotion, version/state check,
+ * idempotency key, record, version snapshot, SKU index, publications, audit and outbox rows.
+ * The outbox is the source of truth for events; `onEvents` is a notification only.
+ */
+export class PostgresPromotionRepository implements PromotionRepository {
+  onEvents: ((events: PromotionBusEvent[]) => void) | undefined;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: PostgresPromotionRepositoryOptions = {},
+  ) {
+    this.onEvents = options.onEvents;
+  }
+
+  async get(id: string): Promise<PromotionRecord | undefined> {
+    return (await this.getMany([id]))[0];
+  }
+
+  async getMany(ids: readonly string[]): Promise<Array<PromotionRecord | undefined>> {
+    if (!ids.length) return [];
+    const { rows } = await this.db.query(
+      `SELECT p.id, ${PROMOTION_COLUMNS} FROM promotions p WHERE p.id = ANY($1::text[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((row) => [row.id as string, promotionFromRow(row)]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  async getVersion(id: string, version: number): Promise<PromotionRecord | undefined> {
+    const { rows } = await this.db.query<{ record: PromotionRecord }>(
+      'SELECT record FROM promotion_versions WHERE promotion_id = $1 AND version = $2',
+      [id, version],
+    );
+    return rows[0]?.record;
+  }
+
+  async list(query: PromotionListQuery) {
+    const where = listWhere(query);
+    if (!where) return { items: [], hasNextPage: false };
+    const { rows } = await this.db.query(
+      `SELECT ${PROMOTION_COLUMNS} FROM promotions p WHERE ${where.sql}
+       ORDER BY p.seq DESC LIMIT ${Math.max(0, Math.floor(query.first)) + 1}`,
+      where.params,
+    );
+    const items = rows.map(promotionFromRow);
+    return { items: items.slice(0, query.first), hasNextPage: items.length > query.first };
+  }
+
+  async findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>> {
+    const out = new Map<string, PromotionRecord[]>(skus.map((sku) => [sku, []]));
+    if (!skus.length) return out;
+    const { rows } = await this.db.query(
+      `WITH hits AS (SELECT DISTINCT sku, promotion_id FROM promotion_skus WHERE sku = ANY($1::text[]))
+       SELECT h.sku, p.id, ${PROMOTION_COLUMNS}
+         FROM hits h JOIN promotions p ON p.id = h.promotion_id
+        WHERE p.state = ANY($2::text[]) ORDER BY p.seq`,
+      [skus, PUBLISHED_STATES],
+    );
+    const records = new Map<string, PromotionRecord>();
+    for (const row of rows) {
+      const id = row.id as string;
+      if (!records.has(id)) records.set(id, promotionFromRow(row));
+      out.get(row.sku as string)?.push(records.get(id)!);
+    }
+    return out;
+  }
+
+  async listDueForClock(now: Date): Promise<PromotionRecord[]> {
+    const { rows } = await this.db.query(
+      `SELECT ${PROMOTION_COLUMNS} FROM promotions p
+        WHERE (p.state = 'SCHEDULED' AND p.starts_at <= $1)
+           OR (p.state = ANY($2::text[]) AND p.ends_at <= $1)
+        ORDER BY p.seq`,
+      [now.toISOString(), PUBLISHED_STATES],
+    );
+    return rows.map(promotionFromRow);
+  }
+
+  async commit(change: PromotionChange): Promise<CommitResult> {
+    const result = await this.db.transaction((tx) => commitChange(tx, change));
+    this.onEvents?.(result.events);
+    return result;
+  }
+
+  async updateDelivery(update: DeliveryUpdate): Promise<CommitResult | undefined> {
+    const result = await this.db.transaction((tx) => applyDeliveryUpdate(tx, update));
+    if (result) this.onEvents?.(result.events);
+    return result;
+  }
+
+  async listAudit(id: string, first: number, afterSeq?: number) {
+    const { rows } = await this.db.query(
+      `SELECT * FROM audit WHERE promotion_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [id, afterSeq ?? 0, first + 1],
+    );
+    const entries = rows.map(auditFromRow);
+    return { entries: entries.slice(0, first), hasNextPage: entries.length > first };
+  }
+
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const { rows } = await this.db.query(
+      'SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      [scope, key],
+    );
+    return rows[0] && idempotencyFromRow(rows[0]);
+  }
+}

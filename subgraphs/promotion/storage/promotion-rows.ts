@@ -1,0 +1,105 @@
+import { SALES_CHANNELS, type SalesChannel } from '../../shared/canonical/enums.ts';
+import type {
+  ActorData,
+  AuditRecord,
+  ChannelPublicationRecord,
+  PromotionRecord,
+} from '../promotion.model.ts';
+import type { ChannelIntent, DeliveryStatus, PromotionState } from '../promotion-enums.ts';
+import { formatCursor, type IdempotencyRecord } from '../promotion.repository.ts';
+import { toInt, toIso, type SqlRow } from './sql-database.ts';
+
+/** Row ↔ record mapping. Reads take one statement, so a record and its channels agree. */
+
+/** Select list for `FROM promotions p`: the record, its seq and its channel publications. */
+export const PROMOTION_COLUMNS = `p.seq, p.record,
+  (SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]'::jsonb)
+     FROM channel_publications c WHERE c.promotion_id = p.id) AS channels`;
+
+export type PublicationRow = {
+  channel: string;
+  intent: string;
+  status: string;
+  target_version: number;
+  published_version: number | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | Date | null;
+  sent_at: string | Date | null;
+  acknowledged_at: string | Date | null;
+  channel_ref: string | null;
+  delivery_id: string;
+  payload: ChannelPublicationRecord['payload'];
+};
+
+const channelOrder = (a: { channel: SalesChannel }, b: { channel: SalesChannel }) =>
+  SALES_CHANNELS.indexOf(a.channel) - SALES_CHANNELS.indexOf(b.channel);
+
+export function publicationFromRow(row: PublicationRow): ChannelPublicationRecord {
+  return {
+    channel: row.channel as SalesChannel,
+    intent: row.intent as ChannelIntent,
+    status: row.status as DeliveryStatus,
+    targetVersion: row.target_version,
+    publishedVersion: row.published_version,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    nextAttemptAt: toIso(row.next_attempt_at),
+    sentAt: toIso(row.sent_at),
+    acknowledgedAt: toIso(row.acknowledged_at),
+    channelRef: row.channel_ref,
+    deliveryId: row.delivery_id,
+    payload: row.payload,
+  };
+}
+
+export function withChannels(
+  record: Omit<PromotionRecord, 'seq' | 'channels'>,
+  seq: number,
+  channels: ChannelPublicationRecord[],
+): PromotionRecord {
+  return { ...record, seq, channels: [...channels].sort(channelOrder) };
+}
+
+export function promotionFromRow(row: SqlRow): PromotionRecord {
+  const channels = (row.channels as PublicationRow[]).map(publicationFromRow);
+  return withChannels(row.record as PromotionRecord, toInt(row.seq), channels);
+}
+
+/** What `promotions.record` holds: the record without seq and channels (kept in columns/rows). */
+export function storedRecord(record: PromotionRecord): Omit<PromotionRecord, 'seq' | 'channels'> {
+  const { seq: _seq, channels: _channels, ...rest } = record;
+  return rest;
+}
+
+export function searchText(record: PromotionRecord): string {
+  return [record.name, record.description ?? '', record.customerDisplayName ?? '']
+    .join('\n')
+    .toLowerCase();
+}
+
+export function auditFromRow(row: SqlRow): AuditRecord {
+  return {
+    at: toIso(row.at)!,
+    actor: row.actor as ActorData,
+    action: row.action as string,
+    fromState: row.from_state as PromotionState | null,
+    toState: row.to_state as PromotionState | null,
+    reason: row.reason as string | null,
+    version: row.version as number,
+    channel: row.channel as SalesChannel | null,
+    seq: toInt(row.seq),
+    promotionId: row.promotion_id as string,
+  };
+}
+
+export function idempotencyFromRow(row: SqlRow): IdempotencyRecord {
+  return {
+    scope: row.scope as string,
+    key: row.key as string,
+    fingerprint: row.fingerprint as string,
+    promotionId: row.promotion_id as string,
+    version: row.version as number,
+    eventCursor: formatCursor(toInt(row.event_cursor)),
+  };
+}

@@ -1,0 +1,60 @@
+import type { EventBus } from '../event-bus.ts';
+import { runMigrations } from './migrate.ts';
+import { OutboxRelay } from './outbox-relay.ts';
+import { createPgDatabase } from './pg-database.ts';
+import { createPgliteDatabase } from './pglite-database.ts';
+import { PostgresPromotionRepository } from './postgres-promotion.repository.ts';
+import type { SqlDatabase } from './sql-database.ts';
+
+export type PromotionStorageOptions = {
+  /** PostgreSQL connection string (DATABASE_URL); embedded PGlite when absent. */
+  databaseUrl?: string;
+  /** PGlite data directory; in memory when absent. Ignored with `databaseUrl`. */
+  pgliteDataDir?: string;
+  /** Where the relay forwards committed events. */
+  bus: EventBus;
+  /** Relay poll period (catches other processes' commits). Default 1000 ms; 0 disables. */
+  pollIntervalMs?: number;
+};
+
+export type PromotionStorage = {
+  db: SqlDatabase;
+  repository: PostgresPromotionRepository;
+  relay: OutboxRelay;
+  /** Stops the relay, then closes the database. */
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the database, applies pending migrations, and connects repository → outbox → relay →
+ * bus: every commit wakes the relay, which also forwards what an earlier run left behind.
+ */
+export async function createPromotionStorage(
+  options: PromotionStorageOptions,
+): Promise<PromotionStorage> {
+  const db = options.databaseUrl
+    ? createPgDatabase({ connectionString: options.databaseUrl })
+    : await createPgliteDatabase(options.pgliteDataDir ? { dataDir: options.pgliteDataDir } : {});
+  try {
+    await runMigrations(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const relay = new OutboxRelay({
+    db,
+    bus: options.bus,
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+  const repository = new PostgresPromotionRepository(db, { onEvents: () => relay.wake() });
+  relay.wake();
+  return {
+    db,
+    repository,
+    relay,
+    async close() {
+      await relay.close();
+      await db.close();
+    },
+  };
+}
