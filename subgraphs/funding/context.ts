@@ -1,11 +1,15 @@
 import type { FundingAdapter } from './funding-agreement.model.ts';
+import type { ForwardedPrincipal } from '../shared/forwarded-principal.ts';
 import { createFundingLoaders, type FundingLoaders } from './funding-agreement.loader.ts';
+import { tenantOf, type Tenant } from './tenancy.ts';
 
 export type FundingContext = {
   adapter: FundingAdapter;
   loaders: FundingLoaders;
   /** The business day of this request (YYYY-MM-DD), read once so one answer is consistent. */
   today: string;
+  /** Set for a partner: the only vendor whose agreements this request may see (tenancy.ts). */
+  tenant: Tenant;
 };
 
 /** UTC calendar day of now. */
@@ -15,7 +19,9 @@ export function utcToday(): string {
 
 export function createFundingContext(
   adapter: FundingAdapter,
+  principal: ForwardedPrincipal,
   today: () => string = utcToday,
 ): FundingContext {
-  return { adapter, loaders: createFundingLoaders(adapter), today: today() };
+  const tenant = tenantOf(principal);
+  return { adapter, loaders: createFundingLoaders(adapter, tenant), today: today(), tenant };
 }

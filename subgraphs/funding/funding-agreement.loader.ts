@@ -5,6 +5,7 @@ import type {
   ListPrice,
   VendorRecord,
 } from './funding-agreement.model.ts';
+import { tenantMaySee, type Tenant } from './tenancy.ts';
 
 export type FundingLoaders = {
   /** Agreements by id: one OR-chained ERP read per batch. */
@@ -19,11 +20,23 @@ export function listPriceKey(sku: string, date: string): string {
   return `${sku}@${date}`;
 }
 
-/** Created per request (in the context factory), so nothing is cached across requests. */
-export function createFundingLoaders(adapter: FundingAdapter): FundingLoaders {
+/**
+ * Created per request (in the context factory), so nothing is cached across requests. For a
+ * partner (`tenant`), another vendor's agreements and vendor records load as null.
+ */
+export function createFundingLoaders(
+  adapter: FundingAdapter,
+  tenant: Tenant = null,
+): FundingLoaders {
   return {
-    agreementById: new DataLoader((ids) => adapter.agreementsByIds(ids)),
-    vendorById: new DataLoader((ids) => adapter.vendorsByIds(ids)),
+    agreementById: new DataLoader(async (ids) =>
+      (await adapter.agreementsByIds(ids)).map((a) =>
+        a && tenantMaySee(tenant, a.vendorId) ? a : null,
+      ),
+    ),
+    vendorById: new DataLoader(async (ids) =>
+      (await adapter.vendorsByIds(ids)).map((v) => (v && tenantMaySee(tenant, v.id) ? v : null)),
+    ),
     listPrice: new DataLoader((keys) =>
       adapter.listPrices(
         keys.map((key) => {

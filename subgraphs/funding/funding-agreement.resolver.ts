@@ -7,6 +7,7 @@ import { FundingAgreementConnection } from './funding-agreement-connection.type.
 import { toFundingAgreement } from './funding-agreement.mapper.ts';
 import { listFundingAgreements } from './funding-agreement.pagination.ts';
 import { FundingAgreement } from './funding-agreement.type.ts';
+import { assertTenantVendor } from './tenancy.ts';
 import { Vendor } from './vendor.type.ts';
 
 @Resolver(() => FundingAgreement)
@@ -24,6 +25,7 @@ export class FundingAgreementResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: FundingContext,
   ): Promise<FundingAgreementConnection> {
+    assertTenantVendor(ctx.tenant, vendorId);
     return listFundingAgreements(ctx, vendorId, { activeOn, first, after }, true);
   }
 

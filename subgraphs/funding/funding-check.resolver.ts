@@ -1,3 +1,4 @@
+import { assertTenantVendor } from './tenancy.ts';
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
 import { ReadinessArea } from '../shared/canonical/enums.ts';
@@ -43,6 +44,7 @@ export class FundingCheckResolver {
   ): Promise<FundingCheck | null> {
     const terms = promotion.terms as unknown as FundingTerms | undefined;
     if (!terms) return null;
+    assertTenantVendor(ctx.tenant, terms.vendorId as string | null);
     const agreement =
       terms.vendorId && terms.fundingAgreementId
         ? await ctx.loaders.agreementById.load(String(terms.fundingAgreementId))

@@ -1,4 +1,6 @@
 import { runSubgraph } from '../shared/run-subgraph.ts';
 import { createFundingServer } from './server.ts';
 
-await runSubgraph('funding', ({ erp }) => createFundingServer({ erp }));
+await runSubgraph('funding', ({ config, erp }) =>
+  createFundingServer({ erp, principalSecrets: config.principalSecrets }),
+);

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
+import { createPrincipalVerifier, type ForwardedPrincipal } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { createFundingContext, utcToday, type FundingContext } from './context.ts';
 import { createErpFundingAdapter, type ErpFundingAdapterOptions } from './erp-funding.adapter.ts';
@@ -13,6 +14,8 @@ import { resolveVendorReference } from './vendor.reference.ts';
 import { VendorResolver } from './vendor.resolver.ts';
 
 export type FundingServerDeps = {
+  /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
+  principalSecrets: readonly string[];
   /** Client for the ERP root URL (service paths start with /sap/opu/...). */
   erp: BackendClient;
   /** Business day (YYYY-MM-DD) status is derived on; read once per request. Default: UTC today. */
@@ -37,10 +40,12 @@ export function buildFundingSchema(): Promise<GraphQLSchema> {
 }
 
 /** Context factory: one adapter, fresh DataLoaders and a fixed business day per request. */
-export function createFundingContextFactory(deps: FundingServerDeps): () => FundingContext {
+export function createFundingContextFactory(
+  deps: Omit<FundingServerDeps, 'principalSecrets'>,
+): (req: unknown, principal: ForwardedPrincipal) => FundingContext {
   const adapter: FundingAdapter = createErpFundingAdapter(deps.erp, deps.adapter);
   const today = deps.today ?? utcToday;
-  return () => createFundingContext(adapter, today);
+  return (_req, principal) => createFundingContext(adapter, principal, today);
 }
 
 export type FundingServer = {
@@ -56,10 +61,12 @@ export function createFundingServer(deps: FundingServerDeps): FundingServer {
     name: 'funding',
     async listen(port, host) {
       const schema = await buildFundingSchema();
-      return createSubgraphServer<FundingContext>({ name: 'funding', schema, context }).listen(
-        port,
-        host,
-      );
+      return createSubgraphServer<FundingContext>({
+        name: 'funding',
+        verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
+        schema,
+        context,
+      }).listen(port, host);
     },
   };
 }

@@ -1,4 +1,6 @@
 import { runSubgraph } from '../shared/run-subgraph.ts';
 import { createInventoryServer } from './server.ts';
 
-await runSubgraph('inventory', ({ erp }) => createInventoryServer({ erp }));
+await runSubgraph('inventory', ({ config, erp }) =>
+  createInventoryServer({ erp, principalSecrets: config.principalSecrets }),
+);

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
+import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './atp.ts';
 import { AvailabilityResolver } from './availability.resolver.ts';
@@ -22,6 +23,8 @@ import { Promotion } from './promotion.type.ts';
 import { StockReadinessResolver } from './stock-readiness.resolver.ts';
 
 export type InventoryServerDeps = {
+  /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
+  principalSecrets: readonly string[];
   /** Client for the ERP root URL. */
   erp: BackendClient;
   /** ATP at or below this many base units is LOW_STOCK. Default 5. */
@@ -72,6 +75,7 @@ export function createInventoryServer(deps: InventoryServerDeps): InventoryServe
       schema ??= buildInventorySchema();
       return createSubgraphServer<InventoryContext>({
         name: 'inventory',
+        verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await schema,
         context: () => createInventoryContext(adapter, threshold),
       }).listen(port, host);

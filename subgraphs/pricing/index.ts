@@ -1,4 +1,6 @@
 import { runSubgraph } from '../shared/run-subgraph.ts';
 import { createPricingServer } from './server.ts';
 
-await runSubgraph('pricing', ({ erp }) => createPricingServer({ erp }));
+await runSubgraph('pricing', ({ config, erp }) =>
+  createPricingServer({ erp, principalSecrets: config.principalSecrets }),
+);

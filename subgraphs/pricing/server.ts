@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema } from '../shared/build-subgraph-schema.ts';
+import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { createPricingContext, type PricingContext } from './context.ts';
 import { EligibleOffer } from './eligible-offer.type.ts';
@@ -16,6 +17,8 @@ import { resolvePromotionReference } from './promotion.reference.ts';
 import { Promotion } from './promotion.type.ts';
 
 export type PricingServerDeps = {
+  /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
+  principalSecrets: readonly string[];
   /** Client of the ERP (base URL = the ERP host; service paths start with /sap/opu/odata/sap/). */
   erp: BackendClient;
   /** Minimum margin of the margin floor, percent of the selling price (0 <= m < 100). Default 10. */
@@ -42,7 +45,9 @@ export function buildPricingSchema(): Promise<GraphQLSchema> {
 }
 
 /** Context factory for one request, with fresh DataLoaders (also used by schema-level tests). */
-export function createPricingContextFactory(deps: PricingServerDeps): () => PricingContext {
+export function createPricingContextFactory(
+  deps: Omit<PricingServerDeps, 'principalSecrets'>,
+): () => PricingContext {
   const adapter = createErpPricingAdapter(deps.erp, deps.erpOptions);
   const minimumMarginPercent = parseMinimumMarginPercent(deps.minimumMarginPercent);
   return () =>
@@ -69,6 +74,7 @@ export function createPricingServer(deps: PricingServerDeps): PricingServer {
       schema ??= buildPricingSchema();
       return createSubgraphServer<PricingContext>({
         name: 'pricing',
+        verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await schema,
         context,
       }).listen(port, host);

@@ -14,7 +14,9 @@ import {
   type PromotionRepository,
 } from './promotion.repository.ts';
 import type { ProductMaster } from './promotion-validation.ts';
+import type { ReadinessGate } from './readiness-gate.ts';
 import { fingerprint, KeyedMutex } from './keyed-mutex.ts';
+import { assertVisible, tenantScope } from './tenancy.ts';
 
 export type DeliveryQueue = {
   enqueue(
@@ -28,6 +30,8 @@ export type CommandDeps = {
   repository: PromotionRepository;
   dispatcher: DeliveryQueue;
   productMaster: ProductMaster;
+  /** Pricing, inventory and funding checks run at approval (readiness-gate.ts). */
+  readinessGate: ReadinessGate;
   clock: () => Date;
 };
 
@@ -75,11 +79,14 @@ export class CommandCore {
     return this.mutex.run(`promotion:${id}`, work);
   }
 
-  /** The promotion, with any due clock transition applied first; NOT_FOUND when missing. */
-  async load(id: string): Promise<PromotionRecord> {
+  /**
+   * The promotion, with any due clock transition applied first; NOT_FOUND when missing or when
+   * `actor` is a partner of another vendor (tenancy.ts).
+   */
+  async load(id: string, actor: ActorData): Promise<PromotionRecord> {
     const record = await this.deps.repository.get(id);
     if (!record) throw notFound('Promotion', id);
-    return this.advanceClock(record, this.now());
+    return this.advanceClock(assertVisible(actor, record), this.now());
   }
 
   checkVersion(record: PromotionRecord, expected: number | null | undefined): void {
@@ -190,12 +197,14 @@ export class CommandCore {
    * other input: CONFLICT. Concurrent calls with one key run one after the other.
    */
   idempotent(
-    scope: string,
+    mutation: string,
+    actor: ActorData,
     key: string | null | undefined,
     input: unknown,
     run: (idempotency: Idempotency) => Promise<MutationResult>,
   ): Promise<MutationResult> {
     if (!key) return run(undefined);
+    const scope = tenantScope(mutation, actor);
     const print = fingerprint(input);
     return this.mutex.run(`idempotency:${scope}:${key}`, async () => {
       const existing = await this.deps.repository.getIdempotency(scope, key);

@@ -1,6 +1,7 @@
-import type { IncomingMessage } from 'node:http';
 import DataLoader from 'dataloader';
 import type { SalesChannel } from '../shared/canonical/enums.ts';
+import type { ForwardedPrincipal } from '../shared/forwarded-principal.ts';
+import { OVERRIDE_SCOPE } from './draft-commands.ts';
 import { evaluateSkus } from './eligibility-query.ts';
 import type { PromotionCommands } from './promotion-commands.ts';
 import type { ChannelDispatcher } from './channel-dispatcher.ts';
@@ -9,6 +10,7 @@ import { ActorKind } from './promotion-enums.ts';
 import type { ActorData, PromotionRecord } from './promotion.model.ts';
 import type { PromotionRepository } from './promotion.repository.ts';
 import type { PromotionScheduler } from './scheduler.ts';
+import { canSee, confineEvaluation } from './tenancy.ts';
 
 /** The long-lived parts of the subgraph, shared by every request. */
 export type PromotionApp = {
@@ -23,33 +25,46 @@ export type PromotionApp = {
 export type PromotionContext = {
   app: PromotionApp;
   actor: ActorData;
+  /** The caller holds `promotion:approve:override` (draft-commands.ts OVERRIDE_SCOPE). */
+  mayOverrideReadiness: boolean;
   promotionById: DataLoader<string, PromotionRecord | undefined>;
   /** Key: JSON `[channel, storeId, at, sku]`; SKUs sharing the first three are evaluated together. */
   activePromotions: DataLoader<string, PromotionRecord[]>;
 };
 
 /**
- * Who is calling. For now an optional `x-actor-subject` header (default `anonymous`, a USER);
- * a later issue replaces this one function with the gateway-signed principal.
+ * Who is calling, from the gateway-signed principal (subgraphs/shared/forwarded-principal.ts):
+ * a partner token becomes a PARTNER confined to its vendor (tenancy.ts); every other caller is
+ * a USER. The audit trail records this actor.
  */
-export function actorFromRequest(req: IncomingMessage | undefined): ActorData {
-  const header = req?.headers['x-actor-subject'];
-  const subject = (Array.isArray(header) ? header[0] : header)?.trim();
-  return { subject: subject || 'anonymous', kind: ActorKind.USER, vendorId: null };
+export function actorFromPrincipal(principal: ForwardedPrincipal): ActorData {
+  if (principal.tokenClass === 'partner') {
+    return { subject: principal.subject, kind: ActorKind.PARTNER, vendorId: principal.vendorId! };
+  }
+  return { subject: principal.subject, kind: ActorKind.USER, vendorId: null };
 }
 
 /** Per-request context: the actor and fresh DataLoaders. */
-export function createPromotionContext(app: PromotionApp, req?: IncomingMessage): PromotionContext {
+export function createPromotionContext(
+  app: PromotionApp,
+  principal: ForwardedPrincipal,
+): PromotionContext {
+  const actor = actorFromPrincipal(principal);
   return {
     app,
-    actor: actorFromRequest(req),
-    promotionById: new DataLoader((ids) => app.repository.getMany(ids)),
-    activePromotions: new DataLoader((keys) => activePromotionsBatch(app, keys)),
+    actor,
+    mayOverrideReadiness: principal.scopes.includes(OVERRIDE_SCOPE),
+    // A partner never sees another vendor's promotion: for it, such an id does not exist.
+    promotionById: new DataLoader(async (ids) =>
+      (await app.repository.getMany(ids)).map((r) => (r && canSee(actor, r) ? r : undefined)),
+    ),
+    activePromotions: new DataLoader((keys) => activePromotionsBatch(app, actor, keys)),
   };
 }
 
 async function activePromotionsBatch(
   app: PromotionApp,
+  actor: ActorData,
   keys: readonly string[],
 ): Promise<PromotionRecord[][]> {
   const groups = new Map<
@@ -69,12 +84,14 @@ async function activePromotionsBatch(
       storeId,
       at: new Date(at),
     });
-    evaluations.forEach((e) => {
-      results.set(
-        JSON.stringify([channel, storeId, at, e.sku]),
-        e.offers.map((o) => o.promotion),
-      );
-    });
+    evaluations
+      .map((all) => confineEvaluation(actor, all))
+      .forEach((e) => {
+        results.set(
+          JSON.stringify([channel, storeId, at, e.sku]),
+          e.offers.map((o) => o.promotion),
+        );
+      });
   }
   return keys.map((key) => results.get(key) ?? []);
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { InputProblem } from '../shared/errors.ts';
 import { resendAll, withdrawAll } from './channel-payload.ts';
 import { nextVersion, type CommandCore, type MutationResult } from './command-core.ts';
 import {
@@ -18,6 +17,12 @@ import type {
 import type { ActorData, PromotionRecord } from './promotion.model.ts';
 import { INITIAL_STATE, planTransition } from './promotion-state-machine.ts';
 import { invalidInput, validateDraft } from './promotion-validation.ts';
+import { isConfined, vendorFor } from './tenancy.ts';
+import { failedSummary, readinessReport } from './readiness-gate.ts';
+import { badUserInput, forbidden, type InputProblem } from '../shared/errors.ts';
+
+/** Scope a caller needs to approve a promotion whose readiness checks failed. */
+export const OVERRIDE_SCOPE = 'promotion:approve:override';
 
 export const newPromotionId = (): string => `prm_${randomBytes(10).toString('hex')}`;
 
@@ -40,7 +45,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
     check?: (record: PromotionRecord, now: Date) => InputProblem[],
   ): Promise<MutationResult> {
     return core.locked(id, async () => {
-      const current = await core.load(id);
+      const current = await core.load(id, actor);
       core.checkVersion(current, expectedVersion);
       const now = core.now();
       const to = planTransition(action, current.state, { now, window: current.window });
@@ -57,8 +62,10 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
   return {
     create(input: CreatePromotionDraftInput, actor: ActorData): Promise<MutationResult> {
       const content = contentFromCreateInput(input);
+      content.vendorId = vendorFor(actor, content.vendorId);
       return core.idempotent(
         'createPromotionDraft',
+        actor,
         input.idempotencyKey,
         content,
         async (idempotency) => {
@@ -95,8 +102,15 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
       actor: ActorData,
     ): Promise<MutationResult> {
       return core.locked(id, async () => {
-        const current = await core.load(id);
+        const current = await core.load(id, actor);
         core.checkVersion(current, expectedVersion);
+        if (
+          input.vendorId !== undefined &&
+          isConfined(actor) &&
+          input.vendorId !== actor.vendorId
+        ) {
+          vendorFor(actor, input.vendorId ?? 'none');
+        }
         const now = core.now();
         const { content, changed } = applyUpdateInput(contentOf(current), input);
         if (changed.size === 0)
@@ -149,16 +163,59 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
     withdraw: (id: string, expectedVersion: number, actor: ActorData) =>
       simple('withdraw', 'withdrawPromotion', id, expectedVersion, actor, null),
 
-    /** No readiness gate yet (a later issue adds it); an override reason is recorded. */
-    approve: (
+    /**
+     * The readiness gate (readiness-gate.ts): pricing, inventory and funding are asked through
+     * their subgraphs and the report is stored on the promotion as `approvalReadiness`. All
+     * passed: APPROVED. A check failed: approval is blocked (the report and an `approvalBlocked`
+     * audit entry are still committed, as a new version) and BAD_USER_INPUT names the failed
+     * areas; an `override` with a reason approves anyway, only for a caller holding the
+     * `promotion:approve:override` scope (FORBIDDEN otherwise), audited with the reason.
+     */
+    approve(
       id: string,
       expectedVersion: number,
       override: ApprovalOverrideInput | null | undefined,
       actor: ActorData,
-    ) => {
+      mayOverride: boolean,
+    ): Promise<MutationResult> {
       if (override) requireText('override.reason', override.reason);
-      const reason = override ? `override: ${override.reason}` : null;
-      return simple('approve', 'approvePromotion', id, expectedVersion, actor, reason);
+      if (override && !mayOverride) {
+        throw forbidden(`overriding the readiness gate needs the scope ${OVERRIDE_SCOPE}`);
+      }
+      return core.locked(id, async () => {
+        const current = await core.load(id, actor);
+        core.checkVersion(current, expectedVersion);
+        const to = planTransition('approve', current.state, {
+          now: core.now(),
+          window: current.window,
+        });
+        const checks = await core.deps.readinessGate.check(current);
+        const now = core.now();
+        const report = readinessReport(checks, now.toISOString(), override ?? null);
+        if (!report.passed && !report.overridden) {
+          const failed = failedSummary(checks);
+          const blocked = await core.save(
+            current,
+            nextVersion(current, now, { approvalReadiness: report }),
+            { actor, action: 'approvalBlocked', reason: `readiness failed: ${failed}` },
+          );
+          throw badUserInput(
+            `approval blocked by readiness checks: ${failed}`,
+            [
+              ...checks
+                .filter((c) => !c.passed)
+                .map((c) => ({ field: `readiness.${c.area}`, message: c.summary })),
+            ],
+            { currentVersion: blocked.promotion.version, readiness: report },
+          );
+        }
+        const reason = report.overridden ? `override: ${override!.reason}` : null;
+        return core.save(
+          current,
+          nextVersion(current, now, { state: to, approvalReadiness: report }),
+          { actor, action: 'approvePromotion', reason },
+        );
+      });
     },
 
     reject: (id: string, expectedVersion: number, reason: string, actor: ActorData) => {

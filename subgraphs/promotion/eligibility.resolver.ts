@@ -1,3 +1,4 @@
+import { confineEvaluation } from './tenancy.ts';
 import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
@@ -35,12 +36,14 @@ export class EligibilityResolver {
     }
     const req = { channel, storeId, customerSegment, at: at ? new Date(at) : ctx.app.clock() };
     const evaluations = await evaluateSkus(ctx.app.repository, skus, req);
-    return evaluations.map((evaluation) => ({
-      sku: evaluation.sku,
-      product: { sku: evaluation.sku },
-      offers: offerRoots(evaluation, req),
-      notApplied: evaluation.notApplied,
-    }));
+    return evaluations
+      .map((all) => confineEvaluation(ctx.actor, all))
+      .map((evaluation) => ({
+        sku: evaluation.sku,
+        product: { sku: evaluation.sku },
+        offers: offerRoots(evaluation, req),
+        notApplied: evaluation.notApplied,
+      }));
   }
 }
 

@@ -78,7 +78,8 @@ export type AppliedOffer = { promotion: PromotionRecord; applicationOrder: numbe
 export type SkuEvaluation = {
   sku: string;
   offers: AppliedOffer[];
-  notApplied: { promotionId: string; reason: R }[];
+  /** `vendorId` is internal (tenancy.ts confines partners), not part of the GraphQL type. */
+  notApplied: { promotionId: string; vendorId: string | null; reason: R }[];
 };
 
 const byApplication = (a: PromotionRecord, b: PromotionRecord): number =>
@@ -146,7 +147,7 @@ export function evaluateSku(
     offers: applied.map((promotion, i) => ({ promotion, applicationOrder: i + 1 })),
     notApplied: ordered
       .filter((p) => reasons.has(p))
-      .map((p) => ({ promotionId: p.id, reason: reasons.get(p)! })),
+      .map((p) => ({ promotionId: p.id, vendorId: p.vendorId, reason: reasons.get(p)! })),
   };
 }
 

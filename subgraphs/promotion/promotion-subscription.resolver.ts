@@ -7,6 +7,7 @@ import { PromotionEvent, PromotionEventFilter } from './promotion-event.type.ts'
 import type { PromotionBusEvent, PromotionRecord } from './promotion.model.ts';
 import { CURSOR_DIGITS, isCursor } from './promotion.repository.ts';
 import { Promotion } from './promotion.type.ts';
+import { vendorFor } from './tenancy.ts';
 
 type RawFilter = {
   promotionIds?: string[] | null;
@@ -55,12 +56,15 @@ export class PromotionSubscriptionResolver {
   @Subscription(() => PromotionEvent, {
     description:
       'Promotion changes in cursor order. `after` replays every retained event with a greater cursor, then continues live, without duplicates.',
-    subscribe: ({ args, context }) =>
-      subscribeToEvents(
-        (context as PromotionContext).app.eventBus,
-        args.filter as RawFilter,
-        args.after as string,
-      ),
+    subscribe: ({ args, context }) => {
+      const { app, actor } = context as PromotionContext;
+      // A partner receives its own vendor's events only (FORBIDDEN when it asks for another's).
+      const filter = {
+        ...(args.filter as RawFilter),
+        vendorId: vendorFor(actor, args.filter?.vendorId),
+      };
+      return subscribeToEvents(app.eventBus, filter, args.after as string);
+    },
   })
   promotionStateChanged(
     @Root() event: PromotionBusEvent,

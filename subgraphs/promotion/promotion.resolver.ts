@@ -1,3 +1,4 @@
+import { vendorFor } from './tenancy.ts';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
 import { PromotionTerms } from '../shared/canonical/promotion-terms.type.ts';
@@ -34,8 +35,9 @@ export class PromotionResolver {
   ) {
     checkPageSize(first);
     const afterSeq = after ? decodeCursor('p', after) : undefined;
+    const vendorId = vendorFor(ctx.actor, filter?.vendorId);
     const page = await ctx.app.repository.list({
-      filter: filter ?? {},
+      filter: { ...filter, vendorId },
       first,
       ...(afterSeq !== undefined ? { afterSeq } : {}),
     });

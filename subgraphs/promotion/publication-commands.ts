@@ -41,9 +41,9 @@ export function createPublicationCommands(core: CommandCore) {
       actor: ActorData,
     ): Promise<MutationResult> {
       const input = { promotionId: id, channels, expectedVersion: expectedVersion ?? null };
-      return core.idempotent('publishToChannels', idempotencyKey, input, (idempotency) =>
+      return core.idempotent('publishToChannels', actor, idempotencyKey, input, (idempotency) =>
         core.locked(id, async () => {
-          const current = await core.load(id);
+          const current = await core.load(id, actor);
           core.checkVersion(current, expectedVersion);
           const now = core.now();
           const to = planTransition('publish', current.state, { now, window: current.window });
@@ -109,9 +109,9 @@ export function createPublicationCommands(core: CommandCore) {
     ): Promise<MutationResult> {
       const reason = suspension.note ? `${suspension.code}: ${suspension.note}` : suspension.code;
       const input = { promotionId: id, reason, channels: channels ?? null };
-      return core.idempotent('suspendPromotion', idempotencyKey, input, (idempotency) =>
+      return core.idempotent('suspendPromotion', actor, idempotencyKey, input, (idempotency) =>
         core.locked(id, async () => {
-          const current = await core.load(id);
+          const current = await core.load(id, actor);
           assertCan('suspend', current.state);
           const now = core.now();
           const live = channelsWith(current, ChannelIntent.LIVE);
@@ -157,9 +157,9 @@ export function createPublicationCommands(core: CommandCore) {
       actor: ActorData,
     ): Promise<MutationResult> {
       const input = { promotionId: id, channels: channels ?? null };
-      return core.idempotent('resumePromotion', idempotencyKey, input, (idempotency) =>
+      return core.idempotent('resumePromotion', actor, idempotencyKey, input, (idempotency) =>
         core.locked(id, async () => {
-          const current = await core.load(id);
+          const current = await core.load(id, actor);
           assertCan('resume', current.state);
           const now = core.now();
           const suspended = channelsWith(current, ChannelIntent.SUSPENDED);
@@ -213,7 +213,7 @@ export function createPublicationCommands(core: CommandCore) {
     ): Promise<MutationResult> {
       if (!reason.trim()) throw invalidInput([{ field: 'reason', message: 'must not be empty' }]);
       return core.locked(id, async () => {
-        const current = await core.load(id);
+        const current = await core.load(id, actor);
         const now = core.now();
         const endAt = at ? Date.parse(at) : now.getTime();
         if (endAt > now.getTime()) {
@@ -248,7 +248,7 @@ export function createPublicationCommands(core: CommandCore) {
     cancel(id: string, reason: string, actor: ActorData): Promise<MutationResult> {
       if (!reason.trim()) throw invalidInput([{ field: 'reason', message: 'must not be empty' }]);
       return core.locked(id, async () => {
-        const current = await core.load(id);
+        const current = await core.load(id, actor);
         const now = core.now();
         const to = planTransition('cancel', current.state, { now, window: current.window });
         const next = nextVersion(current, now, { state: to });
@@ -264,7 +264,7 @@ export function createPublicationCommands(core: CommandCore) {
     /** Re-queues a FAILED or DEAD_LETTERED delivery as a fresh delivery of the same intent. */
     retryDelivery(id: string, channel: SalesChannel, actor: ActorData): Promise<MutationResult> {
       return core.locked(id, async () => {
-        const current = await core.load(id);
+        const current = await core.load(id, actor);
         assertCan('retryDelivery', current.state);
         const publication = current.channels.find((c) => c.channel === channel);
         if (!publication) throw notFound('ChannelPublication', `${id}/${channel}`);

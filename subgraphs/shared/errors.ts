@@ -14,9 +14,17 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export type InputProblem = { field: string; message: string };
 
-export function badUserInput(message: string, problems: InputProblem[] = []): GraphQLError {
+export function badUserInput(
+  message: string,
+  problems: InputProblem[] = [],
+  extra: Record<string, unknown> = {},
+): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: ErrorCode.BadUserInput, ...(problems.length ? { problems } : {}) },
+    extensions: {
+      code: ErrorCode.BadUserInput,
+      ...(problems.length ? { problems } : {}),
+      ...extra,
+    },
   });
 }
 

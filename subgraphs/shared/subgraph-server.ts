@@ -2,12 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import {
+  PRINCIPAL_HEADER,
+  type ForwardedPrincipal,
+  type PrincipalVerifier,
+} from './forwarded-principal.ts';
 
 export type SubgraphContextFactory<TContext extends BaseContext> = (
   req: IncomingMessage | undefined,
+  principal: ForwardedPrincipal,
 ) => Promise<TContext> | TContext;
 
 export type SubgraphServerOptions<TContext extends BaseContext> = {
@@ -16,6 +22,14 @@ export type SubgraphServerOptions<TContext extends BaseContext> = {
   schema: GraphQLSchema;
   /** Per-request context (DataLoaders are created here, per request). */
   context: SubgraphContextFactory<TContext>;
+  /**
+   * Checks the gateway-signed principal (`createPrincipalVerifier`, forwarded-principal.ts).
+   * HTTP: the `x-gateway-principal` header; graphql-ws: the same key in `connection_init`'s
+   * payload, overridable per subscription by `extensions["x-gateway-principal"]` (the gateway
+   * multiplexes many callers on one connection). Without a valid one: UNAUTHENTICATED (401 /
+   * close 4401), before anything executes.
+   */
+  verifyPrincipal: PrincipalVerifier;
   /** Largest accepted request body. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Extra readiness check for GET /health (e.g. the repository answers). Default: always ready. */
@@ -97,6 +111,16 @@ export function createSubgraphServer<TContext extends BaseContext>(
       );
       return;
     }
+    let principal: ForwardedPrincipal;
+    try {
+      const header = req.headers[PRINCIPAL_HEADER];
+      principal = options.verifyPrincipal(Array.isArray(header) ? header[0] : header);
+    } catch (error) {
+      const message = error instanceof GraphQLError ? error.message : 'invalid principal';
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
+      return;
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -124,7 +148,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
         search: url.search,
         body,
       },
-      context: async () => options.context(req),
+      context: async () => options.context(req, principal),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -162,7 +186,28 @@ export function createSubgraphServer<TContext extends BaseContext>(
         wsCleanup = useServer(
           {
             schema: options.schema,
-            context: async () => options.context(undefined),
+            onConnect: (ctx) => {
+              try {
+                const token = ctx.connectionParams?.[PRINCIPAL_HEADER];
+                options.verifyPrincipal(typeof token === 'string' ? token : undefined);
+                return true;
+              } catch {
+                return false; // graphql-ws closes with 4403 Forbidden
+              }
+            },
+            onSubscribe: (ctx, _id, payload) => {
+              try {
+                options.verifyPrincipal(subscriptionToken(ctx.connectionParams, payload));
+                return undefined;
+              } catch (error) {
+                return [error as GraphQLError];
+              }
+            },
+            context: async (ctx, _id, payload) =>
+              options.context(
+                undefined,
+                options.verifyPrincipal(subscriptionToken(ctx.connectionParams, payload)),
+              ),
             onError: (_ctx, _id, _payload, errors) => {
               console.error(`[${options.name}] subscription error`, errors);
             },
@@ -190,6 +235,16 @@ export function createSubgraphServer<TContext extends BaseContext>(
       };
     },
   };
+}
+
+/** A subscription's own principal (`extensions`), else the connection's (`connection_init`). */
+function subscriptionToken(
+  connectionParams: Readonly<Record<string, unknown>> | undefined,
+  payload: { extensions?: Record<string, unknown> | null },
+): string | undefined {
+  const own = payload.extensions?.[PRINCIPAL_HEADER];
+  const token = typeof own === 'string' ? own : connectionParams?.[PRINCIPAL_HEADER];
+  return typeof token === 'string' ? token : undefined;
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {

@@ -7,6 +7,12 @@ import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import { createPromotionServer } from '../../../subgraphs/promotion/server.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
+import {
+  principalConnectionParams,
+  principalHeaders,
+  TEST_PRINCIPAL_SECRETS,
+} from '../../helpers/principal.ts';
+import { FakeReadinessGate } from '../../unit/promotion/promotion-harness.ts';
 
 type Event = {
   kind: string;
@@ -34,6 +40,8 @@ describe('promotion subgraph serves promotionStateChanged over graphql-ws', () =
     );
     erpClient = erp();
     subgraph = await createPromotionServer({
+      principalSecrets: TEST_PRINCIPAL_SECRETS,
+      readinessGate: new FakeReadinessGate(),
       erp: erpClient,
       channels: {
         baseUrl: `${backends.url}/channels`,
@@ -45,6 +53,7 @@ describe('promotion subgraph serves promotionStateChanged over graphql-ws', () =
       url: subgraph.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
       retryAttempts: 0,
+      connectionParams: principalConnectionParams(),
     });
   });
   after(async () => {
@@ -61,7 +70,7 @@ describe('promotion subgraph serves promotionStateChanged over graphql-ws', () =
   async function createDraftWithCursor(name: string): Promise<{ id: string; eventCursor: string }> {
     const res = await fetch(subgraph.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...principalHeaders() },
       body: JSON.stringify({
         query: `mutation($input: CreatePromotionDraftInput!) { createPromotionDraft(input: $input) { eventCursor promotion { id } } }`,
         variables: {

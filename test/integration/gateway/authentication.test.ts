@@ -11,6 +11,7 @@ import { createGatewayServer, type RunningGateway } from '../../../gateway/serve
 import { sendJson, startHttpFixture } from '../../fixtures/http-fixture.ts';
 import { startTinyFederation } from '../../fixtures/tiny-federation.ts';
 import { b64url, claims, craft, DEV_RSA, es256, nowSeconds, rs256 } from '../../helpers/tokens.ts';
+import { TEST_PRINCIPAL_SECRET } from '../../helpers/principal.ts';
 
 type Fixture = Awaited<ReturnType<typeof startHttpFixture>>;
 
@@ -26,7 +27,10 @@ function countingProxy(target: string): Promise<Fixture> {
     void (async () => {
       const upstream = await fetch(target, {
         method: req.method ?? 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          'x-gateway-principal': String(req.headers['x-gateway-principal'] ?? ''),
+        },
         body: await bodyOf(req),
       });
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
@@ -59,6 +63,7 @@ describe('authentication at the gateway', () => {
       supergraphSdl: federation.supergraphSdl,
       subgraphUrls: { alpha: `${alpha.url}/graphql`, beta: `${beta.url}/graphql` },
       environment: 'production',
+      principalSecret: TEST_PRINCIPAL_SECRET,
       authenticate: createAuthenticator({ policy, keys: createKeyStore(policy.keys) }),
     });
     server.apollo.addPlugin({
@@ -274,6 +279,7 @@ describe('authentication with a JWKS URL that is down', () => {
       supergraphSdl: federation.supergraphSdl,
       subgraphUrls: { alpha: `${alpha.url}/graphql`, beta: federation.beta.url },
       environment: 'production',
+      principalSecret: TEST_PRINCIPAL_SECRET,
       authenticate: createAuthenticator({
         policy,
         keys: createUrlKeyStore({

@@ -13,7 +13,13 @@ function startGateway(
   env: Record<string, string>,
 ): Promise<Started | { code: number | null; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/index.ts'], {
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      NODE_ENV: 'production',
+      PRINCIPAL_SIGNING_SECRET: 'production-principal-secret-for-this-test-only',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -65,6 +71,16 @@ describe('gateway/index.ts with the auth policy', { concurrency: true }, () => {
     assert.equal(
       result.stderr,
       `[gateway] cannot start: ${file}:${line}: algorithms[1]: expected one of RS256, ES256, got "none"\n`,
+    );
+  });
+
+  test('refuses to start in production without a principal-signing secret', async () => {
+    const result = await startGateway({ PRINCIPAL_SIGNING_SECRET: '' });
+    assert.ok('code' in result, 'the gateway must not start');
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      '[gateway] cannot start: PRINCIPAL_SIGNING_SECRET must be set when NODE_ENV=production\n',
     );
   });
 

@@ -9,6 +9,7 @@ import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.
 import { createFundingServer } from '../../../subgraphs/funding/server.ts';
 import { encodeCursor } from '../../../subgraphs/funding/funding-agreement.pagination.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
+import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,7 +27,7 @@ describe('funding subgraph against the ERP emulator', () => {
   async function gql(query: string, variables: Json = {}): Promise<Json> {
     const res = await fetch(running.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...principalHeaders() },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as Json;
@@ -44,6 +45,7 @@ describe('funding subgraph against the ERP emulator', () => {
       timeoutMs: EMULATOR_TIMEOUT_MS,
     });
     running = await createFundingServer({
+      principalSecrets: TEST_PRINCIPAL_SECRETS,
       erp: client,
       today: () => '2026-11-20',
       adapter: { log: () => {} },

@@ -8,6 +8,7 @@ import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.
 import { createFundingServer } from '../../../subgraphs/funding/server.ts';
 import { encodeCursor } from '../../../subgraphs/funding/funding-agreement.pagination.ts';
 import { startErpFixture, type ErpFixture } from './erp-fixture.ts';
+import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
 
 type Json = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ describe('funding subgraph schema (canned ERP)', () => {
   async function gql(query: string, variables: Json = {}): Promise<Json> {
     const res = await fetch(running.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...principalHeaders() },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as Json;
@@ -31,6 +32,7 @@ describe('funding subgraph schema (canned ERP)', () => {
     erp = await startErpFixture();
     client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0, timeoutMs: 1000 });
     running = await createFundingServer({
+      principalSecrets: TEST_PRINCIPAL_SECRETS,
       erp: client,
       today: () => '2026-11-20',
       adapter: { log: () => {} },

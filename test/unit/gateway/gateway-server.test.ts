@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createGatewayServer, type RunningGateway } from '../../../gateway/server.ts';
 import { startTinyFederation } from '../../fixtures/tiny-federation.ts';
+import { TEST_PRINCIPAL_SECRET } from '../../helpers/principal.ts';
 
 describe('gateway server over a tiny federation', () => {
   let federation: Awaited<ReturnType<typeof startTinyFederation>>;
@@ -14,6 +15,7 @@ describe('gateway server over a tiny federation', () => {
       supergraphSdl: federation.supergraphSdl,
       subgraphUrls: { alpha: federation.alpha.url, beta: federation.beta.url },
       environment: 'production',
+      principalSecret: TEST_PRINCIPAL_SECRET,
       maxBodyBytes: 2048,
     }).listen(0);
     base = gateway.url.replace(/\/graphql$/, '');
@@ -131,6 +133,7 @@ describe('gateway with a subgraph down', () => {
       supergraphSdl: federation.supergraphSdl,
       subgraphUrls: { alpha: federation.alpha.url, beta: federation.beta.url },
       environment: 'production',
+      principalSecret: TEST_PRINCIPAL_SECRET,
     }).listen(0);
     try {
       await federation.beta.close();

@@ -7,6 +7,7 @@ import { createInventoryServer } from '../../../subgraphs/inventory/server.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import type { GraphQLResponse } from './inventory-harness.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
+import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
 
 /** The inventory subgraph over the real ERP emulator (`backends/`), counting calls there. */
 
@@ -44,7 +45,11 @@ async function startStack(options: Parameters<typeof createBackendsServer>[0]) {
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  const inventory = await createInventoryServer({ erp: client, stockCacheTtlMs: 0 }).listen(0);
+  const inventory = await createInventoryServer({
+    principalSecrets: TEST_PRINCIPAL_SECRETS,
+    erp: client,
+    stockCacheTtlMs: 0,
+  }).listen(0);
   return { backends, client, inventory };
 }
 
@@ -55,7 +60,7 @@ async function gql(
 ): Promise<GraphQLResponse> {
   const res = await fetch(inventory.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...principalHeaders() },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as GraphQLResponse;

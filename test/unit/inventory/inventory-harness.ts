@@ -4,6 +4,7 @@ import {
   type InventoryServerDeps,
 } from '../../../subgraphs/inventory/server.ts';
 import { startErpFixture, type ErpFixture, type ErpFixtureData } from './erp-fixture.ts';
+import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
 
 export type GraphQLResponse = {
   data?: Record<string, unknown> | null;
@@ -20,7 +21,7 @@ export type InventoryHarness = {
 /** The inventory subgraph on port 0 over the OData fixture ERP (no retries, quiet log). */
 export async function startInventory(
   data: ErpFixtureData,
-  deps: Omit<InventoryServerDeps, 'erp'> = {},
+  deps: Omit<InventoryServerDeps, 'erp' | 'principalSecrets'> = {},
   fixtureOptions: { pageSize?: number } = {},
 ): Promise<InventoryHarness> {
   const erp = await startErpFixture(data, fixtureOptions);
@@ -28,6 +29,7 @@ export async function startInventory(
   const running = await createInventoryServer({
     erp: client,
     ...deps,
+    principalSecrets: TEST_PRINCIPAL_SECRETS,
     adapter: { log: () => {}, ...deps.adapter },
   }).listen(0);
   return {
@@ -36,7 +38,7 @@ export async function startInventory(
     async query(query, variables) {
       const res = await fetch(running.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...principalHeaders() },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as GraphQLResponse;

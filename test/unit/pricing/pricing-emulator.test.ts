@@ -10,6 +10,7 @@ import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.
 import { createPricingServer } from '../../../subgraphs/pricing/server.ts';
 import { NOW } from './pricing-data.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
+import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
 
 /**
  * The pricing subgraph over HTTP against the real ERP emulator (backends/): wire format, request
@@ -41,7 +42,11 @@ async function start(
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  const pricing = await createPricingServer({ erp: client, now: () => NOW }).listen(0);
+  const pricing = await createPricingServer({
+    principalSecrets: TEST_PRINCIPAL_SECRETS,
+    erp: client,
+    now: () => NOW,
+  }).listen(0);
   return { backends, client, pricing };
 }
 
@@ -52,7 +57,7 @@ async function gql(
 ): Promise<Gql> {
   const res = await fetch(pricing.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...principalHeaders() },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as Gql;

@@ -2,7 +2,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { createPromotionContext } from '../../../subgraphs/promotion/context.ts';
-import { CREATE, createHarness, draftInput, type Harness } from './promotion-harness.ts';
+import {
+  CREATE,
+  createHarness,
+  draftInput,
+  principalOf,
+  type Harness,
+} from './promotion-harness.ts';
 
 const SUBSCRIPTION = parse(`subscription ($filter: PromotionEventFilter, $after: String) {
   promotionStateChanged(filter: $filter, after: $after) {
@@ -28,7 +34,7 @@ async function open(h: Harness, variables: Record<string, unknown> = {}) {
     schema: h.schema,
     document: SUBSCRIPTION,
     variableValues: variables,
-    contextValue: createPromotionContext(h.app),
+    contextValue: createPromotionContext(h.app, principalOf()),
   });
   if (!(Symbol.asyncIterator in result)) throw new Error(JSON.stringify(result));
   const iterator = result as AsyncGenerator<ExecutionResult<{ promotionStateChanged: Event }>>;
@@ -162,7 +168,7 @@ describe('promotionStateChanged subscription', () => {
       schema: h.schema,
       document: SUBSCRIPTION,
       variableValues: { after: 'yesterday' },
-      contextValue: createPromotionContext(h.app),
+      contextValue: createPromotionContext(h.app, principalOf()),
     })) as ExecutionResult;
     assert.deepEqual(
       result.errors?.map((e) => ({ message: e.message, extensions: e.extensions })),

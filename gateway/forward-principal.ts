@@ -1,0 +1,95 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import jwt from 'jsonwebtoken';
+import type { GatewayContext, Principal } from './principal.ts';
+
+/**
+ * Signs the caller's principal for the subgraphs (subgraphs/shared/forwarded-principal.ts is
+ * the verifying side; the wire format is defined there): an HS256 JWT in `x-gateway-principal`,
+ * issuer `promotions-gateway`, audience `promotions-subgraphs`, valid `ttlSeconds`. One token is
+ * reused per principal until half its lifetime has passed, so signing is not per request.
+ */
+export const PRINCIPAL_HEADER = 'x-gateway-principal';
+
+export type PrincipalSignerOptions = {
+  /** The first secret signs (the subgraphs accept every secret in their list). */
+  secret: string;
+  /** Lifetime of a forwarded token. Default 120 s. */
+  ttlSeconds?: number;
+  clock?: () => number;
+};
+
+export type PrincipalSigner = (principal: Principal | undefined) => string;
+
+const ANONYMOUS: Principal = { subject: 'anonymous', tokenClass: 'anonymous', scopes: [] };
+
+export function createPrincipalSigner(options: PrincipalSignerOptions): PrincipalSigner {
+  if (options.secret.length < 32) {
+    throw new Error('PRINCIPAL_SIGNING_SECRET must be at least 32 characters');
+  }
+  const ttl = options.ttlSeconds ?? 120;
+  const clock = options.clock ?? Date.now;
+  const cache = new Map<string, { token: string; renewAt: number }>();
+  return (principal = ANONYMOUS) => {
+    const claims = {
+      sub: principal.subject,
+      cls: principal.tokenClass,
+      scp: [...principal.scopes],
+      ...(principal.channel ? { chn: principal.channel } : {}),
+      ...(principal.partnerId ? { pid: principal.partnerId } : {}),
+      ...(principal.vendorId ? { vid: principal.vendorId } : {}),
+      ...(principal.clientId ? { cid: principal.clientId } : {}),
+    };
+    const key = JSON.stringify(claims);
+    const now = clock();
+    const hit = cache.get(key);
+    if (hit && hit.renewAt > now) return hit.token;
+    const iat = Math.floor(now / 1000);
+    const token = jwt.sign({ ...claims, iat, exp: iat + ttl }, options.secret, {
+      algorithm: 'HS256',
+      issuer: 'promotions-gateway',
+      audience: 'promotions-subgraphs',
+      noTimestamp: true,
+    });
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(key, { token, renewAt: now + (ttl * 1000) / 2 });
+    return token;
+  };
+}
+
+export type ForwardingOptions = {
+  url: string;
+  fetcher: RemoteGraphQLDataSource['fetcher'];
+  sign: PrincipalSigner;
+  /**
+   * Client request headers copied to every subgraph request (lower-case names). Default none:
+   * subgraphs trust the signed principal, not the client's token. Benchmarks forward
+   * `authorization` to defeat deduplication the way a per-user header would.
+   */
+  forwardHeaders?: readonly string[];
+};
+
+/** A subgraph data source that adds the signed principal (and any forwarded headers). */
+export class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly sign: PrincipalSigner;
+  private readonly forwardHeaders: readonly string[];
+
+  constructor(options: ForwardingOptions) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.sign = options.sign;
+    this.forwardHeaders = options.forwardHeaders ?? [];
+  }
+
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    // Health checks and schema fetches run without a request context: they act as anonymous.
+    const context = 'context' in options ? options.context : undefined;
+    headers.set(PRINCIPAL_HEADER, this.sign(context?.principal));
+    if (this.forwardHeaders.length === 0 || !('incomingRequestContext' in options)) return;
+    const incoming = options.incomingRequestContext.request.http?.headers;
+    for (const name of this.forwardHeaders) {
+      const value = incoming?.get(name);
+      if (value != null) headers.set(name, value);
+    }
+  }
+}
