@@ -65,7 +65,13 @@ export class PromotionMutationResolver {
     override: ApprovalOverrideInput | null,
     @Ctx() ctx: PromotionContext,
   ): Promise<MutationResult> {
-    return ctx.app.commands.approve(id, expectedVersion, override, ctx.actor);
+    return ctx.app.commands.approve(
+      id,
+      expectedVersion,
+      override,
+      ctx.actor,
+      ctx.mayOverrideReadiness,
+    );
   }
 
   @Directive(requiresScopes(['promotion:approve']))

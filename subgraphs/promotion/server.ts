@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import type { BackendClient } from '../shared/backend-client.ts';
+import { createBackendClient, type BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
+import {
+  createPrincipalVerifier,
+  createServicePrincipalSigner,
+} from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { ChannelDispatcher } from './channel-dispatcher.ts';
 import type { ChannelPublisher } from './channel-publisher.ts';
@@ -25,9 +29,13 @@ import { promotionReferenceResolvers } from './promotion.reference.ts';
 import { PromotionResolver } from './promotion.resolver.ts';
 import { FundingAgreement, Vendor } from './promotion.type.ts';
 import type { ProductMaster } from './promotion-validation.ts';
+import type { ReadinessGate } from './readiness-gate.ts';
 import { PromotionScheduler } from './scheduler.ts';
+import { createSubgraphReadinessGate } from './subgraph-readiness.adapter.ts';
 
 export type PromotionServerDeps = {
+  /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
+  principalSecrets: readonly string[];
   /** ERP client (product master and plants are validated against it). */
   erp: BackendClient;
   /** Channel webhooks: `{baseUrl}/{channel}/promotions`, signed with `signingSecret`. */
@@ -42,6 +50,13 @@ export type PromotionServerDeps = {
   schedulerIntervalMs?: number;
   /** Delivery retries: attempts (default 5), first delay (500 ms), largest delay (60 s). */
   delivery?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * The approval readiness gate. Default: the pricing, inventory and funding subgraphs' own APIs
+   * at `readinessUrls` (subgraph-readiness.adapter.ts), as this subgraph's service principal.
+   */
+  readinessGate?: ReadinessGate;
+  /** GraphQL URLs of pricing, inventory and funding for the default readiness gate. */
+  readinessUrls?: Record<'pricing' | 'inventory' | 'funding', string>;
   /** Overrides the ERP product-master adapter (tests). */
   productMaster?: ProductMaster;
   /** Overrides the webhook publisher (tests). */
@@ -83,7 +98,11 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
 }
 
 /** Wires repository, bus, commands, dispatcher and scheduler; starts nothing. */
-export function createPromotionApp(deps: PromotionServerDeps): PromotionApp {
+export function createPromotionApp(
+  deps: Omit<PromotionServerDeps, 'principalSecrets' | 'readinessGate'> & {
+    readinessGate: ReadinessGate;
+  },
+): PromotionApp {
   const clock = deps.clock ?? (() => new Date());
   const eventBus = deps.eventBus ?? new InMemoryEventBus();
   const repository = deps.repository ?? new InMemoryPromotionRepository();
@@ -104,6 +123,7 @@ export function createPromotionApp(deps: PromotionServerDeps): PromotionApp {
     repository,
     dispatcher,
     productMaster,
+    readinessGate: deps.readinessGate,
     clock,
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
@@ -115,16 +135,42 @@ export function createPromotionApp(deps: PromotionServerDeps): PromotionApp {
   return { repository, eventBus, commands, dispatcher, scheduler, clock };
 }
 
+/** One client per subgraph the default readiness gate asks (pricing, inventory, funding). */
+function readinessClients(deps: PromotionServerDeps): BackendClient[] {
+  if (!deps.readinessUrls) {
+    throw new Error('createPromotionServer needs readinessUrls (or a readinessGate)');
+  }
+  const urls = deps.readinessUrls;
+  return (['pricing', 'inventory', 'funding'] as const).map((name) =>
+    createBackendClient({ name, baseUrl: urls[name], timeoutMs: 5000, retries: 1 }),
+  );
+}
+
 /** Builds the app now and the schema on `listen` (no side effects until then). */
 export function createPromotionServer(deps: PromotionServerDeps): PromotionServer {
-  const app = createPromotionApp(deps);
+  const gateClients = deps.readinessGate ? [] : readinessClients(deps);
+  const readinessGate =
+    deps.readinessGate ??
+    createSubgraphReadinessGate({
+      clients: {
+        pricing: gateClients[0]!,
+        inventory: gateClients[1]!,
+        funding: gateClients[2]!,
+      },
+      principal: createServicePrincipalSigner({
+        secret: deps.principalSecrets[0]!,
+        subject: 'promotion-readiness-gate',
+      }),
+    });
+  const app = createPromotionApp({ ...deps, readinessGate });
   return {
     app,
     async listen(port, host) {
       const server = createSubgraphServer({
         name: 'promotion',
+        verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await buildPromotionSchema(),
-        context: (req) => createPromotionContext(app, req),
+        context: (_req, principal) => createPromotionContext(app, principal),
       });
       const running = await server.listen(port, host);
       app.scheduler.start();
@@ -134,6 +180,7 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
           await app.scheduler.stop();
           app.dispatcher.close();
           await running.close();
+          await Promise.all(gateClients.map((client) => client.close()));
         },
       };
     },

@@ -36,13 +36,17 @@ async function launch(stack: TestStack, input: Record<string, unknown>): Promise
   assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
   const { id } = created.body.data!.createPromotionDraft.promotion;
   let { version } = created.body.data!.createPromotionDraft.promotion;
-  for (const step of ['submitPromotion', 'approvePromotion']) {
+  // The readiness gate has its own test (approval-readiness.test.ts): overridden here.
+  for (const [step, args] of [
+    ['submitPromotion', ''],
+    ['approvePromotion', ', override: { reason: "fixture: readiness is not under test" }'],
+  ]) {
     const res = await stack.query<Record<string, { promotion: { version: number } }>>(
-      `mutation($id: ID!, $v: Int!) { ${step}(id: $id, expectedVersion: $v) { promotion { version state } } }`,
+      `mutation($id: ID!, $v: Int!) { ${step}(id: $id, expectedVersion: $v${args}) { promotion { version state } } }`,
       { id, v: version },
     );
     assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
-    version = res.body.data![step]!.promotion.version;
+    version = res.body.data![step!]!.promotion.version;
   }
   const delivered = Promise.all([
     stack.backends.state.channels.waitForReceived('ecommerce', 1),

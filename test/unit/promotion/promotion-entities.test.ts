@@ -60,7 +60,7 @@ describe('federation entities', () => {
           vendorSharePercent: '50',
           expectedUnitsBySku: [{ sku: 'SKU000001', quantity: '120' }],
         },
-        approvalReadiness: null,
+        approvalReadiness: { passed: true },
       },
       null,
     ]);

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 import type { BackendClient } from '../../../subgraphs/shared/backend-client.ts';
@@ -8,8 +7,14 @@ import type {
   ChannelPublisher,
   DeliveryOutcome,
 } from '../../../subgraphs/promotion/channel-publisher.ts';
+import type { ForwardedPrincipal } from '../../../subgraphs/shared/forwarded-principal.ts';
 import { createPromotionContext, type PromotionApp } from '../../../subgraphs/promotion/context.ts';
 import type { ProductMaster } from '../../../subgraphs/promotion/promotion-validation.ts';
+import type {
+  ReadinessCheckData,
+  ReadinessGate,
+} from '../../../subgraphs/promotion/readiness-gate.ts';
+import { ReadinessArea } from '../../../subgraphs/shared/canonical/enums.ts';
 import {
   buildPromotionSchema,
   createPromotionApp,
@@ -52,6 +57,26 @@ export class FakeProductMaster implements ProductMaster {
   }
 }
 
+/** Readiness gate answering every area as passed unless a test scripts a failure. */
+export class FakeReadinessGate implements ReadinessGate {
+  calls = 0;
+  failures = new Map<ReadinessArea, string>();
+  async check(): Promise<ReadinessCheckData[]> {
+    this.calls++;
+    return [ReadinessArea.PRICING, ReadinessArea.INVENTORY, ReadinessArea.FUNDING].map((area) => {
+      const failure = this.failures.get(area);
+      return failure
+        ? {
+            area,
+            passed: false,
+            summary: failure,
+            findings: [{ code: 'TEST_FAILURE', sku: null, locationId: null, message: failure }],
+          }
+        : { area, passed: true, summary: 'ok', findings: [] };
+    });
+  }
+}
+
 /** Records deliveries; answers with scripted outcomes per channel (default: ACCEPTED). */
 export class FakePublisher implements ChannelPublisher {
   readonly deliveries: (ChannelDelivery & { payload: Record<string, unknown> })[] = [];
@@ -86,22 +111,30 @@ export type Harness = {
   clock: FakeClock;
   master: FakeProductMaster;
   publisher: FakePublisher;
+  gate: FakeReadinessGate;
   /** Runs an operation in a fresh request context; `actor` becomes `x-actor-subject`. */
   exec<T = Record<string, unknown>>(
     source: string,
     variables?: Record<string, unknown>,
-    actor?: string,
+    actor?: string | ForwardedPrincipal,
   ): Promise<ExecutionResult<T>>;
   /** Like exec, but fails the test on errors and returns `data`. */
   run<T = Record<string, unknown>>(
     source: string,
     variables?: Record<string, unknown>,
-    actor?: string,
+    actor?: string | ForwardedPrincipal,
   ): Promise<T>;
   close(): void;
 };
 
 export const T0 = '2026-03-01T00:00:00.000Z';
+
+/** What the gateway forwards: a subject string is an internal caller; none is anonymous. */
+export function principalOf(actor?: string | ForwardedPrincipal): ForwardedPrincipal {
+  if (typeof actor === 'object') return actor;
+  if (actor) return { subject: actor, tokenClass: 'internal', scopes: [] };
+  return { subject: 'anonymous', tokenClass: 'anonymous', scopes: [] };
+}
 
 export async function createHarness(
   overrides: Partial<PromotionServerDeps> = {},
@@ -110,6 +143,7 @@ export async function createHarness(
   const clock = new FakeClock(T0);
   const master = new FakeProductMaster();
   const publisher = new FakePublisher();
+  const gate = new FakeReadinessGate();
   const app = createPromotionApp({
     erp: {} as BackendClient,
     channels: { baseUrl: 'http://127.0.0.1:1', signingSecret: 'test-secret' },
@@ -117,16 +151,20 @@ export async function createHarness(
     schedulerIntervalMs: 0,
     productMaster: master,
     publisher,
+    readinessGate: gate,
     delivery: { initialDelayMs: 1, maxDelayMs: 5 },
     ...overrides,
   });
-  const exec = async <T>(source: string, variables?: Record<string, unknown>, actor?: string) => {
-    const req = { headers: actor ? { 'x-actor-subject': actor } : {} } as IncomingMessage;
+  const exec = async <T>(
+    source: string,
+    variables?: Record<string, unknown>,
+    actor?: string | ForwardedPrincipal,
+  ) => {
     const result = await graphql({
       schema,
       source,
       variableValues: variables ?? {},
-      contextValue: createPromotionContext(app, req),
+      contextValue: createPromotionContext(app, principalOf(actor)),
     });
     // Plain objects (graphql-js builds null-prototype ones) so deepEqual compares values only.
     return {
@@ -140,8 +178,13 @@ export async function createHarness(
     clock,
     master,
     publisher,
+    gate,
     exec,
-    async run<T>(source: string, variables?: Record<string, unknown>, actor?: string) {
+    async run<T>(
+      source: string,
+      variables?: Record<string, unknown>,
+      actor?: string | ForwardedPrincipal,
+    ) {
       const result = await exec<T>(source, variables, actor);
       if (result.errors?.length) {
         throw new Error(`GraphQL errors: ${JSON.stringify(result.errors.map((e) => e.toJSON()))}`);

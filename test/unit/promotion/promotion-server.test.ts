@@ -13,7 +13,12 @@ import {
   createPromotionServer,
   type PromotionServer,
 } from '../../../subgraphs/promotion/server.ts';
-import { draftInput, FakeClock, PROMOTION_FIELDS } from './promotion-harness.ts';
+import { draftInput, FakeClock, FakeReadinessGate, PROMOTION_FIELDS } from './promotion-harness.ts';
+import {
+  principalConnectionParams,
+  principalHeaders,
+  TEST_PRINCIPAL_SECRETS,
+} from '../../helpers/principal.ts';
 
 type Body<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
@@ -33,7 +38,9 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...(actor ? { 'x-actor-subject': actor } : {}),
+        ...principalHeaders(
+          actor ? { subject: actor, tokenClass: 'internal', scopes: [] } : undefined,
+        ),
       },
       body: JSON.stringify({ query, variables }),
     });
@@ -46,6 +53,8 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
     }).listen(0);
     erp = createBackendClient({ name: 'erp', baseUrl: backends.url, timeoutMs: 1000 });
     server = createPromotionServer({
+      principalSecrets: TEST_PRINCIPAL_SECRETS,
+      readinessGate: new FakeReadinessGate(),
       erp,
       channels: {
         baseUrl: `${backends.url}/channels`,
@@ -70,6 +79,7 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
       url: running.url.replace('http', 'ws'),
       webSocketImpl: WebSocket,
       lazy: false,
+      connectionParams: principalConnectionParams(),
     });
     const done = new Promise<void>((resolve, reject) => {
       ws.subscribe<{
