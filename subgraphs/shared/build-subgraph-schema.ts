@@ -10,6 +10,7 @@ import {
   getMetadataStorage,
   type BuildSchemaOptions,
 } from 'type-graphql';
+import { rejectControlCharacters } from './control-characters.ts';
 
 /**
  * Federation directives every subgraph may use; the supergraph links federation v2.6. The
@@ -32,7 +33,12 @@ export async function buildFederatedSchema(
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
   putArgumentsInDeclarationOrder();
-  const schema = await buildSchema({ ...options, skipCheck: true, validate: false });
+  const schema = await buildSchema({
+    ...options,
+    globalMiddlewares: [rejectControlCharacters, ...(options.globalMiddlewares ?? [])],
+    skipCheck: true,
+    validate: false,
+  });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...reference } as never;

@@ -279,3 +279,33 @@ describe('promotion input validation', () => {
     });
   });
 });
+
+describe('control characters in arguments', () => {
+  test('a NUL in any text argument is BAD_USER_INPUT naming the field, and nothing is written', async () => {
+    const h = await createHarness();
+    const result = await h.exec(CREATE, {
+      input: draftInput({ name: 'Winter\u0000sale', idempotencyKey: 'k\u0001' }),
+    });
+    assert.equal(result.data, null);
+    assert.equal(result.errors![0]!.extensions.code, 'BAD_USER_INPUT');
+    assert.deepEqual(result.errors![0]!.extensions.problems, [
+      { field: 'input.idempotencyKey', message: 'must not contain control characters' },
+      { field: 'input.name', message: 'must not contain control characters' },
+    ]);
+    const list = await h.run<{ promotions: { edges: unknown[] } }>(
+      '{ promotions { edges { cursor } } }',
+    );
+    assert.deepEqual(list.promotions.edges, []);
+    h.close();
+  });
+
+  test('tabs and newlines are ordinary text', async () => {
+    const h = await createHarness();
+    const data = await h.run<{ createPromotionDraft: { promotion: { name: string } } }>(
+      `mutation($input: CreatePromotionDraftInput!) { createPromotionDraft(input: $input) { promotion { name } } }`,
+      { input: draftInput({ name: 'Winter\tsale\nline two' }) },
+    );
+    assert.equal(data.createPromotionDraft.promotion.name, 'Winter\tsale\nline two');
+    h.close();
+  });
+});
