@@ -1,6 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
+import { deduplicateInFlight } from './subgraph-dedup.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
@@ -9,12 +10,15 @@ export type SubgraphFetcherOptions = {
   timeoutMs: number;
   /** Keep-alive connections per subgraph origin. Default 64. */
   connections?: number;
+  /** Share identical in-flight subgraph queries (subgraph-dedup.ts). Default true. */
+  deduplicate?: boolean;
 };
 
 /**
  * Fetch for subgraph calls: one keep-alive connection pool per origin (undici), so the gateway
  * never pays a TCP handshake per subgraph request. A subgraph that cannot be reached surfaces as
- * BACKEND_UNAVAILABLE naming it, never as the socket error.
+ * BACKEND_UNAVAILABLE naming it, never as the socket error. Identical in-flight queries are
+ * sent once (subgraph-dedup.ts).
  */
 export function createSubgraphFetcher(options: SubgraphFetcherOptions): {
   fetcherFor(subgraph: string): Fetcher;
@@ -26,11 +30,14 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
+  const send = (url: string, init?: Parameters<typeof fetch>[1]) =>
+    fetch(url, { ...init, dispatcher: agent });
+  const shared = options.deduplicate === false ? send : deduplicateInFlight(send);
   return {
     fetcherFor(subgraph) {
       return (async (url: string, init?: Parameters<typeof fetch>[1]) => {
         try {
-          return await fetch(url, { ...init, dispatcher: agent });
+          return await shared(url, init);
         } catch (error) {
           throw new GraphQLError(`subgraph ${subgraph} is unavailable`, {
             originalError: error as Error,
