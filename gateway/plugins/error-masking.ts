@@ -35,7 +35,13 @@ export function errorMaskingFormatter(options: ErrorMaskingOptions = {}) {
     const extensions = { ...(formatted.extensions ?? {}) };
     delete extensions.stacktrace;
     delete extensions.exception;
-    const code = typeof extensions.code === 'string' ? extensions.code : undefined;
+    // @apollo/gateway attaches a failed subgraph response (internal URL, raw body): never shown.
+    const fromSubgraphHttpError = extensions.response !== undefined;
+    delete extensions.response;
+    let code = typeof extensions.code === 'string' ? extensions.code : undefined;
+    // A subgraph refusing the gateway's signed principal is a deployment fault (secrets differ),
+    // not the caller's: never a 401 the client would retry with a fresh token.
+    if (code === 'UNAUTHENTICATED' && fromSubgraphHttpError) code = undefined;
     const base = {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
