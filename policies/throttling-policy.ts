@@ -1,0 +1,116 @@
+import {
+  fail,
+  integerAt,
+  loadPolicy,
+  mappingAt,
+  orDefault,
+  recordAt,
+  stringAt,
+  type PolicyPath,
+} from './load-policy.ts';
+
+/** The sales channels of the canonical contract (SalesChannel in subgraphs/shared/canonical). */
+export const THROTTLE_SALES_CHANNELS = [
+  'ECOMMERCE',
+  'MOBILE',
+  'POS',
+  'MARKETPLACE',
+  'LOYALTY',
+] as const;
+/** Every caller kind with its own entry: the sales channels, then partner, internal, anonymous. */
+export const THROTTLE_CHANNELS = [
+  ...THROTTLE_SALES_CHANNELS,
+  'partner',
+  'internal',
+  'anonymous',
+] as const;
+export type ThrottleChannel = (typeof THROTTLE_CHANNELS)[number];
+
+/** Points per window: `points` for queries (and subscriptions), `mutationPoints` for mutations. */
+export type Budget = { points: number; mutationPoints: number };
+
+export type ChannelLimits = Budget & {
+  /** The same budgets for each client of the channel; absent: no per-client limit. */
+  perClient?: Budget;
+};
+
+/** policies/throttling.yaml, validated. */
+export type ThrottlingPolicy = {
+  /** Length of the fixed window. */
+  windowSeconds: number;
+  channels: Record<ThrottleChannel, ChannelLimits>;
+  partners: {
+    /** For every partner without an override. */
+    default: Budget;
+    /** By partner id (`partner_id` claim). */
+    overrides: Record<string, Budget>;
+  };
+};
+
+const MAX_POINTS = 1_000_000_000;
+
+function budgetAt(value: unknown, path: PolicyPath, optional: readonly string[] = []): Budget {
+  const entry = mappingAt(value, path, ['points', 'mutationPoints'], optional);
+  const points = integerAt(entry.points, [...path, 'points'], 1, MAX_POINTS);
+  const mutationPoints = integerAt(
+    entry.mutationPoints,
+    [...path, 'mutationPoints'],
+    1,
+    MAX_POINTS,
+  );
+  if (mutationPoints > points) {
+    fail(
+      [...path, 'mutationPoints'],
+      `expected at most points (${points}): the mutation budget is the lower one, got ${mutationPoints}`,
+    );
+  }
+  return { points, mutationPoints };
+}
+
+function channelAt(value: unknown, path: PolicyPath, channel: ThrottleChannel): ChannelLimits {
+  const limits: ChannelLimits = budgetAt(value, path, ['perClient']);
+  const perClient = (value as Record<string, unknown>).perClient;
+  if (perClient === undefined) return limits;
+  if (channel === 'anonymous') {
+    fail([...path, 'perClient'], 'not allowed: an anonymous caller has no client identity');
+  }
+  const client = budgetAt(perClient, [...path, 'perClient']);
+  for (const field of ['points', 'mutationPoints'] as const) {
+    if (client[field] > limits[field]) {
+      fail(
+        [...path, 'perClient', field],
+        `expected at most the channel's ${field} (${limits[field]}), got ${client[field]}`,
+      );
+    }
+  }
+  return { ...limits, perClient: client };
+}
+
+/** Validates the parsed throttling.yaml; throws PolicyFieldError naming the field. */
+export function validateThrottlingPolicy(data: unknown): ThrottlingPolicy {
+  const root = mappingAt(data, [], ['windowSeconds', 'channels', 'partners']);
+  const windowSeconds = integerAt(root.windowSeconds, ['windowSeconds'], 1, 86_400);
+  const entries = mappingAt(root.channels, ['channels'], THROTTLE_CHANNELS);
+  const channels = {} as Record<ThrottleChannel, ChannelLimits>;
+  for (const channel of THROTTLE_CHANNELS) {
+    channels[channel] = channelAt(entries[channel], ['channels', channel], channel);
+  }
+  const partners = mappingAt(root.partners, ['partners'], ['default'], ['overrides']);
+  const overrides: Record<string, Budget> = {};
+  const given = orDefault(partners.overrides, {}, (v) => recordAt(v, ['partners', 'overrides']));
+  for (const [partnerId, budget] of Object.entries(given)) {
+    const path = ['partners', 'overrides', partnerId];
+    stringAt(partnerId, path);
+    overrides[partnerId] = budgetAt(budget, path);
+  }
+  return {
+    windowSeconds,
+    channels,
+    partners: { default: budgetAt(partners.default, ['partners', 'default']), overrides },
+  };
+}
+
+/** Loads and validates a throttling policy file (default policies/throttling.yaml). */
+export function loadThrottlingPolicy(file = 'policies/throttling.yaml'): ThrottlingPolicy {
+  return loadPolicy(file, validateThrottlingPolicy);
+}
