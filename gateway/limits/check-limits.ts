@@ -1,0 +1,38 @@
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type { LimitName, OperationLimits } from '../../policies/operations-policy.ts';
+import { measureAliases } from './measure-aliases.ts';
+import { measureCost, type CostModel } from './measure-cost.ts';
+import { measureDepth } from './measure-depth.ts';
+import { measureDirectives } from './measure-directives.ts';
+import { measureRootFields } from './measure-root-fields.ts';
+
+/** A limit an operation is over: which, what was measured, and the limit. */
+export type ExceededLimit = { limitName: LimitName; measured: number; limit: number };
+
+/**
+ * Measures a parsed operation against the limits of its caller, cheapest measure first, and
+ * returns the first limit it is over (undefined: within every limit). Tokens are measured
+ * before parsing (measure-tokens.ts), not here. Throws FragmentCycleError and
+ * SlicingArgumentError (see the measures).
+ */
+export function firstExceededLimit(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  limits: OperationLimits,
+  model: CostModel,
+  variables: Readonly<Record<string, unknown>> = {},
+): ExceededLimit | undefined {
+  const measures: [LimitName, () => number][] = [
+    ['depth', () => measureDepth(document, operation)],
+    ['aliases', () => measureAliases(document, operation)],
+    ['rootFields', () => measureRootFields(document, operation)],
+    ['directives', () => measureDirectives(document, operation)],
+    ['cost', () => measureCost(schema, document, operation, model, variables)],
+  ];
+  for (const [limitName, measure] of measures) {
+    const measured = measure();
+    if (measured > limits[limitName]) return { limitName, measured, limit: limits[limitName] };
+  }
+  return undefined;
+}
