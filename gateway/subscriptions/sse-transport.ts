@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { createHandler, type Response as SseResponse } from 'graphql-sse';
+import type { Authenticator } from '../plugins/authenticate.ts';
+import type { Principal } from '../principal.ts';
+import type { EventQueue } from './event-queue.ts';
+import type { ClientResult } from './federated-subscription.ts';
+import {
+  clientError,
+  type PreparedSubscription,
+  type SubscriptionRequest,
+} from './prepare-subscription.ts';
+import type { SubscriptionPlanner } from './subscription-planner.ts';
+
+export type SseTransportOptions = {
+  path: string;
+  planner: SubscriptionPlanner;
+  authenticate: Authenticator | undefined;
+  prepare(
+    request: SubscriptionRequest,
+    principal: Principal | undefined,
+  ): PreparedSubscription | GraphQLError[];
+  start(prepared: PreparedSubscription): EventQueue<ClientResult>;
+  maxBodyBytes: number;
+};
+
+const TOKEN_HEADER = 'x-graphql-event-stream-token';
+const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+
+function errorResponse(errors: readonly GraphQLError[]): SseResponse {
+  const code = String(errors[0]?.extensions.code ?? '');
+  const status = STATUS[code] ?? 400;
+  return [
+    JSON.stringify({ errors: errors.map((e) => e.toJSON()) }),
+    {
+      status,
+      statusText: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Bad Request',
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        ...(status === 401 ? { 'www-authenticate': 'Bearer realm="promotions-graph"' } : {}),
+      },
+    },
+  ];
+}
+
+/** Whether a request on `path` belongs to GraphQL over SSE (either mode of graphql-sse). */
+export function isSseRequest(req: IncomingMessage, path: string): boolean {
+  const url = new URL(req.url ?? '/', 'http://gateway');
+  if (url.pathname !== path) return false;
+  const method = (req.method ?? 'GET').toUpperCase();
+  return (
+    String(req.headers.accept ?? '').includes('text/event-stream') ||
+    req.headers[TOKEN_HEADER] !== undefined ||
+    url.searchParams.has('token') ||
+    method === 'PUT' ||
+    method === 'DELETE'
+  );
+}
+
+/**
+ * GraphQL over SSE (graphql-sse) on the gateway's /graphql: distinct connections mode (POST or
+ * GET with `Accept: text/event-stream`) and single connection mode (PUT reserves a stream,
+ * GET opens it, POSTs add operations, DELETE completes one). Every request authenticates with
+ * its Authorization header (none or refused: 401 UNAUTHENTICATED); a reserved stream belongs
+ * to the subject that reserved it. Pipeline refusals answer 401/403/400 with typed errors.
+ */
+export function createSseTransport(options: SseTransportOptions) {
+  const principals = new WeakMap<IncomingMessage, Principal | undefined>();
+  const owners = new Map<string, string>();
+  const open = new Set<ServerResponse>();
+  const handler = createHandler<IncomingMessage, undefined, PreparedSubscription | undefined>({
+    schema: options.planner.schema,
+    validate: () => [], // validated by the subscription pipeline
+    async authenticate(req) {
+      const raw = req.raw;
+      const url = new URL(raw.url ?? '/', 'http://gateway');
+      const token = req.headers.get(TOKEN_HEADER) ?? url.searchParams.get('token') ?? randomUUID();
+      if (!options.authenticate) return token;
+      const authorization = req.headers.get('authorization');
+      if (!authorization) {
+        return errorResponse([
+          new GraphQLError('authentication required', { extensions: { code: 'UNAUTHENTICATED' } }),
+        ]);
+      }
+      let principal: Principal | undefined;
+      try {
+        principal = (await options.authenticate(new HeaderMap([['authorization', authorization]])))
+          .principal;
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        return errorResponse([clientError(error, 'UNAUTHENTICATED')]);
+      }
+      const subject = principal?.subject ?? '';
+      if (req.method === 'PUT') {
+        if (owners.size >= 10_000) owners.delete(owners.keys().next().value!);
+        owners.set(token, subject);
+      } else if (owners.has(token) && owners.get(token) !== subject) {
+        return errorResponse([
+          new GraphQLError('the event stream belongs to another caller', {
+            extensions: { code: 'FORBIDDEN' },
+          }),
+        ]);
+      }
+      principals.set(raw, principal);
+      return token;
+    },
+    onSubscribe(req, params) {
+      const prepared = options.prepare(params, principals.get(req.raw));
+      if (Array.isArray(prepared)) return errorResponse(prepared);
+      return {
+        schema: options.planner.schema,
+        document: prepared.document,
+        ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
+        variableValues: prepared.variables,
+        contextValue: prepared,
+      } satisfies ExecutionArgs;
+    },
+    subscribe: (args) => options.start(args.contextValue!) as never,
+  });
+
+  async function readBody(req: IncomingMessage): Promise<string | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > options.maxBodyBytes) return undefined;
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let tooLarge = false;
+    const [body, init] = await handler({
+      method: (req.method ?? 'GET').toUpperCase(),
+      url: req.url ?? '/',
+      headers: {
+        get(key) {
+          const value = req.headers[key.toLowerCase()];
+          const text = Array.isArray(value) ? value.join(', ') : value;
+          // graphql-sse compares Accept exactly; browsers and proxies may add alternatives.
+          if (key.toLowerCase() === 'accept' && text?.includes('text/event-stream')) {
+            return 'text/event-stream';
+          }
+          return text;
+        },
+      },
+      body: async () => {
+        const text = await readBody(req);
+        if (text === undefined) tooLarge = true;
+        return text ?? null;
+      },
+      raw: req,
+      context: undefined,
+    });
+    if (tooLarge) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }],
+        }),
+      );
+      return;
+    }
+    res.writeHead(init.status, init.statusText, init.headers);
+    if (!body || typeof body === 'string') {
+      res.end(body);
+      return;
+    }
+    open.add(res);
+    const token = req.headers[TOKEN_HEADER];
+    const stop = () => void body.return(undefined);
+    res.once('close', stop);
+    try {
+      for await (const chunk of body) {
+        if (!res.writable) break;
+        await new Promise<void>((resolve, reject) =>
+          res.write(chunk, (error) => (error ? reject(error) : resolve())),
+        );
+      }
+    } finally {
+      res.off('close', stop);
+      open.delete(res);
+      if (typeof token === 'string') owners.delete(token);
+      res.end();
+    }
+  }
+
+  return {
+    handle,
+    /** Ends every open event stream (their subscriptions were completed before). */
+    close() {
+      for (const res of open) res.end();
+    },
+    streams: () => open.size,
+  };
+}

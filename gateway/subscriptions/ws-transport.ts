@@ -1,0 +1,119 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { CloseCode, type Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Authenticator } from '../plugins/authenticate.ts';
+import type { Principal } from '../principal.ts';
+import type { EventQueue } from './event-queue.ts';
+import type { ClientResult } from './federated-subscription.ts';
+import type { PreparedSubscription, SubscriptionRequest } from './prepare-subscription.ts';
+import type { SubscriptionPlanner } from './subscription-planner.ts';
+
+export type WsTransportOptions = {
+  path: string;
+  planner: SubscriptionPlanner;
+  /** Undefined: connections are anonymous (tests of unrelated features). */
+  authenticate: Authenticator | undefined;
+  prepare(
+    request: SubscriptionRequest,
+    principal: Principal | undefined,
+  ): PreparedSubscription | GraphQLError[];
+  start(prepared: PreparedSubscription): EventQueue<ClientResult>;
+  /** Server → client ping interval. Default 12 s. */
+  keepAliveMs?: number;
+  /** Largest accepted WebSocket message. */
+  maxPayloadBytes: number;
+};
+
+/** Close code when the authentication keys cannot be fetched: try again later (RFC 6455). */
+const TRY_AGAIN_LATER = 1013;
+
+function authorizationOf(ctx: Context<Record<string, unknown>, { request: IncomingMessage }>) {
+  const params = ctx.connectionParams ?? {};
+  const fromParams = params.authorization ?? params.Authorization;
+  if (typeof fromParams === 'string') return fromParams;
+  return ctx.extra.request.headers.authorization;
+}
+
+/**
+ * graphql-ws (`graphql-transport-ws`) on the gateway's HTTP server, same path as queries.
+ * `connection_init` carries `{ authorization: 'Bearer <token>' }` (or the upgrade request's
+ * Authorization header): no token or a refused one closes with 4401 and the reason
+ * (`authentication required`, `invalid token: <reason>`); keys unavailable closes with 1013.
+ * Each `subscribe` goes through the subscription pipeline; a refusal is an `error` message
+ * with the code (UNAUTHENTICATED, FORBIDDEN, GRAPHQL_VALIDATION_FAILED...), the connection stays.
+ */
+export function createWsTransport(options: WsTransportOptions) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const principals = new WeakMap<object, Principal | undefined>();
+  const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+    {
+      schema: options.planner.schema,
+      async onConnect(ctx) {
+        if (!options.authenticate) return true;
+        const socket = (ctx.extra as unknown as { socket: { close(c: number, r: string): void } })
+          .socket;
+        const authorization = authorizationOf(ctx);
+        if (!authorization) {
+          socket.close(CloseCode.Unauthorized, 'authentication required');
+          return false;
+        }
+        try {
+          const context = await options.authenticate(
+            new HeaderMap([['authorization', authorization]]),
+          );
+          principals.set(ctx, context.principal);
+          return true;
+        } catch (error) {
+          const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+          if (code === 'UNAUTHENTICATED') {
+            socket.close(CloseCode.Unauthorized, (error as GraphQLError).message);
+          } else if (code === 'BACKEND_UNAVAILABLE') {
+            socket.close(TRY_AGAIN_LATER, 'authentication keys are unavailable');
+          } else {
+            console.error('[gateway] subscription authentication failed', error);
+            socket.close(CloseCode.InternalServerError, 'Internal server error');
+          }
+          return false;
+        }
+      },
+      onSubscribe(ctx, _id, payload) {
+        const prepared = options.prepare(payload, principals.get(ctx));
+        if (Array.isArray(prepared)) return prepared;
+        return {
+          schema: options.planner.schema,
+          document: prepared.document,
+          ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
+          variableValues: prepared.variables,
+          contextValue: prepared,
+        } satisfies ExecutionArgs;
+      },
+      subscribe: (args) => options.start(args.contextValue as PreparedSubscription) as never,
+      // Results are already formatted and masked (federated-subscription.ts): send as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => result as never,
+    },
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+  return {
+    attach(http: Server) {
+      http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const { pathname } = new URL(req.url ?? '/', 'http://gateway');
+        if (pathname !== options.path) {
+          socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      });
+    },
+    /** Closes every connection with 1001 and `reason` (subscriptions completed before). */
+    async close(reason: string) {
+      for (const client of wss.clients) client.close(1001, reason);
+      await server.dispose();
+    },
+    connections: () => wss.clients.size,
+  };
+}
