@@ -23,13 +23,19 @@ export type ListSizing = {
   sizedFields: readonly string[];
 };
 
+/**
+ * A slicing argument's size: an integer as the spec says, or (our extension) the length of a
+ * list argument, so `eligiblePromotions(skus: [20 SKUs])` is sized 20, not its assumed maximum.
+ */
 function integerOf(value: unknown): number | undefined {
+  if (Array.isArray(value)) return value.length;
   return typeof value === 'number' && Number.isInteger(value) ? Math.max(0, value) : undefined;
 }
 
 /**
  * The cost spec's list size of a field selection: the largest slicing argument the operation
- * sends (a literal or a variable), else that argument's default, else `assumedSize`. With
+ * sends (a literal or a variable; a list counts by its length), else that argument's default,
+ * else `assumedSize`. With
  * `requireOneSlicingArgument` exactly one slicing argument must have a value.
  */
 export function listSizing(

@@ -181,4 +181,35 @@ describe('measureCost (federation demand-control semantics)', () => {
     assert.equal(cost('{ book(id: 1) { id } }', {}, model), 5);
     assert.equal(cost('{ authors { books { id } } }', {}, model), 2 * (1 + 4 * 1));
   });
+
+  test('a list-valued slicing argument sizes the list by its length (our extension)', () => {
+    const model = {
+      directives: NO_COST_DIRECTIVES,
+      defaults: {
+        ...defaults,
+        listSizes: {
+          'Query.authors': {
+            assumedSize: 200,
+            slicingArguments: ['ids'],
+            sizedFields: [],
+            requireOneSlicingArgument: false,
+          },
+        },
+      },
+    };
+    const byIds = buildSchema(
+      `type Query { authors(ids: [ID!]): [Author!]! } type Author { id: ID! }`,
+    );
+    const measure = (source: string, variables: Record<string, unknown> = {}) => {
+      const document = parse(source);
+      const operation = document.definitions[0] as OperationDefinitionNode;
+      return measureCost(byIds, document, operation, model, variables);
+    };
+    assert.equal(measure('{ authors(ids: ["a", "b", "c"]) { id } }'), 3);
+    assert.equal(
+      measure('query($ids: [ID!]) { authors(ids: $ids) { id } }', { ids: ['a', 'b'] }),
+      2,
+    );
+    assert.equal(measure('{ authors { id } }'), 200);
+  });
 });
