@@ -193,3 +193,83 @@ describe('trusted documents', () => {
     );
   });
 });
+
+describe('the partner workflow runs on the committed manifest', () => {
+  const byName = (name: string) => [...manifest].find(([, text]) => text.includes(name))![0];
+  const ACME = devToken({
+    scopes: ['promotion:read', 'promotion:write', 'funding:read'],
+    tokenClass: 'partner',
+    partnerId: 'acme',
+    vendorId: 'V100001',
+  });
+
+  test('draft, update and submit by documentId; the draft belongs to the token vendor', async () => {
+    const funding = await post(
+      { documentId: byName('PartnerFunding'), variables: { vendorId: 'V100001' } },
+      ACME,
+    );
+    assert.equal(funding.body.errors, undefined, JSON.stringify(funding.body.errors));
+    const agreement = (
+      funding.body.data as { fundingAgreements: { edges: { node: { id: string } }[] } }
+    ).fundingAgreements.edges[0]!.node.id;
+    const now = Date.now();
+    const created = await post(
+      {
+        documentId: `sha256:${byName('PartnerCreateDraft')}`,
+        variables: {
+          input: {
+            name: 'Acme week',
+            offer: { kind: 'PERCENT_OFF', percentOff: '10' },
+            scope: { skus: ['SKU000001'] },
+            eligibility: { channels: ['ECOMMERCE'], locationIds: ['S001'] },
+            window: {
+              startsAt: new Date(now + 86_400_000).toISOString(),
+              endsAt: new Date(now + 8 * 86_400_000).toISOString(),
+              timeZone: 'Europe/Berlin',
+            },
+            stacking: { mode: 'STACKABLE', priority: 10 },
+            fundingAgreementId: agreement,
+            vendorSharePercent: '50',
+          },
+        },
+      },
+      ACME,
+    );
+    assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
+    const promotion = (
+      created.body.data as {
+        createPromotionDraft: { promotion: { id: string; vendor: { id: string } } };
+      }
+    ).createPromotionDraft.promotion;
+    assert.equal(promotion.vendor.id, 'V100001');
+    const updated = await post(
+      {
+        documentId: byName('PartnerUpdateDraft'),
+        variables: { id: promotion.id, expectedVersion: 1, input: { name: 'Acme fortnight' } },
+      },
+      ACME,
+    );
+    assert.equal(updated.body.errors, undefined, JSON.stringify(updated.body.errors));
+    const submitted = await post(
+      { documentId: byName('PartnerSubmit'), variables: { id: promotion.id, expectedVersion: 2 } },
+      ACME,
+    );
+    assert.deepEqual(submitted.body, {
+      data: {
+        submitPromotion: { promotion: { id: promotion.id, version: 3, state: 'PENDING_APPROVAL' } },
+      },
+    });
+  });
+
+  test('the same mutation sent as ad-hoc text with a changed selection is refused', async () => {
+    const res = await post(
+      { query: 'mutation { submitPromotion(id: "x", expectedVersion: 1) { eventCursor } }' },
+      ACME,
+    );
+    assert.equal(res.status, 403);
+    assert.equal(
+      (res.body.errors?.[0]?.extensions as { code: string } | undefined)?.code,
+      'FORBIDDEN',
+    );
+  });
+});
