@@ -1,12 +1,15 @@
 import type { PromotionBusEvent } from './promotion.model.ts';
 
 /**
- * Promotion events in cursor order. This issue wires `InMemoryEventBus` (one process); a later
- * issue adds Redis Streams behind the same interface so every gateway instance sees every event.
+ * Promotion events in cursor order. `InMemoryEventBus` serves one process; `RedisEventBus`
+ * (Redis Streams) lets every instance see every event.
  */
 export interface EventBus {
-  /** Appends committed events (cursors strictly increasing) and notifies live streams. */
-  append(events: readonly PromotionBusEvent[]): void;
+  /**
+   * Appends committed events (cursors strictly increasing) and notifies live streams. Rejects
+   * when the bus cannot take them (e.g. Redis down); events already on the bus are skipped.
+   */
+  append(events: readonly PromotionBusEvent[]): Promise<void>;
   /**
    * Every retained event with a cursor greater than `after` (all retained when absent), in order,
    * then live ones, without gaps or duplicates. `return()` ends the stream at once.

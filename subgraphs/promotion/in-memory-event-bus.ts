@@ -18,7 +18,8 @@ export class InMemoryEventBus implements EventBus {
     this.retain = options.retain ?? 10_000;
   }
 
-  append(events: readonly PromotionBusEvent[]): void {
+  /** Synchronous inside (listeners see the events before it returns); async per the interface. */
+  async append(events: readonly PromotionBusEvent[]): Promise<void> {
     for (const event of events) {
       const last = this.log.at(-1);
       if (last && event.cursor <= last.cursor) {

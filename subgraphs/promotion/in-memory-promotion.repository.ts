@@ -23,8 +23,12 @@ import {
 } from './promotion.repository.ts';
 
 export type InMemoryPromotionRepositoryOptions = {
-  /** Receives committed events synchronously, in cursor order (the in-process outbox relay). */
-  onEvents?: (events: PromotionBusEvent[]) => void;
+  /**
+   * Receives committed events in cursor order (the in-process outbox relay), called
+   * synchronously at the end of the commit, which then awaits it: the change stays committed
+   * even when it rejects (this store has no outbox to retry from), and the caller sees the error.
+   */
+  onEvents?: (events: PromotionBusEvent[]) => void | Promise<void>;
 };
 
 const channelOrder = (a: { channel: SalesChannel }, b: { channel: SalesChannel }) =>
@@ -46,7 +50,7 @@ export class InMemoryPromotionRepository implements PromotionRepository {
   private seq = 0;
   private auditSeq = 0;
   private eventSeq = 0;
-  onEvents: ((events: PromotionBusEvent[]) => void) | undefined;
+  onEvents: ((events: PromotionBusEvent[]) => void | Promise<void>) | undefined;
 
   constructor(options: InMemoryPromotionRepositoryOptions = {}) {
     this.onEvents = options.onEvents;
@@ -133,7 +137,7 @@ export class InMemoryPromotionRepository implements PromotionRepository {
         eventCursor: events[0]?.cursor ?? formatCursor(this.eventSeq),
       });
     }
-    this.onEvents?.(events);
+    await this.onEvents?.(events);
     return { record, events };
   }
 
@@ -149,7 +153,7 @@ export class InMemoryPromotionRepository implements PromotionRepository {
     this.store(current, record);
     this.appendAudit(record.id, update.audit);
     const events = this.completeEvents(record, update.events);
-    this.onEvents?.(events);
+    await this.onEvents?.(events);
     return { record, events };
   }
 

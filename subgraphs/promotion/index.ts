@@ -1,12 +1,16 @@
 import { runSubgraph } from '../shared/run-subgraph.ts';
 import { InMemoryEventBus } from './in-memory-event-bus.ts';
+import { createRedisEventBus, RedisEventBus } from './redis-event-bus.ts';
 import { createPromotionServer } from './server.ts';
 import { createPromotionStorage } from './storage/promotion-storage.ts';
 
 await runSubgraph(
   'promotion',
   async ({ config, erp }) => {
-    const eventBus = new InMemoryEventBus();
+    // Redis Streams when REDIS_URL is set (every instance sees every event), else in-process.
+    const eventBus = config.redisUrl
+      ? await createRedisEventBus({ url: config.redisUrl })
+      : new InMemoryEventBus();
     // PostgreSQL when DATABASE_URL is set, else embedded PGlite; migrations run here.
     const storage = await createPromotionStorage({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -21,10 +25,20 @@ await runSubgraph(
       repository: storage.repository,
       eventBus,
     });
-    return { listen: server.listen, dispose: () => storage.close() };
+    return {
+      listen: server.listen,
+      async dispose() {
+        await storage.close();
+        if (eventBus instanceof RedisEventBus) await eventBus.close();
+      },
+    };
   },
-  (config) =>
-    config.databaseUrl
-      ? 'PostgreSQL store; in-process event bus: one instance only until REDIS_URL is supported'
-      : `embedded PGlite store${config.pgliteDataDir ? ` in ${config.pgliteDataDir}` : ' in memory'} and in-process event bus: one instance only`,
+  (config) => {
+    const store = config.databaseUrl
+      ? 'PostgreSQL store'
+      : `embedded PGlite store${config.pgliteDataDir ? ` in ${config.pgliteDataDir}` : ' in memory'}`;
+    const bus = config.redisUrl ? 'Redis Streams event bus' : 'in-process event bus';
+    const scale = config.databaseUrl && config.redisUrl ? 'many instances' : 'one instance only';
+    return `${store}, ${bus}: ${scale}`;
+  },
 );
