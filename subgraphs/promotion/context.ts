@@ -4,7 +4,7 @@ import type { ForwardedPrincipal } from '../shared/forwarded-principal.ts';
 import { OVERRIDE_SCOPE } from './draft-commands.ts';
 import { evaluateSkus } from './eligibility-query.ts';
 import type { PromotionCommands } from './promotion-commands.ts';
-import type { ChannelDispatcher } from './channel-dispatcher.ts';
+import type { ChannelDeliveryDispatcher } from './delivery/durable-dispatcher.ts';
 import type { EventBus } from './event-bus.ts';
 import { ActorKind } from './promotion-enums.ts';
 import type { ActorData, PromotionRecord } from './promotion.model.ts';
@@ -17,7 +17,7 @@ export type PromotionApp = {
   repository: PromotionRepository;
   eventBus: EventBus;
   commands: PromotionCommands;
-  dispatcher: ChannelDispatcher;
+  dispatcher: ChannelDeliveryDispatcher;
   scheduler: PromotionScheduler;
   clock: () => Date;
 };

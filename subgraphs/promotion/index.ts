@@ -1,4 +1,5 @@
 import { runSubgraph } from '../shared/run-subgraph.ts';
+import { createDurableDispatcher } from './delivery/durable-dispatcher.ts';
 import { InMemoryEventBus } from './in-memory-event-bus.ts';
 import { createRedisEventBus, RedisEventBus } from './redis-event-bus.ts';
 import { createPromotionServer } from './server.ts';
@@ -24,6 +25,14 @@ await runSubgraph(
       channels: { baseUrl: config.channelsUrl, signingSecret: config.channelSigningSecret },
       repository: storage.repository,
       eventBus,
+      // Deliveries live in the database: nothing lost on restart, instances share the work.
+      dispatcher: ({ publisher, clock }) =>
+        createDurableDispatcher({
+          db: storage.db,
+          repository: storage.repository,
+          publisher,
+          clock,
+        }),
     });
     return {
       listen: server.listen,

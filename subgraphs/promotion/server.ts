@@ -8,6 +8,7 @@ import {
 } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { ChannelDispatcher } from './channel-dispatcher.ts';
+import type { ChannelDeliveryDispatcher } from './delivery/durable-dispatcher.ts';
 import type { ChannelPublisher } from './channel-publisher.ts';
 import { createWebhookChannelPublisher } from './channel-webhook.adapter.ts';
 import { createPromotionContext, type PromotionApp } from './context.ts';
@@ -57,6 +58,16 @@ export type PromotionServerDeps = {
   readinessGate?: ReadinessGate;
   /** GraphQL URLs of pricing, inventory and funding for the default readiness gate. */
   readinessUrls?: Record<'pricing' | 'inventory' | 'funding', string>;
+  /**
+   * Builds the channel dispatcher. Default: the in-process ChannelDispatcher (timers; fine for
+   * the in-memory repository). With a SQL store pass `createDurableDispatcher` (delivery/), which
+   * survives restarts and shares the work between instances.
+   */
+  dispatcher?: (parts: {
+    repository: PromotionRepository;
+    publisher: ChannelPublisher;
+    clock: () => Date;
+  }) => ChannelDeliveryDispatcher;
   /** Overrides the ERP product-master adapter (tests). */
   productMaster?: ProductMaster;
   /** Overrides the webhook publisher (tests). */
@@ -117,7 +128,9 @@ export function createPromotionApp(
       ...(deps.channels.timeoutMs !== undefined ? { timeoutMs: deps.channels.timeoutMs } : {}),
       clock,
     });
-  const dispatcher = new ChannelDispatcher({ repository, publisher, clock, ...deps.delivery });
+  const dispatcher =
+    deps.dispatcher?.({ repository, publisher, clock }) ??
+    new ChannelDispatcher({ repository, publisher, clock, ...deps.delivery });
   const productMaster = deps.productMaster ?? createErpProductAdapter(deps.erp, { clock });
   const commands = createPromotionCommands({
     repository,
@@ -178,7 +191,7 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
         ...running,
         async close() {
           await app.scheduler.stop();
-          app.dispatcher.close();
+          await app.dispatcher.close();
           await running.close();
           await Promise.all(gateClients.map((client) => client.close()));
         },

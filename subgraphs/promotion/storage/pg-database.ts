@@ -38,6 +38,10 @@ export function createPgDatabase(options: PgDatabaseOptions): SqlDatabase {
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => console.error('[promotion] idle PostgreSQL client error', error));
+  // A checked-out client has no pool listener: a connection lost while no statement runs (even in
+  // the same socket read that handed the client over) would be an uncaught 'error' event. The
+  // running or next statement fails with the error instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const direct = executor(pool);
   return {
     query: direct.query,

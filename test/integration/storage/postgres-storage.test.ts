@@ -100,10 +100,16 @@ for (const target of targets) {
     after(() => close?.());
 
     test('migrations apply once and are idempotent', async () => {
-      assert.deepEqual(await runMigrations(db), ['0001_promotion_storage.sql']);
+      assert.deepEqual(await runMigrations(db), [
+        '0001_promotion_storage.sql',
+        '0002_channel_delivery_leases.sql',
+      ]);
       assert.deepEqual(await runMigrations(db), []);
       const { rows } = await db.query('SELECT version, name FROM schema_migrations');
-      assert.deepEqual(rows, [{ version: '0001', name: '0001_promotion_storage.sql' }]);
+      assert.deepEqual(rows, [
+        { version: '0001', name: '0001_promotion_storage.sql' },
+        { version: '0002', name: '0002_channel_delivery_leases.sql' },
+      ]);
       const [m] = await loadMigrations();
       await assert.rejects(runMigrations(db, { migrations: [{ ...m!, checksum: 'edited' }] }), {
         message:
@@ -196,7 +202,10 @@ describe('several processes on one PostgreSQL schema', { skip: pgSkip }, () => {
     const schema = await createTestSchema();
     const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`;
     try {
-      assert.deepEqual(await migrateCommand(url, () => undefined), ['0001_promotion_storage.sql']);
+      assert.deepEqual(await migrateCommand(url, () => undefined), [
+        '0001_promotion_storage.sql',
+        '0002_channel_delivery_leases.sql',
+      ]);
       assert.deepEqual(await migrateCommand(url, () => undefined), []);
       await assert.rejects(migrateCommand(undefined), /DATABASE_URL is not set/);
     } finally {
@@ -209,9 +218,9 @@ describe('several processes on one PostgreSQL schema', { skip: pgSkip }, () => {
     try {
       const dbs = Array.from({ length: 4 }, () => schema.open(1));
       const applied = (await Promise.all(dbs.map((db) => runMigrations(db)))).flat();
-      assert.deepEqual(applied, ['0001_promotion_storage.sql']);
+      assert.deepEqual(applied, ['0001_promotion_storage.sql', '0002_channel_delivery_leases.sql']);
       const { rows } = await dbs[0]!.query('SELECT count(*)::int AS n FROM schema_migrations');
-      assert.deepEqual(rows, [{ n: 1 }]);
+      assert.deepEqual(rows, [{ n: 2 }]);
     } finally {
       await schema.drop();
     }

@@ -45,7 +45,7 @@ describe('embedded promotion storage (PGlite data directory)', () => {
       await second.relay.drain();
       assert.deepEqual(await readAll(bus), updated.events);
       const { rows } = await second.db.query('SELECT count(*)::int AS n FROM schema_migrations');
-      assert.deepEqual(rows, [{ n: 1 }]);
+      assert.deepEqual(rows, [{ n: 2 }]);
     } finally {
       await second.close();
     }
