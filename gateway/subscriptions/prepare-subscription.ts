@@ -10,6 +10,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
 import type { OperationAuthorizer } from '../plugins/authorize.ts';
@@ -31,6 +32,10 @@ export type SubscriptionRequest = {
 
 /** Everything needed to run one client subscription. */
 export type PreparedSubscription = {
+  /** The request as the client sent it (a reload prepares it again). */
+  request: SubscriptionRequest;
+  /** The API schema it was validated against. */
+  schema: GraphQLSchema;
   document: DocumentNode;
   operationName: string | undefined;
   /** The client's variables, coerced. */
@@ -144,6 +149,8 @@ export function createSubscriptionPreparer(options: PrepareOptions) {
       );
       const plan = planner.plan(document, operationName);
       return {
+        request,
+        schema: planner.schema,
         document,
         operationName,
         variables: coerced.coerced,

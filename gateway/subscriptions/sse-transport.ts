@@ -1,29 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { createHandler, type Response as SseResponse } from 'graphql-sse';
 import type { Authenticator } from '../plugins/authenticate.ts';
 import type { Principal } from '../principal.ts';
 import type { EventQueue } from './event-queue.ts';
-import type { ClientResult } from './federated-subscription.ts';
+import type { ClientResult, SubscriptionSession } from './federated-subscription.ts';
 import {
   clientError,
   type PreparedSubscription,
   type SubscriptionRequest,
 } from './prepare-subscription.ts';
-import type { SubscriptionPlanner } from './subscription-planner.ts';
+import { runAt, tokenExpiry } from './token-expiry.ts';
+import type { TransportContext } from './ws-transport.ts';
 
 export type SseTransportOptions = {
   path: string;
-  planner: SubscriptionPlanner;
+  /** The current API schema (replaced by a reload). */
+  schema: () => GraphQLSchema;
   authenticate: Authenticator | undefined;
   prepare(
     request: SubscriptionRequest,
     principal: Principal | undefined,
   ): PreparedSubscription | GraphQLError[];
-  start(prepared: PreparedSubscription): EventQueue<ClientResult>;
+  start(prepared: PreparedSubscription, session: SubscriptionSession): EventQueue<ClientResult>;
   maxBodyBytes: number;
+  /** An event stream opened (+1) or ended (-1). */
+  onStream?: (delta: 1 | -1) => void;
 };
 
 const TOKEN_HEADER = 'x-graphql-event-stream-token';
@@ -65,13 +69,24 @@ export function isSseRequest(req: IncomingMessage, path: string): boolean {
  * GET opens it, POSTs add operations, DELETE completes one). Every request authenticates with
  * its Authorization header (none or refused: 401 UNAUTHENTICATED); a reserved stream belongs
  * to the subject that reserved it. Pipeline refusals answer 401/403/400 with typed errors.
+ * When the token expires, its subscriptions end with an UNAUTHENTICATED `token expired` event
+ * (then complete: a distinct stream ends), and a reserved stream opened with it ends.
  */
 export function createSseTransport(options: SseTransportOptions) {
-  const principals = new WeakMap<IncomingMessage, Principal | undefined>();
+  type Caller = { principal: Principal | undefined; expiresAt: number | undefined };
+  const callers = new WeakMap<IncomingMessage, Caller>();
+  const responses = new WeakMap<IncomingMessage, ServerResponse>();
+  /** Reserved streams (single connection mode) by token: where their operations' events go. */
+  const streams = new Map<string, ServerResponse>();
+  const streamTokenOf = (req: IncomingMessage): string | undefined => {
+    const header = req.headers[TOKEN_HEADER];
+    if (typeof header === 'string') return header;
+    return new URL(req.url ?? '/', 'http://gateway').searchParams.get('token') ?? undefined;
+  };
   const owners = new Map<string, string>();
   const open = new Set<ServerResponse>();
-  const handler = createHandler<IncomingMessage, undefined, PreparedSubscription | undefined>({
-    schema: options.planner.schema,
+  const handler = createHandler<IncomingMessage, undefined, TransportContext | undefined>({
+    schema: () => options.schema(),
     validate: () => [], // validated by the subscription pipeline
     async authenticate(req) {
       const raw = req.raw;
@@ -103,21 +118,35 @@ export function createSseTransport(options: SseTransportOptions) {
           }),
         ]);
       }
-      principals.set(raw, principal);
+      callers.set(raw, { principal, expiresAt: tokenExpiry(authorization) });
       return token;
     },
     onSubscribe(req, params) {
-      const prepared = options.prepare(params, principals.get(req.raw));
+      const caller = callers.get(req.raw);
+      const prepared = options.prepare(params, caller?.principal);
       if (Array.isArray(prepared)) return errorResponse(prepared);
+      const streamToken = streamTokenOf(req.raw);
+      const res = (streamToken && streams.get(streamToken)) || responses.get(req.raw);
+      const contextValue: TransportContext = {
+        prepared,
+        session: {
+          ...(caller?.expiresAt !== undefined ? { expiresAt: caller.expiresAt } : {}),
+          // What the event stream has not sent yet (written without waiting, see `handle`).
+          ...(res ? { bufferedBytes: () => res.writableLength } : {}),
+        },
+      };
       return {
-        schema: options.planner.schema,
+        schema: prepared.schema,
         document: prepared.document,
         ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
         variableValues: prepared.variables,
-        contextValue: prepared,
+        contextValue,
       } satisfies ExecutionArgs;
     },
-    subscribe: (args) => options.start(args.contextValue!) as never,
+    subscribe: (args) => {
+      const { prepared, session } = args.contextValue!;
+      return options.start(prepared, session) as never;
+    },
   });
 
   async function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -133,6 +162,7 @@ export function createSseTransport(options: SseTransportOptions) {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let tooLarge = false;
+    responses.set(req, res);
     const [body, init] = await handler({
       method: (req.method ?? 'GET').toUpperCase(),
       url: req.url ?? '/',
@@ -170,20 +200,29 @@ export function createSseTransport(options: SseTransportOptions) {
       return;
     }
     open.add(res);
-    const token = req.headers[TOKEN_HEADER];
+    options.onStream?.(1);
+    const token = streamTokenOf(req);
+    if (token !== undefined) streams.set(token, res);
     const stop = () => void body.return(undefined);
     res.once('close', stop);
+    // A reserved stream (single connection mode) ends when the token that opened it expires.
+    const expiresAt = token !== undefined ? callers.get(req)?.expiresAt : undefined;
+    const cancelExpiry = expiresAt !== undefined ? runAt(expiresAt, () => res.end()) : () => {};
     try {
+      // Written without waiting for the client: graphql-sse would otherwise queue the events
+      // itself, unbounded. What a slow client has not read stays in `res.writableLength`, which
+      // each subscription checks (session.bufferedBytes) and ends as a slow consumer.
       for await (const chunk of body) {
         if (!res.writable) break;
-        await new Promise<void>((resolve, reject) =>
-          res.write(chunk, (error) => (error ? reject(error) : resolve())),
-        );
+        res.write(chunk);
       }
     } finally {
+      if (token !== undefined && streams.get(token) === res) streams.delete(token);
       res.off('close', stop);
+      cancelExpiry();
       open.delete(res);
-      if (typeof token === 'string') owners.delete(token);
+      options.onStream?.(-1);
+      if (token !== undefined) owners.delete(token);
       res.end();
     }
   }

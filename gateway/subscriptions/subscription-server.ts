@@ -3,21 +3,20 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Registry } from 'prom-client';
 import type { AuthorizationPolicy } from '../../policies/authorization-policy.ts';
 import type { Authenticator } from '../plugins/authenticate.ts';
-import { createOperationAuthorizer } from '../plugins/authorize.ts';
 import { errorMaskingFormatter } from '../plugins/error-masking.ts';
-import { readSecurityRequirements } from '../security/supergraph-security.ts';
 import { createSubgraphFetcher } from '../subgraph-fetcher.ts';
-import type { EventQueue } from './event-queue.ts';
 import {
   startFederatedSubscription,
-  type ClientResult,
+  type FederatedSubscription,
   type FormatError,
+  type SubscriptionSession,
 } from './federated-subscription.ts';
-import { createSubscriptionPreparer, type PreparedSubscription } from './prepare-subscription.ts';
-import { createRestExecutor, type UpstreamHeaders } from './rest-executor.ts';
+import type { PreparedSubscription } from './prepare-subscription.ts';
+import type { UpstreamHeaders } from './rest-executor.ts';
 import { createSseTransport, isSseRequest } from './sse-transport.ts';
+import { reloadErrors } from './subscription-end.ts';
 import { createSubscriptionMetrics, type Transport } from './subscription-metrics.ts';
-import { createSubscriptionPlanner } from './subscription-planner.ts';
+import { createSubscriptionSchema } from './subscription-schema.ts';
 import type { ResumeConvention } from './upstream-operation.ts';
 import { createUpstreamPool } from './upstream-pool.ts';
 import { createWsTransport } from './ws-transport.ts';
@@ -49,10 +48,24 @@ export type SubscriptionServerOptions = {
   path?: string;
   /** Largest SSE request body and graphql-ws message. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Resumption convention of subscription fields. Default `{ argument: 'after', cursorField: 'cursor' }`. */
+  /** Resumption convention of subscription fields. Default `{ argument: 'after', cursorField: 'cursor', timeField: 'occurredAt' }`. */
   resume?: ResumeConvention;
   /** Upstream reconnection attempts before subscriptions fail with BACKEND_UNAVAILABLE. Default 10. */
   upstreamRetryAttempts?: number;
+  /**
+   * Events of one subscription received and not yet written to its client; one more and the
+   * subscription ends as a slow consumer (RATE_LIMITED, reason SLOW_CONSUMER). Default 1000.
+   */
+  maxBufferedEvents?: number;
+  /** Bytes buffered on a client's WebSocket / event stream beyond which likewise. Default 16 MiB. */
+  maxBufferedBytes?: number;
+};
+
+export type ReloadOptions = {
+  /** The new composed supergraph, WITH its security features. */
+  supergraphSdl: string;
+  /** The new authorization policy. Default: the one in use. */
+  authorization?: AuthorizationPolicy;
 };
 
 export type SubscriptionServer = {
@@ -60,6 +73,13 @@ export type SubscriptionServer = {
   attach(server: Server): void;
   /** Serves the request when it is GraphQL over SSE (true), else leaves it alone (false). */
   handleSse(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /**
+   * New subscriptions use the new supergraph and policy; every open one is prepared again and
+   * continues after the last event it received, or ends with the reason (GRAPHQL_VALIDATION_FAILED,
+   * FORBIDDEN...) when it no longer validates or is no longer allowed. Throws, changing nothing,
+   * when the supergraph is invalid.
+   */
+  reload(options: ReloadOptions): { continued: number; ended: number };
   /** Completes every subscription, closes WebSockets with 1001 and `reason`, ends SSE streams. */
   close(reason?: string): Promise<void>;
   /** Open client subscriptions and upstream connections (for tests and readiness). */
@@ -73,9 +93,23 @@ export type SubscriptionServer = {
 export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const path = options.path ?? '/graphql';
   const upstreamHeaders = options.upstreamHeaders ?? (() => ({}));
-  const planner = createSubscriptionPlanner({ supergraphSdl: options.supergraphSdl });
-  const urls = { ...planner.routingUrls, ...options.subgraphUrls };
   const ownFetcher = options.fetcherFor ? undefined : createSubgraphFetcher({ timeoutMs: 10_000 });
+  const schemaFor = (supergraphSdl: string, authorization: AuthorizationPolicy | undefined) =>
+    createSubscriptionSchema({
+      supergraphSdl,
+      authorization,
+      subgraphUrls: options.subgraphUrls,
+      fetcherFor: options.fetcherFor ?? ownFetcher!.fetcherFor,
+      upstreamHeaders,
+      resume: options.resume ?? {
+        argument: 'after',
+        cursorField: 'cursor',
+        timeField: 'occurredAt',
+      },
+    });
+  let authorization = options.authorization;
+  let schema = schemaFor(options.supergraphSdl, authorization);
+  const urls = { ...schema.urls }; // the pool reads it when it first connects to a subgraph
   const metrics = createSubscriptionMetrics(options.registry);
   const pool = createUpstreamPool({
     urls,
@@ -85,48 +119,56 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       : {}),
     onConnection: (subgraph, open) => metrics.upstream(subgraph, open),
   });
-  const restExecutor = createRestExecutor({
-    planner,
-    urls,
-    fetcherFor: options.fetcherFor ?? ownFetcher!.fetcherFor,
-    upstreamHeaders,
-  });
-  const prepare = createSubscriptionPreparer({
-    planner,
-    authorize: createOperationAuthorizer({
-      requirements: readSecurityRequirements(options.supergraphSdl),
-      ...(options.authorization ? { policy: options.authorization } : {}),
-    }),
-    resume: options.resume ?? { argument: 'after', cursorField: 'cursor' },
-  });
   const formatError = options.formatError ?? errorMaskingFormatter();
-  const active = new Set<EventQueue<ClientResult>>();
+  const active = new Set<FederatedSubscription>();
 
-  const startFor = (transport: Transport) => (prepared: PreparedSubscription) => {
-    const queue = startFederatedSubscription(prepared, {
-      pool,
-      upstreamHeaders,
-      formatError,
-      restRunner: (p) =>
-        restExecutor(p.plan, p.document, p.operationName, p.variables, p.principal),
-      onEvent: (outcome) => metrics.event(outcome),
-      onClose: () => {
-        active.delete(queue);
-        metrics.closed(transport);
-      },
-    });
-    active.add(queue);
-    metrics.opened(transport);
-    return queue;
+  const startFor =
+    (transport: Transport) => (prepared: PreparedSubscription, session: SubscriptionSession) => {
+      const subscription: FederatedSubscription = startFederatedSubscription(
+        prepared,
+        {
+          pool,
+          upstreamHeaders,
+          formatError,
+          restRunner: (p) =>
+            schema.restExecutor(p.plan, p.document, p.operationName, p.variables, p.principal),
+          maxBufferedEvents: options.maxBufferedEvents ?? 1000,
+          maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+          endWith: transport === 'graphql-ws' ? 'error' : 'event',
+          onEvent: (outcome) => metrics.event(outcome),
+          onLag: (seconds) => metrics.lag(seconds),
+          onBuffered: (delta) => metrics.buffered(delta),
+          onEnded: (reason) => metrics.ended(reason),
+          onClose: () => {
+            active.delete(subscription);
+            metrics.closed(transport);
+          },
+        },
+        session,
+      );
+      active.add(subscription);
+      metrics.opened(transport);
+      return subscription.queue;
+    };
+  const common = {
+    path,
+    schema: () => schema.planner.schema,
+    authenticate: options.authenticate,
+    prepare: (...args: Parameters<typeof schema.prepare>) => schema.prepare(...args),
   };
-  const common = { path, planner, authenticate: options.authenticate, prepare };
   const maxBytes = options.maxBodyBytes ?? 1024 * 1024;
   const ws = createWsTransport({
     ...common,
     start: startFor('graphql-ws'),
     maxPayloadBytes: maxBytes,
+    onConnection: (delta) => metrics.connection('graphql-ws', delta),
   });
-  const sse = createSseTransport({ ...common, start: startFor('sse'), maxBodyBytes: maxBytes });
+  const sse = createSseTransport({
+    ...common,
+    start: startFor('sse'),
+    maxBodyBytes: maxBytes,
+    onStream: (delta) => metrics.connection('sse', delta),
+  });
 
   return {
     attach: (server) => ws.attach(server),
@@ -135,8 +177,31 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       await sse.handle(req, res);
       return true;
     },
+    reload(next) {
+      const nextAuthorization = next.authorization ?? authorization;
+      const nextSchema = schemaFor(next.supergraphSdl, nextAuthorization); // throws: nothing changed
+      schema = nextSchema;
+      authorization = nextAuthorization;
+      Object.assign(urls, nextSchema.urls);
+      let continued = 0;
+      let ended = 0;
+      for (const subscription of [...active]) {
+        const { request, principal } = subscription.prepared;
+        const prepared = schema.prepare(request, principal);
+        if (Array.isArray(prepared)) {
+          subscription.end('schema_reload', reloadErrors(prepared), false);
+          metrics.reload('ended');
+          ended += 1;
+        } else {
+          subscription.switchTo(prepared);
+          metrics.reload('continued');
+          continued += 1;
+        }
+      }
+      return { continued, ended };
+    },
     async close(reason = 'gateway shutting down') {
-      for (const queue of active) queue.end();
+      for (const subscription of active) subscription.queue.end();
       // Let the transports send `complete` for every subscription before the connections close.
       await new Promise((resolve) => setImmediate(resolve));
       sse.close();

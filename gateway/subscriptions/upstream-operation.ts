@@ -16,12 +16,19 @@ import {
 
 /** Alias under which the gateway adds the event cursor to the Primary's selection. */
 export const CURSOR_ALIAS = '__gatewayCursor';
+/** Alias under which the gateway adds when the event happened (the lag metric). */
+export const OCCURRED_AT_ALIAS = '__gatewayOccurredAt';
 
 export type ResumeConvention = {
   /** Argument of the subscription field that resumes after a cursor. Default `after`. */
   argument: string;
   /** Field of the event type holding its cursor. Default `cursor`. */
   cursorField: string;
+  /**
+   * Field of the event type holding when the event happened (ISO date-time), selected under
+   * OCCURRED_AT_ALIAS for the lag metric. Default none: the lag counts from the upstream receipt.
+   */
+  timeField?: string;
 };
 
 /** The Primary as sent upstream: every root-field argument a gateway-owned variable. */
@@ -41,7 +48,9 @@ const variableName = (argument: string) => `__arg_${argument}`;
  * each becomes a variable (`$__arg_<name>`) whose value the gateway computed (the client's
  * value after tenancy). When the field takes the resume argument and its type has a cursor field,
  * the cursor is selected under CURSOR_ALIAS, so that a reconnecting upstream subscription
- * resumes after the last event seen (no loss, no duplicates). Client variables the rewritten
+ * resumes after the last event seen (no loss, no duplicates); likewise its `timeField` under
+ * OCCURRED_AT_ALIAS (the lag metric). Both are dropped again when the result is shaped to the
+ * client's selection (rest-executor.ts). Client variables the rewritten
  * operation no longer uses are dropped (subgraphs refuse unused variables).
  */
 export function upstreamOperation(
@@ -52,14 +61,12 @@ export function upstreamOperation(
   resume: ResumeConvention,
 ): UpstreamOperation {
   const document = parse(primary.operation);
+  const eventType = getNamedType(field.type);
+  const hasField = (name: string | undefined) =>
+    name !== undefined && isObjectType(eventType) && Boolean(eventType.getFields()[name]);
   const resumable =
-    field.args.some((arg) => arg.name === resume.argument) &&
-    isObjectType(getNamedType(field.type)) &&
-    Boolean(
-      (getNamedType(field.type) as { getFields(): Record<string, unknown> }).getFields()[
-        resume.cursorField
-      ],
-    );
+    field.args.some((arg) => arg.name === resume.argument) && hasField(resume.cursorField);
+  const timed = hasField(resume.timeField);
   const variables: Record<string, unknown> = {};
   const definitions: VariableDefinitionNode[] = [];
   const argumentNodes: ArgumentNode[] = [];
@@ -83,11 +90,15 @@ export function upstreamOperation(
   const original = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )!;
-  const cursor: FieldNode = {
+  const aliased = (alias: string, name: string): FieldNode => ({
     kind: Kind.FIELD,
-    alias: { kind: Kind.NAME, value: CURSOR_ALIAS },
-    name: { kind: Kind.NAME, value: resume.cursorField },
-  };
+    alias: { kind: Kind.NAME, value: alias },
+    name: { kind: Kind.NAME, value: name },
+  });
+  const added = [
+    ...(resumable ? [aliased(CURSOR_ALIAS, resume.cursorField)] : []),
+    ...(timed ? [aliased(OCCURRED_AT_ALIAS, resume.timeField!)] : []),
+  ];
   // The planner puts the root field directly under the operation's selection set.
   const operation: OperationDefinitionNode = {
     ...original,
@@ -103,7 +114,7 @@ export function upstreamOperation(
             ? {
                 selectionSet: {
                   ...selection.selectionSet,
-                  selections: resumable ? [...selections, cursor] : selections,
+                  selections: [...selections, ...added],
                 },
               }
             : {}),

@@ -1,27 +1,34 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../plugins/authenticate.ts';
 import type { Principal } from '../principal.ts';
 import type { EventQueue } from './event-queue.ts';
-import type { ClientResult } from './federated-subscription.ts';
+import type { ClientResult, SubscriptionSession } from './federated-subscription.ts';
 import type { PreparedSubscription, SubscriptionRequest } from './prepare-subscription.ts';
-import type { SubscriptionPlanner } from './subscription-planner.ts';
+import { endedErrorsOf } from './subscription-end.ts';
+import { runAt, tokenExpiry } from './token-expiry.ts';
+
+/** What `onSubscribe` hands to `subscribe` (graphql-ws passes it as the context value). */
+export type TransportContext = { prepared: PreparedSubscription; session: SubscriptionSession };
 
 export type WsTransportOptions = {
   path: string;
-  planner: SubscriptionPlanner;
+  /** The current API schema (replaced by a reload). */
+  schema: () => GraphQLSchema;
   /** Undefined: connections are anonymous (tests of unrelated features). */
   authenticate: Authenticator | undefined;
   prepare(
     request: SubscriptionRequest,
     principal: Principal | undefined,
   ): PreparedSubscription | GraphQLError[];
-  start(prepared: PreparedSubscription): EventQueue<ClientResult>;
+  start(prepared: PreparedSubscription, session: SubscriptionSession): EventQueue<ClientResult>;
+  /** A WebSocket opened (+1) or closed (-1). */
+  onConnection?: (delta: 1 | -1) => void;
   /** Server → client ping interval. Default 12 s. */
   keepAliveMs?: number;
   /** Largest accepted WebSocket message. */
@@ -31,7 +38,9 @@ export type WsTransportOptions = {
 /** Close code when the authentication keys cannot be fetched: try again later (RFC 6455). */
 const TRY_AGAIN_LATER = 1013;
 
-function authorizationOf(ctx: Context<Record<string, unknown>, { request: IncomingMessage }>) {
+function authorizationOf(
+  ctx: Context<Record<string, unknown>, Extra & Record<PropertyKey, unknown>>,
+) {
   const params = ctx.connectionParams ?? {};
   const fromParams = params.authorization ?? params.Authorization;
   if (typeof fromParams === 'string') return fromParams;
@@ -45,17 +54,18 @@ function authorizationOf(ctx: Context<Record<string, unknown>, { request: Incomi
  * (`authentication required`, `invalid token: <reason>`); keys unavailable closes with 1013.
  * Each `subscribe` goes through the subscription pipeline; a refusal is an `error` message
  * with the code (UNAUTHENTICATED, FORBIDDEN, GRAPHQL_VALIDATION_FAILED...), the connection stays.
+ * When the token expires the connection closes with 4401 `token expired`. A subscription the
+ * gateway ends (slow consumer, reload) gets an `error` message with the reason, no `complete`.
  */
 export function createWsTransport(options: WsTransportOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const principals = new WeakMap<object, Principal | undefined>();
-  const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+  const server = useServer<Record<string, unknown>, Extra & Record<PropertyKey, unknown>>(
     {
-      schema: options.planner.schema,
+      schema: () => options.schema(),
       async onConnect(ctx) {
         if (!options.authenticate) return true;
-        const socket = (ctx.extra as unknown as { socket: { close(c: number, r: string): void } })
-          .socket;
+        const { socket } = ctx.extra;
         const authorization = authorizationOf(ctx);
         if (!authorization) {
           socket.close(CloseCode.Unauthorized, 'authentication required');
@@ -66,6 +76,13 @@ export function createWsTransport(options: WsTransportOptions) {
             new HeaderMap([['authorization', authorization]]),
           );
           principals.set(ctx, context.principal);
+          const expiresAt = tokenExpiry(authorization);
+          if (expiresAt !== undefined) {
+            const cancel = runAt(expiresAt, () =>
+              socket.close(CloseCode.Unauthorized, 'token expired'),
+            );
+            socket.once('close', cancel);
+          }
           return true;
         } catch (error) {
           const code = error instanceof GraphQLError ? error.extensions.code : undefined;
@@ -83,15 +100,24 @@ export function createWsTransport(options: WsTransportOptions) {
       onSubscribe(ctx, _id, payload) {
         const prepared = options.prepare(payload, principals.get(ctx));
         if (Array.isArray(prepared)) return prepared;
+        const { socket } = ctx.extra;
+        const contextValue: TransportContext = {
+          prepared,
+          session: { bufferedBytes: () => socket.bufferedAmount },
+        };
         return {
-          schema: options.planner.schema,
+          schema: prepared.schema,
           document: prepared.document,
           ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
           variableValues: prepared.variables,
-          contextValue: prepared,
+          contextValue,
         } satisfies ExecutionArgs;
       },
-      subscribe: (args) => options.start(args.contextValue as PreparedSubscription) as never,
+      subscribe: (args) => {
+        const { prepared, session } = args.contextValue as TransportContext;
+        return options.start(prepared, session) as never;
+      },
+      onError: (_ctx, _id, _payload, errors) => endedErrorsOf(errors),
       // Results are already formatted and masked (federated-subscription.ts): send as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as never,
     },
@@ -106,7 +132,11 @@ export function createWsTransport(options: WsTransportOptions) {
           socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
           return;
         }
-        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          options.onConnection?.(1);
+          ws.once('close', () => options.onConnection?.(-1));
+          wss.emit('connection', ws, req);
+        });
       });
     },
     /** Closes every connection with 1001 and `reason` (subscriptions completed before). */

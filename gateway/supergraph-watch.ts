@@ -1,0 +1,97 @@
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
+import { readSecurityRequirements, stripSecurityFeatures } from './security/supergraph-security.ts';
+
+export type SupergraphWatchOptions = {
+  /** Quiet time after the last change before the file is read. Default 250 ms. */
+  debounceMs?: number;
+  /** Where refusals and failures are reported. Default console.error. */
+  log?: (message: string) => void;
+  /** The supergraph in use now. Default: the file as it is when the watch starts. */
+  initialSdl?: string;
+};
+
+export type SupergraphWatch = {
+  /** The last good supergraph: the one at start, or the last change `onChange` accepted. */
+  current(): string;
+  close(): void;
+};
+
+/** Throws when `sdl` is not a supergraph the gateway can run (federation or security errors). */
+export function checkSupergraph(sdl: string): void {
+  // Extracting the subgraphs is what finds most inconsistencies (the query planner does it).
+  Supergraph.build(stripSecurityFeatures(sdl)).subgraphs();
+  readSecurityRequirements(sdl);
+}
+
+/**
+ * Watches a composed supergraph file (its directory, so editors and `rover` that replace the
+ * file by a rename are seen too). After `debounceMs` of quiet, a changed file is read and
+ * checked: an invalid one is refused with one log line and the last good one stays; a valid one
+ * goes to `onChange` (the gateway's reload), and becomes the last good one when that succeeds.
+ * `onChange` is not called for the file as it is at start (`initialSdl`).
+ */
+export function watchSupergraph(
+  path: string,
+  onChange: (sdl: string) => void | Promise<void>,
+  options: SupergraphWatchOptions = {},
+): SupergraphWatch {
+  const file = resolve(path);
+  const log = options.log ?? ((message: string) => console.error(message));
+  const debounceMs = options.debounceMs ?? 250;
+  let good = options.initialSdl ?? readFileSync(file, 'utf8');
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+
+  async function check(): Promise<void> {
+    let sdl: string;
+    try {
+      sdl = await readFile(file, 'utf8');
+    } catch (error) {
+      log(
+        `[gateway] supergraph ${path} unreadable, keeping the last good one: ${messageOf(error)}`,
+      );
+      return;
+    }
+    if (sdl === good) return;
+    try {
+      checkSupergraph(sdl);
+    } catch (error) {
+      log(`[gateway] supergraph ${path} refused, keeping the last good one: ${messageOf(error)}`);
+      return;
+    }
+    const previous = good;
+    good = sdl;
+    try {
+      await onChange(sdl);
+    } catch (error) {
+      good = previous;
+      log(
+        `[gateway] supergraph ${path} not applied, keeping the last good one: ${messageOf(error)}`,
+      );
+    }
+  }
+
+  const watcher: FSWatcher = watch(dirname(file), (_event, name) => {
+    if (name !== null && name !== basename(file)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(check); // one check at a time, in order
+    }, debounceMs);
+  });
+  watcher.on('error', (error) => log(`[gateway] watching ${path} failed: ${messageOf(error)}`));
+  return {
+    current: () => good,
+    close() {
+      clearTimeout(timer);
+      watcher.close();
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 500);
+}
