@@ -36,6 +36,12 @@ try {
       `${settings.warmupSeconds} s warm-up, ${settings.rounds} x ${settings.roundSeconds} s rounds\n`,
   );
   console.log(formatTable(report.results));
+  for (const r of report.results.filter((result) => result.graphqlErrors > 0)) {
+    console.log(
+      `${r.graphqlErrors} responses with GraphQL errors in ${r.scenario} ${r.mode} ${r.target}: ` +
+        r.errorSamples.join(' | '),
+    );
+  }
   for (const skipped of report.skipped) {
     console.log(`skipped ${skipped.target} in ${skipped.scenario}: ${skipped.reason}`);
   }

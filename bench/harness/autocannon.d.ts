@@ -3,6 +3,24 @@ declare module 'autocannon' {
   namespace autocannon {
     interface Client {
       setHeaders(headers: Record<string, string>): void;
+      /** This connection's request sequence (fresh objects: autocannon mutates them). */
+      setRequests(requests: Request[]): void;
+    }
+    /** One request of a connection's sequence, sent in order and again from the start. */
+    interface Request {
+      method?: 'GET' | 'POST';
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+      /** Builds the request before it is sent; returning nothing restarts the sequence. */
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request | undefined;
+      /** Called with the whole response body (a string) before the next request is built. */
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers: Record<string, string | string[]>,
+      ) => void;
     }
     interface Options {
       url: string;

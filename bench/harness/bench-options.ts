@@ -17,7 +17,8 @@ export type BenchOptions = {
 };
 
 export const USAGE = `usage: npm run bench -- [options]
-  --scenario public|all        scenario(s) to run (default all; storefront and partner are not built yet)
+  --scenario LIST|all         public (i), storefront (ii), partner (iii), comma-separated;
+                               default all (with --smoke: public)
   --only a,b,c,d,d-router,e    targets: a ours (auth on), b ours (auth off), c stock @apollo/gateway,
                                d Hive Gateway (d = both runtimes, d-router = router runtime only),
                                e subgraph direct (floor, where one subgraph answers)
@@ -25,7 +26,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --warmup S                   warm-up seconds per target and mode, not measured (default 5)
   --duration S                 seconds per round (default 10)
   --rounds N                   rounds, the target order alternating between rounds (default 3)
-  --smoke                      1 round x 2 s, 10 connections, no warm-up: checks it runs and matches
+  --smoke                      1 round x 2 s, 10 connections, no warm-up, scenario public unless
+                               named: checks it runs and matches
   --no-install                 never install bench/node_modules (targets needing it are skipped)
   --out DIR                    results folder (default bench/results)`;
 
@@ -69,7 +71,9 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
   if (values.help) throw new BenchUsageError('');
   const smoke = values.smoke ?? false;
   return {
-    scenario: values.scenario ?? 'all',
+    // The smoke run stays seconds-long: scenario (i) only unless named (storefront and partner
+    // each start five more processes).
+    scenario: values.scenario ?? (smoke ? 'public' : 'all'),
     only: values.only
       ?.split(',')
       .map((id) => id.trim())

@@ -15,8 +15,12 @@ export type TargetResult = {
   p50Ms: number;
   p99Ms: number;
   okResponses: number;
-  /** Connection errors, timeouts and non-2xx responses. */
+  /** Connection errors, timeouts, non-2xx responses and 2xx responses with GraphQL errors. */
   failures: number;
+  /** ... of which 2xx responses with GraphQL `errors` (not counted in rps). */
+  graphqlErrors: number;
+  /** Up to three distinct GraphQL errors seen under load (`CODE: message`). */
+  errorSamples: string[];
   /** Average bytes per response under load (headers and body). */
   bytesPerResponse: number;
   /** Bytes of the body the response check got. */
@@ -44,7 +48,9 @@ export type ResponseCheck = {
   scenario: string;
   mode: BenchMode;
   targets: string[];
-  /** Compact JSON bytes of the reference response. */
+  /** The workload's steps, in order (one for a single operation). */
+  steps: string[];
+  /** Compact JSON bytes of the reference responses, summed over the steps. */
   bytes: number;
   matched: true;
 };

@@ -75,7 +75,7 @@ export async function measureRound(
   try {
     round = await runLoad({
       url: target.url,
-      body: JSON.stringify(scenario.operation),
+      workload: scenario.workload,
       headers: load.headers,
       ...(load.connectionHeaders ? { connectionHeaders: load.connectionHeaders } : {}),
       connections: options.connections,
@@ -154,6 +154,8 @@ export function toResult(
     p99Ms: merged.p99Ms,
     okResponses: merged.okResponses,
     failures: merged.failures,
+    graphqlErrors: merged.graphqlErrors,
+    errorSamples: merged.errorSamples,
     bytesPerResponse: Math.round(merged.bytesPerResponse),
     checkedBodyBytes,
     gatewayCpuPercent,

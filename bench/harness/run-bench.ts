@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/index.ts';
-import type { Scenario, ScenarioContext } from '../scenarios/scenario.ts';
+import type { RunningScenario, Scenario, ScenarioContext } from '../scenarios/scenario.ts';
 import { BASELINE_TARGET_ID, selectTargets } from '../targets/index.ts';
 import { BenchUsageError, type BenchOptions } from './bench-options.ts';
 import { machineInfo, type BenchReport, type TargetResult } from './bench-report.ts';
@@ -25,14 +25,23 @@ export type RunBenchDeps = {
   log(message: string): void;
 };
 
-function modeLoads(deps: RunBenchDeps, scenario: Scenario, connections: number): ModeLoad[] {
+function modeLoads(
+  deps: RunBenchDeps,
+  scenario: Scenario,
+  running: RunningScenario,
+  connections: number,
+): ModeLoad[] {
   const tokens = benchTokens(deps.repoRoot, scenario.principal, connections);
+  const extra = (subject: string): Record<string, string> => running.extraHeaders?.(subject) ?? {};
   return [
-    { mode: 'as-sent', headers: { authorization: `Bearer ${tokens.shared}` } },
+    { mode: 'as-sent', headers: { authorization: `Bearer ${tokens.shared}`, ...extra('bench') } },
     {
       mode: 'dedup-defeated',
       headers: {},
-      connectionHeaders: (i) => ({ authorization: `Bearer ${tokens.perConnection[i]!}` }),
+      connectionHeaders: (i) => ({
+        authorization: `Bearer ${tokens.perConnection[i]!}`,
+        ...extra(`bench-${i}`),
+      }),
     },
   ];
 }
@@ -79,14 +88,20 @@ async function runScenario(
         return up;
       }),
     );
-    for (const load of modeLoads(deps, scenario, options.connections)) {
+    for (const load of modeLoads(deps, scenario, running, options.connections)) {
       const firstHeaders = { ...load.headers, ...load.connectionHeaders?.(0) };
       const check = await checkResponses(
         targets.map((target, i) => ({ id: target.id, label: target.label, url: started[i]!.url })),
-        running.operation,
+        running.workload,
         firstHeaders,
       );
-      report.checks.push({ scenario: scenario.name, mode: load.mode, ...check, matched: true });
+      report.checks.push({
+        scenario: scenario.name,
+        mode: load.mode,
+        steps: running.workload.steps.map((step) => step.name),
+        ...check,
+        matched: true,
+      });
       log(
         `${load.mode}: responses identical across ${check.targets.join(', ')} (${check.bytes} bytes)`,
       );
@@ -95,7 +110,7 @@ async function runScenario(
           log(`${load.mode}: warm-up ${target.id} ${options.warmupSeconds} s`);
           await runLoad({
             url: started[i]!.url,
-            body: JSON.stringify(running.operation),
+            workload: running.workload,
             headers: load.headers,
             ...(load.connectionHeaders ? { connectionHeaders: load.connectionHeaders } : {}),
             connections: options.connections,
@@ -110,12 +125,15 @@ async function runScenario(
         if (round % 2 === 1) order.reverse();
         for (const i of order) {
           const result = await measureRound(options, running, started[i]!, load, accumulated[i]!);
-          const rps = result.duration > 0 ? result['2xx'] / result.duration : 0;
+          const ok = result['2xx'] - result.graphqlErrors;
+          const rps = result.duration > 0 ? ok / result.duration : 0;
           log(
             `${load.mode}: round ${round + 1}/${options.rounds} ${targets[i]!.id} ` +
               `${rps.toFixed(1)} rps` +
-              (result.errors + result.non2xx > 0
-                ? ` (${result.errors} errors, ${result.non2xx} non-2xx)`
+              (result.errors + result.non2xx + result.graphqlErrors > 0
+                ? ` (${result.errors} errors, ${result.non2xx} non-2xx, ` +
+                  `${result.graphqlErrors} with GraphQL errors` +
+                  `${result.errorSamples.length > 0 ? `: ${result.errorSamples.join(' | ')}` : ''})`
                 : ''),
           );
         }
@@ -139,14 +157,15 @@ async function runScenario(
   }
 }
 
-/** `--scenario`: one registered name, or `all`. */
-function resolveScenarios(name: string): readonly Scenario[] {
-  if (name === 'all') return SCENARIOS;
-  const scenario = SCENARIOS.find((candidate) => candidate.name === name);
-  if (scenario) return [scenario];
+/** `--scenario`: registered names (comma-separated), or `all`. */
+function resolveScenarios(names: string): readonly Scenario[] {
+  if (names === 'all') return SCENARIOS;
   const known = [...SCENARIOS.map((s) => s.name), 'all'].join(', ');
-  const later = ['storefront', 'partner'].includes(name) ? 'is not built yet' : 'is unknown';
-  throw new BenchUsageError(`--scenario ${name} ${later} (known: ${known})`);
+  return names.split(',').map((name) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name.trim());
+    if (!scenario) throw new BenchUsageError(`--scenario ${name} is unknown (known: ${known})`);
+    return scenario;
+  });
 }
 
 function addRatios(results: TargetResult[]): void {

@@ -9,6 +9,43 @@ export type ScenarioOperation = {
   operationName?: string;
 };
 
+/** What one connection's earlier steps recorded (ids, versions), and which connection it is. */
+export type WorkloadState = {
+  /** 0-based connection index (the check uses 0). */
+  connection: number;
+  /** Values earlier steps of the current sequence recorded; emptied when the sequence restarts. */
+  values: Record<string, unknown>;
+};
+
+/** One request of a connection's sequence. */
+export type WorkloadStep = {
+  /** Short name for logs and the response check. */
+  name: string;
+  /** The request: fixed, or built from what earlier steps recorded. */
+  operation: ScenarioOperation | ((state: WorkloadState) => ScenarioOperation);
+  /** Reads what later steps need from the response's `data` (only called without `errors`). */
+  record?(state: WorkloadState, data: Record<string, unknown>): void;
+};
+
+/**
+ * What every connection sends, in order, again and again (closed loop): one step for a scenario
+ * that repeats one operation, several for a mix of mutations whose later steps use earlier
+ * results. A response with `errors` (or a non-2xx) restarts the sequence and counts as failed.
+ */
+export type Workload = {
+  steps: readonly WorkloadStep[];
+  /**
+   * Keys whose values differ between targets by construction (generated ids): the response
+   * check masks them before comparing. Default none.
+   */
+  volatileKeys?: readonly string[];
+};
+
+/** A workload of one fixed operation. */
+export function singleOperation(operation: ScenarioOperation): Workload {
+  return { steps: [{ name: operation.operationName ?? 'operation', operation }] };
+}
+
 /** What the harness lends a scenario while it starts. */
 export type ScenarioContext = {
   repoRoot: string;
@@ -26,6 +63,13 @@ export type ScenarioContext = {
 export type RunningScenario = {
   /** Composed supergraph file; its routing URLs point at the running subgraphs. */
   supergraphPath: string;
+  /**
+   * The supergraph stock @apollo/gateway loads when ours has security features it refuses
+   * (@authenticated/@requiresScopes/@policy): the same without them (stripSecurityFeatures, as our
+   * gateway hands its own ApolloGateway). Hive Gateway loads `supergraphPath` as is (it does not
+   * enforce the directives without its auth plugin). Default `supergraphPath`.
+   */
+  strippedSupergraphPath?: string;
   /** Subgraph name → GraphQL URL. */
   subgraphUrls: Record<string, string>;
   /**
@@ -33,12 +77,23 @@ export type RunningScenario = {
    * `<NAME>_URL` overrides of gateway/config.ts.
    */
   ourGatewayEnv: Record<string, string>;
+  /**
+   * The workload needs the caller's own identity (a partner confined to its vendor). Our gateway
+   * with AUTH_DISABLED acts as one internal caller, so its answers would differ: b is skipped.
+   */
+  needsCallerIdentity?: boolean;
   /** Processes serving the subgraphs and back-ends (their CPU is reported as "subgraph CPU"). */
   pids: number[];
-  /** Sent on every request of every connection. */
-  operation: ScenarioOperation;
+  /** What every connection sends (`singleOperation(...)` for one operation). */
+  workload: Workload;
   /**
-   * When one subgraph answers `operation` on its own: that subgraph's GraphQL URL, measured as
+   * Headers sent besides `authorization`, for the token subject of the request (`bench` as sent,
+   * `bench-<i>` per connection when deduplication is defeated): e.g. the gateway-signed principal
+   * our subgraphs require, which the peer gateways forward. Default none.
+   */
+  extraHeaders?(subject: string): Record<string, string>;
+  /**
+   * When one subgraph answers the workload on its own: that subgraph's GraphQL URL, measured as
    * the floor (target e). Undefined when the operation spans subgraphs.
    */
   directUrl?: string;

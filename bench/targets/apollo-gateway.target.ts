@@ -17,7 +17,7 @@ export const apolloGatewayTarget: BenchTarget = {
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: String(port),
-        SUPERGRAPH_PATH: context.scenario.supergraphPath,
+        SUPERGRAPH_PATH: context.scenario.strippedSupergraphPath ?? context.scenario.supergraphPath,
       },
     });
     const url = `http://127.0.0.1:${port}/`;

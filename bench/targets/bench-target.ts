@@ -19,6 +19,8 @@ export type BenchTarget = {
   /** Short id for `--only` and the tables: a, b, c, d, d-router, e. */
   id: string;
   label: string;
+  /** Runs only when `--only` names it (a variant measured on demand). Default false. */
+  optional?: boolean;
   /** Why it cannot run here (a peer not installed, nothing to measure), or undefined. */
   unavailable(scenario: RunningScenario, benchRoot: string): string | undefined;
   start(context: TargetContext): Promise<RunningTarget>;

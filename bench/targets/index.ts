@@ -3,7 +3,12 @@ import { apolloGatewayTarget } from './apollo-gateway.target.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { directSubgraphTarget } from './direct-subgraph.target.ts';
 import { hiveGatewayTarget, hiveRouterRuntimeTarget } from './hive-gateway.target.ts';
-import { ourGatewayOpenTarget, ourGatewayTarget } from './our-gateway.target.ts';
+import {
+  ourGatewayAuthOffTarget,
+  ourGatewayOpenTarget,
+  ourGatewayTarget,
+  ourGatewayThrottleOffTarget,
+} from './our-gateway.target.ts';
 
 /** Everything under test, in the order of the first round (later rounds alternate it). */
 export const TARGETS: readonly BenchTarget[] = [
@@ -13,6 +18,8 @@ export const TARGETS: readonly BenchTarget[] = [
   hiveGatewayTarget,
   hiveRouterRuntimeTarget,
   directSubgraphTarget,
+  ourGatewayAuthOffTarget,
+  ourGatewayThrottleOffTarget,
 ];
 
 /** The id ratios are computed against. */
@@ -20,7 +27,7 @@ export const BASELINE_TARGET_ID = 'c';
 
 /** `--only a,c,d`: an entry selects the target with that id and those whose id starts `<entry>-`. */
 export function selectTargets(only: readonly string[] | undefined): BenchTarget[] {
-  if (!only) return [...TARGETS];
+  if (!only) return TARGETS.filter((target) => !target.optional);
   const unknown = only.filter((entry) => !TARGETS.some((t) => matches(t.id, entry)));
   if (unknown.length > 0) {
     throw new BenchUsageError(

@@ -1,17 +1,35 @@
 import { join } from 'node:path';
+import { benchPolicyEnv } from '../harness/bench-policies.ts';
+import { BENCH_PRINCIPAL_SECRET } from '../scenarios/ours/our-stack.ts';
 import type { BenchTarget } from './bench-target.ts';
 
 /**
- * Switches that turn our gateway's protections off for target (b). Today only authentication has
- * one (AUTH_DISABLED, gateway/config.ts); throttling and operation limits add theirs here.
+ * Switches that turn our gateway's protections off (gateway/config.ts): authentication
+ * (AUTH_DISABLED: every request acts as an internal caller holding every scope), throttling and
+ * operation limits. Target b turns all three off; the x-* variants one each, to price each one.
  */
-const PROTECTIONS_OFF: Record<string, string> = { AUTH_DISABLED: 'true' };
+const PROTECTIONS_OFF: Record<string, string> = {
+  AUTH_DISABLED: 'true',
+  THROTTLING_DISABLED: 'true',
+  OPERATION_LIMITS_DISABLED: 'true',
+};
 
-function ourGateway(id: string, label: string, env: Record<string, string>): BenchTarget {
+function ourGateway(
+  id: string,
+  label: string,
+  env: Record<string, string>,
+  optional = false,
+): BenchTarget {
+  const authOff = env.AUTH_DISABLED === 'true';
   return {
     id,
     label,
-    unavailable: () => undefined,
+    optional,
+    unavailable: (scenario) =>
+      authOff && scenario.needsCallerIdentity
+        ? 'with AUTH_DISABLED every request acts as one internal caller, so this scenario’s ' +
+          'partner (confined to its vendor) is not there to compare'
+        : undefined,
     async start(context) {
       const port = await context.freePort();
       const child = context.startChild({
@@ -26,6 +44,13 @@ function ourGateway(id: string, label: string, env: Record<string, string>): Ben
           PORT: String(port),
           SUPERGRAPH_PATH: context.scenario.supergraphPath,
           AUTH_DISABLED: 'false',
+          // Signs the principal forwarded to subgraphs; required with NODE_ENV=production.
+          PRINCIPAL_SIGNING_SECRET: BENCH_PRINCIPAL_SECRET,
+          // Forwarded like the peers do, so a unique token per connection defeats deduplication.
+          FORWARD_HEADERS: 'authorization',
+          // a: throttling and limits on, production budgets out of reach; b: all out of reach
+          // (harness/bench-policies.ts).
+          ...benchPolicyEnv(context.repoRoot, context.workDir),
           ...context.scenario.ourGatewayEnv,
           ...env,
         },
@@ -40,4 +65,18 @@ function ourGateway(id: string, label: string, env: Record<string, string>): Ben
 export const ourGatewayTarget = ourGateway('a', 'ours (auth on)', {});
 
 /** (b) gateway/index.ts with its protections switched off. */
-export const ourGatewayOpenTarget = ourGateway('b', 'ours (auth off)', PROTECTIONS_OFF);
+export const ourGatewayOpenTarget = ourGateway('b', 'ours (all off)', PROTECTIONS_OFF);
+
+/** Variants for pricing one protection: `--only a,x-auth-off,x-throttle-off,c`. */
+export const ourGatewayAuthOffTarget = ourGateway(
+  'x-auth-off',
+  'ours (auth off only)',
+  { AUTH_DISABLED: 'true' },
+  true,
+);
+export const ourGatewayThrottleOffTarget = ourGateway(
+  'x-throttle-off',
+  'ours (throttling off only)',
+  { THROTTLING_DISABLED: 'true' },
+  true,
+);

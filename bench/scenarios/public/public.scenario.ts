@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import type { Scenario } from '../scenario.ts';
+import { singleOperation, type Scenario } from '../scenario.ts';
 import type { SubgraphStats } from '../subgraph-http.ts';
 import { PUBLIC_QUERY } from './public-query.ts';
 import { PUBLIC_SUBGRAPHS } from './public-subgraphs.ts';
@@ -66,7 +66,7 @@ export const publicScenario: Scenario = {
       // :4003); accounts, products and reviews use the supergraph's routing URLs.
       ourGatewayEnv: { INVENTORY_URL: subgraphUrls.inventory! },
       pids: started.map(({ child }) => child.pid),
-      operation: { query: PUBLIC_QUERY },
+      workload: singleOperation({ query: PUBLIC_QUERY }),
       async upstreamStats() {
         const all = await Promise.all(
           started.map(async ({ url }) => {

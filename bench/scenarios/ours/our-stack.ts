@@ -1,0 +1,111 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stripSecurityFeatures } from '../../../gateway/security/supergraph-security.ts';
+import type { ScenarioContext } from '../scenario.ts';
+
+/** Our four subgraphs, as `npm start` runs them (backends/dev-stack.ts). */
+export const OUR_SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'] as const;
+export type OurSubgraph = (typeof OUR_SUBGRAPHS)[number];
+
+/**
+ * The secret the bench's subgraphs and our gateway share for the gateway-signed principal
+ * (PRINCIPAL_SIGNING_SECRET): set explicitly because NODE_ENV=production refuses the development
+ * default. The harness signs the principal header the peers forward with it too.
+ */
+export const BENCH_PRINCIPAL_SECRET = 'bench-only-principal-signing-secret-0123456789';
+
+export type OurStack = {
+  erpUrl: string;
+  /** Subgraph name → GraphQL URL. */
+  subgraphUrls: Record<OurSubgraph, string>;
+  /** contracts/supergraph.graphql with the running subgraphs' URLs (our gateway loads it). */
+  supergraphPath: string;
+  /** The same without the security features (stock @apollo/gateway refuses them). */
+  strippedSupergraphPath: string;
+  /** `<NAME>_URL` overrides and the principal secret, for our gateway. */
+  ourGatewayEnv: Record<string, string>;
+  /** Emulator and subgraph processes. */
+  pids: number[];
+};
+
+/** The committed supergraph with each `join__Graph` routing URL replaced. */
+export function withRoutingUrls(supergraphSdl: string, urls: Record<string, string>): string {
+  return supergraphSdl.replace(
+    /@join__graph\(name: "([a-z]+)", url: "[^"]*"\)/g,
+    (match, name: string) =>
+      urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : match,
+  );
+}
+
+/**
+ * Starts the emulated ERP and channels (backends/index.ts) and our four subgraphs
+ * (subgraphs/<name>/index.ts), each its own process on a free port, NODE_ENV=production, and
+ * writes the supergraphs pointing at them. The harness stops them at the end.
+ */
+export async function startOurStack(context: ScenarioContext, name: string): Promise<OurStack> {
+  const { repoRoot } = context;
+  const backendsPort = await context.freePort();
+  const backends = context.startChild({
+    name: 'emulated ERP and channels',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(repoRoot, 'backends/index.ts')],
+    cwd: repoRoot,
+    env: { BACKENDS_PORT: String(backendsPort), BACKENDS_HOST: '127.0.0.1' },
+  });
+  const erpUrl = `http://127.0.0.1:${backendsPort}`;
+  await context.waitForHttp(backends, `${erpUrl}/__admin/health`, {});
+  // Every subgraph learns every port (and URL): a subgraph that calls another (the promotion
+  // subgraph's readiness checks) finds it the way `npm start`'s defaults would.
+  const ports = await Promise.all(OUR_SUBGRAPHS.map(() => context.freePort()));
+  const urlOf = (i: number): string => `http://127.0.0.1:${ports[i]}/graphql`;
+  const shared: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    SUBGRAPH_HOST: '127.0.0.1',
+    ERP_URL: erpUrl,
+    PRINCIPAL_SIGNING_SECRET: BENCH_PRINCIPAL_SECRET,
+  };
+  OUR_SUBGRAPHS.forEach((subgraph, i) => {
+    shared[`${subgraph.toUpperCase()}_PORT`] = String(ports[i]);
+    shared[`${subgraph.toUpperCase()}_URL`] = urlOf(i);
+  });
+  const started = await Promise.all(
+    OUR_SUBGRAPHS.map(async (subgraph, i) => {
+      const child = context.startChild({
+        name: `subgraph ${subgraph}`,
+        command: process.execPath,
+        args: ['--import', 'tsx', join(repoRoot, `subgraphs/${subgraph}/index.ts`)],
+        cwd: repoRoot,
+        env: shared,
+      });
+      await context.waitForHttp(child, `http://127.0.0.1:${ports[i]}/health`, {});
+      return { subgraph, url: urlOf(i), child };
+    }),
+  );
+  const subgraphUrls = Object.fromEntries(started.map((s) => [s.subgraph, s.url])) as Record<
+    OurSubgraph,
+    string
+  >;
+  const sdl = withRoutingUrls(
+    readFileSync(join(repoRoot, 'contracts/supergraph.graphql'), 'utf8'),
+    subgraphUrls,
+  );
+  const supergraphPath = join(context.workDir, `${name}.supergraph.graphql`);
+  const strippedSupergraphPath = join(context.workDir, `${name}.supergraph.stripped.graphql`);
+  writeFileSync(supergraphPath, sdl);
+  writeFileSync(strippedSupergraphPath, stripSecurityFeatures(sdl));
+  context.log(`${name}: emulated ERP and 4 subgraphs up, supergraph at ${supergraphPath}`);
+  return {
+    erpUrl,
+    subgraphUrls,
+    supergraphPath,
+    strippedSupergraphPath,
+    ourGatewayEnv: {
+      ...Object.fromEntries(
+        OUR_SUBGRAPHS.map((subgraph) => [`${subgraph.toUpperCase()}_URL`, subgraphUrls[subgraph]]),
+      ),
+      PRINCIPAL_SIGNING_SECRET: BENCH_PRINCIPAL_SECRET,
+    },
+    pids: [backends.pid, ...started.map((s) => s.child.pid)],
+  };
+}

@@ -1,0 +1,85 @@
+import type { ScenarioOperation } from '../scenario.ts';
+
+/** The 20 SKUs of one product listing page, the store and the channel it is shown for. */
+export const STOREFRONT_SKUS = Array.from(
+  { length: 20 },
+  (_, i) => `SKU${String(i + 1).padStart(6, '0')}`,
+);
+export const STOREFRONT_STORE = 'S001';
+export const STOREFRONT_CHANNEL = 'ECOMMERCE';
+/** Stock is shown for the store and the two next to it. */
+export const STOREFRONT_STOCK_LOCATIONS = ['S001', 'S002', 'S003'];
+
+/**
+ * Scenario (ii): what a storefront asks for one listing page. Eligibility (promotion subgraph)
+ * for 20 SKUs in one store and channel, with each SKU's name and price (pricing), stock in three
+ * locations (inventory), each applicable offer's regular and promotional price (pricing, through
+ * `@requires` on the offer's terms) and its promotion with the funding vendor's name (funding).
+ * Nothing time-dependent is selected (no `asOf`), so every gateway's answer can be compared.
+ */
+export const STOREFRONT_QUERY = /* GraphQL */ `
+  query StorefrontListing(
+    $channel: SalesChannel!
+    $storeId: ID!
+    $skus: [String!]!
+    $stockLocations: [ID!]!
+  ) {
+    eligiblePromotions(channel: $channel, storeId: $storeId, skus: $skus) {
+      sku
+      product {
+        name
+        brand
+        price(locationId: $storeId, channel: $channel) {
+          amount {
+            amount
+            currency
+          }
+          kind
+        }
+        availability(locationIds: $stockLocations) {
+          locationId
+          status
+          availableToPromise
+        }
+      }
+      offers {
+        promotionId
+        applicationOrder
+        regularPrice {
+          amount
+          currency
+        }
+        promotionalPrice {
+          amount
+          currency
+        }
+        promotion {
+          name
+          customerDisplayName
+          offer {
+            kind
+            percentOff
+          }
+          vendor {
+            name
+          }
+        }
+      }
+      notApplied {
+        promotionId
+        reason
+      }
+    }
+  }
+`;
+
+export const STOREFRONT_OPERATION: ScenarioOperation = {
+  query: STOREFRONT_QUERY,
+  operationName: 'StorefrontListing',
+  variables: {
+    channel: STOREFRONT_CHANNEL,
+    storeId: STOREFRONT_STORE,
+    skus: STOREFRONT_SKUS,
+    stockLocations: STOREFRONT_STOCK_LOCATIONS,
+  },
+};
