@@ -82,6 +82,44 @@ function refusalOf(error: unknown, depthLimit: number): GraphQLError {
   throw error;
 }
 
+/**
+ * The same limits for a request that does not go through Apollo Server's pipeline (a
+ * subscription over graphql-ws or SSE): undefined when within every limit of the caller's
+ * token class, else the refusal the plugin would give.
+ */
+export function createOperationLimitsCheck(options: OperationLimitsOptions = {}) {
+  const policy = options.policy ?? (() => DEFAULT_OPERATIONS_POLICY);
+  const directives = options.costDirectives ?? NO_COST_DIRECTIVES;
+  return {
+    tokens(source: string, tokenClass: string | undefined): GraphQLError | undefined {
+      const { tokens } = limitsFor(policy(), tokenClass);
+      const measured = measureTokens(source, tokens + 1);
+      return measured > tokens
+        ? limitExceeded({ limitName: 'tokens', measured, limit: tokens })
+        : undefined;
+    },
+    operation(
+      schema: GraphQLSchema,
+      document: DocumentNode,
+      operation: OperationDefinitionNode,
+      variables: Readonly<Record<string, unknown>>,
+      tokenClass: string | undefined,
+    ): GraphQLError | undefined {
+      const current = policy();
+      const limits = limitsFor(current, tokenClass);
+      try {
+        const model = { directives, defaults: current.cost };
+        const exceeded = firstExceededLimit(schema, document, operation, limits, model, variables);
+        return exceeded ? limitExceeded(exceeded) : undefined;
+      } catch (error) {
+        return refusalOf(error, limits.depth);
+      }
+    },
+  };
+}
+
+export type OperationLimitsCheck = ReturnType<typeof createOperationLimitsCheck>;
+
 /** Cost of an operation under the policy in force (the throttle weights requests by it). */
 export type CostOf = (
   schema: GraphQLSchema,

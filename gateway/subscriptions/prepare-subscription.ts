@@ -14,6 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { OperationAuthorizer } from '../plugins/authorize.ts';
+import type { OperationLimitsCheck } from '../plugins/operation-limits.ts';
 import type { Principal } from '../principal.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.ts';
 import { confineToTenant } from './subscription-tenancy.ts';
@@ -48,17 +49,27 @@ export type PreparedSubscription = {
 export type PrepareOptions = {
   planner: SubscriptionPlanner;
   authorize: OperationAuthorizer;
+  /** Operation limits of the caller (plugins/operation-limits.ts). Default: none. */
+  limits?: OperationLimitsCheck;
   resume: ResumeConvention;
 };
 
-/** A typed client error: code (and unauthorizedPaths) kept, transport details (http) dropped. */
-export function clientError(error: GraphQLError, fallbackCode: string): GraphQLError {
-  const { code, unauthorizedPaths } = error.extensions ?? {};
+/**
+ * A typed client error: code (and unauthorizedPaths) kept, transport details (http) dropped;
+ * `keepExtensions` keeps every other extension too (a limit's measure and limit).
+ */
+export function clientError(
+  error: GraphQLError,
+  fallbackCode: string,
+  keepExtensions = false,
+): GraphQLError {
+  const { code, unauthorizedPaths, http: _http, ...rest } = error.extensions ?? {};
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     extensions: {
       code: typeof code === 'string' ? code : fallbackCode,
       ...(unauthorizedPaths ? { unauthorizedPaths } : {}),
+      ...(keepExtensions ? rest : {}),
     },
   });
 }
@@ -91,6 +102,9 @@ export function createSubscriptionPreparer(options: PrepareOptions) {
     request: SubscriptionRequest,
     principal: Principal | undefined,
   ): PreparedSubscription | GraphQLError[] {
+    const tokenClass = principal?.tokenClass;
+    const overTokens = options.limits?.tokens(request.query ?? '', tokenClass);
+    if (overTokens) return [clientError(overTokens, 'OPERATION_LIMIT_EXCEEDED', true)];
     let document: DocumentNode;
     try {
       document = parse(request.query ?? '');
@@ -132,6 +146,14 @@ export function createSubscriptionPreparer(options: PrepareOptions) {
     if (coerced.errors) {
       return coerced.errors.map((error) => clientError(error, 'BAD_USER_INPUT'));
     }
+    const overLimit = options.limits?.operation(
+      planner.schema,
+      document,
+      operation,
+      coerced.coerced,
+      tokenClass,
+    );
+    if (overLimit) return [clientError(overLimit, 'OPERATION_LIMIT_EXCEEDED', true)];
     const fragments = new Map(
       document.definitions
         .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

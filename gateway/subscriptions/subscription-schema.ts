@@ -1,6 +1,9 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { AuthorizationPolicy } from '../../policies/authorization-policy.ts';
+import type { OperationsPolicy } from '../../policies/operations-policy.ts';
+import { readCostDirectives } from '../limits/cost-directives.ts';
 import { createOperationAuthorizer } from '../plugins/authorize.ts';
+import { createOperationLimitsCheck } from '../plugins/operation-limits.ts';
 import { readSecurityRequirements } from '../security/supergraph-security.ts';
 import { createSubscriptionPreparer } from './prepare-subscription.ts';
 import { createRestExecutor, type UpstreamHeaders } from './rest-executor.ts';
@@ -14,6 +17,8 @@ export type SubscriptionSchemaOptions = {
   fetcherFor(subgraph: string): RemoteGraphQLDataSource['fetcher'];
   upstreamHeaders: UpstreamHeaders;
   resume: ResumeConvention;
+  /** Operations policy in force (a getter: hot reload). Default: no operation limits. */
+  operations?: () => OperationsPolicy;
 };
 
 /** Everything that depends on the supergraph and the policies: replaced whole by a reload. */
@@ -34,6 +39,14 @@ export function createSubscriptionSchema(options: SubscriptionSchemaOptions) {
       ...(options.authorization ? { policy: options.authorization } : {}),
     }),
     resume: options.resume,
+    ...(options.operations
+      ? {
+          limits: createOperationLimitsCheck({
+            policy: options.operations,
+            costDirectives: readCostDirectives(options.supergraphSdl),
+          }),
+        }
+      : {}),
   });
   const restExecutor = createRestExecutor({
     planner,

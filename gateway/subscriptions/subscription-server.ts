@@ -17,6 +17,7 @@ import { createSseTransport, isSseRequest } from './sse-transport.ts';
 import { reloadErrors } from './subscription-end.ts';
 import { createSubscriptionMetrics, type Transport } from './subscription-metrics.ts';
 import { createSubscriptionSchema } from './subscription-schema.ts';
+import type { OperationsPolicy } from '../../policies/operations-policy.ts';
 import type { ResumeConvention } from './upstream-operation.ts';
 import { createUpstreamPool } from './upstream-pool.ts';
 import { createWsTransport } from './ws-transport.ts';
@@ -50,6 +51,11 @@ export type SubscriptionServerOptions = {
   maxBodyBytes?: number;
   /** Resumption convention of subscription fields. Default `{ argument: 'after', cursorField: 'cursor', timeField: 'occurredAt' }`. */
   resume?: ResumeConvention;
+  /**
+   * Operations policy in force (policies/operations.yaml, a getter for hot reload): the same
+   * depth/alias/cost/token limits as queries, at subscribe time. Default: none.
+   */
+  operations?: () => OperationsPolicy;
   /** Upstream reconnection attempts before subscriptions fail with BACKEND_UNAVAILABLE. Default 10. */
   upstreamRetryAttempts?: number;
   /**
@@ -101,6 +107,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       subgraphUrls: options.subgraphUrls,
       fetcherFor: options.fetcherFor ?? ownFetcher!.fetcherFor,
       upstreamHeaders,
+      ...(options.operations ? { operations: options.operations } : {}),
       resume: options.resume ?? {
         argument: 'after',
         cursorField: 'cursor',
