@@ -1,4 +1,5 @@
 import type { EventBus } from '../event-bus.ts';
+import { withDatabaseUnavailableErrors } from './database-unavailable.ts';
 import { runMigrations } from './migrate.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { createPgDatabase } from './pg-database.ts';
@@ -46,7 +47,10 @@ export async function createPromotionStorage(
     bus: options.bus,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
-  const repository = new PostgresPromotionRepository(db, { onEvents: () => relay.wake() });
+  // GraphQL callers get BACKEND_UNAVAILABLE when the database cannot be reached.
+  const repository = new PostgresPromotionRepository(withDatabaseUnavailableErrors(db), {
+    onEvents: () => relay.wake(),
+  });
   relay.wake();
   return {
     db,
