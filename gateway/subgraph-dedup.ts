@@ -1,22 +1,20 @@
-import { Response, type fetch } from 'undici';
-
-type Init = NonNullable<Parameters<typeof fetch>[1]>;
-type Fetch = (url: string, init?: Init) => Promise<Response>;
-
-/** A buffered subgraph answer that every waiter gets its own copy of. */
-type Shared = { status: number; statusText: string; headers: [string, string][]; body: string };
+/** What a subgraph request carries that decides its answer. */
+export type SubgraphRequestInit = {
+  method?: string;
+  headers?: unknown;
+  body?: unknown;
+};
 
 /** Header names that differ per attempt without changing the answer. */
 const IGNORED = new Set(['content-length']);
 
-function headerPairs(headers: Init['headers']): [string, string][] {
+function headerPairs(headers: unknown): [string, string][] {
   if (!headers) return [];
-  const pairs: [string, string][] =
-    typeof (headers as { entries?: unknown }).entries === 'function'
-      ? [...(headers as unknown as Iterable<[string, string]>)]
-      : Array.isArray(headers)
-        ? (headers as [string, string][])
-        : Object.entries(headers as Record<string, string>);
+  const iterable =
+    typeof (headers as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  const pairs: [string, unknown][] = iterable
+    ? [...(headers as Iterable<[string, unknown]>)]
+    : Object.entries(headers as Record<string, unknown>);
   return pairs
     .map(([k, v]) => [k.toLowerCase(), String(v)] as [string, string])
     .filter(([k]) => !IGNORED.has(k))
@@ -32,38 +30,27 @@ function isQuery(body: string): boolean {
 /**
  * Deduplication of identical in-flight subgraph requests (Hive Gateway does the same): while a
  * query with the same URL, headers (the signed principal, any forwarded header) and body is in
- * flight, a second caller waits for its answer instead of sending another request. Mutations and
- * anything that is not a POSTed query are never shared. Nothing is cached: once the answer
- * arrives, the next identical request goes to the subgraph again.
+ * flight, a second caller waits for its answer instead of sending another request. `send`
+ * returns a buffered answer every waiter may read. Mutations and anything that is not a POSTed
+ * query are never shared. Nothing is cached: once the answer arrives, the next identical request
+ * goes to the subgraph again.
  */
-export function deduplicateInFlight(fetcher: Fetch): Fetch & { inFlight(): number } {
-  const pending = new Map<string, Promise<Shared>>();
-  const copy = (shared: Shared) =>
-    new Response(shared.body, {
-      status: shared.status,
-      statusText: shared.statusText,
-      headers: shared.headers,
-    });
-  const dedup = async (url: string, init?: Init): Promise<Response> => {
+export function deduplicateInFlight<T>(
+  send: (url: string, init?: SubgraphRequestInit) => Promise<T>,
+): ((url: string, init?: SubgraphRequestInit) => Promise<T>) & { inFlight(): number } {
+  const pending = new Map<string, Promise<T>>();
+  const dedup = (url: string, init?: SubgraphRequestInit): Promise<T> => {
     const body = typeof init?.body === 'string' ? init.body : undefined;
     if ((init?.method ?? 'GET').toUpperCase() !== 'POST' || body === undefined || !isQuery(body)) {
-      return fetcher(url, init);
+      return send(url, init);
     }
     const key = JSON.stringify([url, headerPairs(init?.headers), body]);
     let shared = pending.get(key);
     if (!shared) {
-      shared = (async () => {
-        const response = await fetcher(url, init);
-        return {
-          status: response.status,
-          statusText: response.statusText,
-          headers: [...response.headers] as [string, string][],
-          body: await response.text(),
-        };
-      })().finally(() => pending.delete(key));
+      shared = send(url, init).finally(() => pending.delete(key));
       pending.set(key, shared);
     }
-    return copy(await shared);
+    return shared;
   };
   return Object.assign(dedup, { inFlight: () => pending.size });
 }

@@ -1,7 +1,8 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch } from 'undici';
-import { deduplicateInFlight } from './subgraph-dedup.ts';
+import { Agent, request, type Dispatcher } from 'undici';
+import { deduplicateInFlight, type SubgraphRequestInit } from './subgraph-dedup.ts';
+import { SubgraphResponse, type SubgraphAnswer } from './subgraph-response.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
@@ -30,14 +31,26 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
-  const send = (url: string, init?: Parameters<typeof fetch>[1]) =>
-    fetch(url, { ...init, dispatcher: agent });
+  // undici.request, not fetch: no web streams per call, the body read once as text.
+  const send = async (url: string, init?: SubgraphRequestInit): Promise<SubgraphAnswer> => {
+    const response = await request(url, {
+      dispatcher: agent,
+      method: (init?.method ?? 'POST') as Dispatcher.HttpMethod,
+      headers: init?.headers as Dispatcher.RequestOptions['headers'],
+      body: init?.body as string | undefined,
+    });
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: await response.body.text(),
+    };
+  };
   const shared = options.deduplicate === false ? send : deduplicateInFlight(send);
   return {
     fetcherFor(subgraph) {
-      return (async (url: string, init?: Parameters<typeof fetch>[1]) => {
+      return (async (url: string, init?: SubgraphRequestInit) => {
         try {
-          return await shared(url, init);
+          return new SubgraphResponse(url, await shared(url, init));
         } catch (error) {
           throw new GraphQLError(`subgraph ${subgraph} is unavailable`, {
             originalError: error as Error,
