@@ -25,11 +25,52 @@ export type GatewayConfig = {
   authPolicyPath: string;
   /** Authorization policy file (policies/authorization.yaml): @policy rules, introspection. */
   authorizationPolicyPath: string;
+  /** Operations policy file (policies/operations.yaml): limits, costs, trusted-document rules; hot-reloaded. */
+  operationsPolicyPath: string;
+  /** Trusted documents manifest (built by `npm run trusted-documents`). */
+  trustedDocumentsPath: string;
+  /** Throttling policy file (policies/throttling.yaml): rate limits per channel, client, partner. */
+  throttlingPolicyPath: string;
+  /** Namespace of the limiter's Redis keys inside `rl:` (several deployments on one Redis). */
+  throttlingKeyPrefix: string;
   /** Development HS256 secret; used only when the auth policy sets allowHs256ForDevelopment. */
   authHs256Secret: string | undefined;
-  /** Benchmarks only: ignore tokens, every request anonymous (logged loudly). Default false. */
+  /**
+   * Benchmarks only: ignore tokens; every request acts as an internal principal holding every
+   * scope of the supergraph (logged loudly). Default false.
+   */
   authDisabled: boolean;
+  /** Benchmarks only: no rate limits at all (THROTTLING_DISABLED, logged). Default false. */
+  throttlingDisabled: boolean;
+  /** Benchmarks only: no operation limits (OPERATION_LIMITS_DISABLED, logged). Default false. */
+  operationLimitsDisabled: boolean;
+  /** Signs the principal forwarded to subgraphs (the first of PRINCIPAL_SIGNING_SECRET's list). */
+  principalSecret: string;
+  /** Client headers copied to subgraph requests (FORWARD_HEADERS, comma-separated). */
+  forwardHeaders: string[];
+  /** Query-plan executor (GATEWAY_EXECUTOR): fast (gateway/execution/) or apollo. Default fast. */
+  executor: 'apollo' | 'fast';
 };
+
+/**
+ * Development default of PRINCIPAL_SIGNING_SECRET, the same in subgraphs/shared/config.ts so
+ * that `npm start` works with no set-up. Refused when NODE_ENV=production.
+ */
+export const DEV_PRINCIPAL_SECRET = 'dev-only-principal-signing-secret-change-me';
+
+function principalSecret(env: NodeJS.ProcessEnv, production: boolean): string {
+  const first = (env.PRINCIPAL_SIGNING_SECRET ?? '').split(',')[0]!.trim();
+  if (!first) {
+    if (production)
+      throw new Error('PRINCIPAL_SIGNING_SECRET must be set when NODE_ENV=production');
+    return DEV_PRINCIPAL_SECRET;
+  }
+  if (first.length < 32) throw new Error('PRINCIPAL_SIGNING_SECRET must be at least 32 characters');
+  if (production && first === DEV_PRINCIPAL_SECRET) {
+    throw new Error('PRINCIPAL_SIGNING_SECRET must not be the development default in production');
+  }
+  return first;
+}
 
 const SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'] as const;
 const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = {
@@ -80,6 +121,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       env[`${upper}_URL`] ??
       `http://${host}:${int(env, `${upper}_PORT`, DEFAULT_PORTS[name])}/graphql`;
   }
+  const production = env.NODE_ENV === 'production';
   return {
     host: env.HOST ?? '127.0.0.1',
     port: int(env, 'PORT', 4000),
@@ -98,7 +140,21 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     authorizationPolicyPath: resolve(
       env.AUTHORIZATION_POLICY_PATH || 'policies/authorization.yaml',
     ),
+    operationsPolicyPath: resolve(env.OPERATIONS_POLICY_PATH || 'policies/operations.yaml'),
+    trustedDocumentsPath: resolve(
+      env.TRUSTED_DOCUMENTS_PATH || 'contracts/trusted-documents/manifest.json',
+    ),
+    throttlingPolicyPath: resolve(env.THROTTLING_POLICY_PATH || 'policies/throttling.yaml'),
+    throttlingKeyPrefix: env.THROTTLING_KEY_PREFIX ?? '',
     authHs256Secret: env.AUTH_HS256_SECRET || undefined,
     authDisabled: bool(env, 'AUTH_DISABLED', false),
+    throttlingDisabled: bool(env, 'THROTTLING_DISABLED', false),
+    operationLimitsDisabled: bool(env, 'OPERATION_LIMITS_DISABLED', false),
+    principalSecret: principalSecret(env, production),
+    forwardHeaders: (env.FORWARD_HEADERS ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+    executor: oneOf(env, 'GATEWAY_EXECUTOR', ['apollo', 'fast'], 'fast'),
   };
 }

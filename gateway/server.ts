@@ -1,23 +1,42 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createHttpHandler } from './http-handler.ts';
 import type { AuthorizationPolicy } from '../policies/authorization-policy.ts';
+import { DEFAULT_OPERATIONS_POLICY, type OperationsPolicy } from '../policies/operations-policy.ts';
+import { readCostDirectives } from './limits/cost-directives.ts';
 import type { Authenticator } from './plugins/authenticate.ts';
+import {
+  createPrincipalSigner,
+  PRINCIPAL_HEADER,
+  PrincipalForwardingDataSource,
+} from './forward-principal.ts';
+import { createFastExecutor } from './execution/fast-executor.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
 import { gatewayPlugins } from './plugins/index.ts';
+import { createCostOf } from './plugins/operation-limits.ts';
+import type { ThrottleOptions } from './plugins/throttle.ts';
 import type { GatewayContext } from './principal.ts';
 import { checkReadiness } from './readiness.ts';
 import { readSecurityRequirements, stripSecurityFeatures } from './security/supergraph-security.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import type { TrustedDocuments } from './trusted-document-manifest.ts';
+import { createSubscriptionServer } from './subscriptions/subscription-server.ts';
 
 export type GatewayServerOptions = {
   /** Composed supergraph SDL (contracts/supergraph.graphql). */
   supergraphSdl: string;
   /** Subgraph name → URL, overriding the routing URLs composed into the supergraph. */
   subgraphUrls: Record<string, string>;
+  /**
+   * Signs the principal forwarded to the subgraphs (gateway/forward-principal.ts); the subgraphs
+   * hold the same secret. Required: a subgraph refuses every request without it.
+   */
+  principalSecret: string;
+  /** Client headers copied to subgraph requests (lower-case). Default none. */
+  forwardHeaders?: readonly string[];
   subgraphTimeoutMs?: number;
   maxBodyBytes?: number;
   environment?: 'development' | 'production';
@@ -33,6 +52,27 @@ export type GatewayServerOptions = {
    * A `@policy` name in the supergraph that this does not define makes this function throw.
    */
   authorization?: AuthorizationPolicy;
+  /**
+   * Rate limits (plugins/throttle.ts): policies/throttling.yaml and a limiter store (index.ts
+   * passes Redis when REDIS_URL is set, else memory). Default: no throttling.
+   */
+  throttle?: ThrottleOptions;
+  /**
+   * Operation limits, costs and trusted-document rules (policies/operations.yaml), as a getter:
+   * index.ts passes the hot-reloaded policy's `current`. Default DEFAULT_OPERATIONS_POLICY
+   * (generous limits, nobody restricted to trusted documents).
+   */
+  operations?: () => OperationsPolicy;
+  /** Benchmarks only (OPERATION_LIMITS_DISABLED): no operation-limits step. Default true. */
+  operationLimits?: boolean;
+  /** Trusted documents (contracts/trusted-documents/manifest.json). Default: none. */
+  trustedDocuments?: TrustedDocuments;
+  /**
+   * Query-plan executor: `fast` (gateway/execution/: plan cache, same data sources, precompiled
+   * response shaping; falls back to Apollo's for what it does not cover) or `apollo`
+   * (@apollo/gateway's executeQueryPlan). Default `fast`.
+   */
+  executor?: 'apollo' | 'fast';
 };
 
 export type RunningGateway = { url: string; port: number; close(): Promise<void> };
@@ -48,28 +88,52 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   // Access control is read from the supergraph as composed; ApolloGateway, which refuses
   // SECURITY features it does not enforce, gets the same supergraph without them.
   const requirements = readSecurityRequirements(options.supergraphSdl);
+  const costDirectives = readCostDirectives(options.supergraphSdl);
+  const limits = { costDirectives, ...(options.operations ? { policy: options.operations } : {}) };
+  const costOf = createCostOf(limits);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,
   });
+  const signPrincipal = createPrincipalSigner({ secret: options.principalSecret });
   const gateway = new ApolloGateway({
     supergraphSdl: stripSecurityFeatures(options.supergraphSdl),
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({
-        url: options.subgraphUrls[name] ?? url,
+      new PrincipalForwardingDataSource({
+        url: options.subgraphUrls[name] ?? url!,
         fetcher: fetcherFor(name),
+        sign: signPrincipal,
+        ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
       }),
   });
+  if ((options.executor ?? 'fast') === 'fast') {
+    gateway.executor = createFastExecutor(gateway, gateway.executor);
+  }
   const production = options.environment === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: gatewayPlugins({
       registry,
+      trustedDocuments: {
+        ...(options.trustedDocuments ? { manifest: options.trustedDocuments } : {}),
+        ...(options.operations ? { policy: options.operations } : {}),
+      },
+      limits: options.operationLimits === false ? false : limits,
       authorize: {
         requirements,
         ...(options.authorization ? { policy: options.authorization } : {}),
       },
+      // Requests weigh their estimated cost (the same demand-control cost the limits measure).
+      ...(options.throttle
+        ? {
+            throttle: {
+              cost: ({ schema, document, operation, variables }) =>
+                costOf(schema, document, operation, variables),
+              ...options.throttle,
+            },
+          }
+        : {}),
     }),
     formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
     includeStacktraceInErrorResponses: false,
@@ -100,19 +164,42 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     async listen(port, host = '127.0.0.1') {
       await apollo.start();
       started = true;
-      const server: Server = createServer((req, res) => {
-        handle(req, res).catch((error: unknown) => {
-          console.error('[gateway] request failed', error);
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              errors: [
-                { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-              ],
-            }),
-          );
-        });
+      // Subscriptions (graphql-ws on `upgrade`, SSE on /graphql): gateway/subscriptions/.
+      const subscriptions = createSubscriptionServer({
+        supergraphSdl: options.supergraphSdl,
+        subgraphUrls: options.subgraphUrls,
+        ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+        ...(options.authorization ? { authorization: options.authorization } : {}),
+        upstreamHeaders: (principal) => ({ [PRINCIPAL_HEADER]: signPrincipal(principal) }),
+        fetcherFor,
+        formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
+        registry,
+        ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+        // The same operation limits as queries, at subscribe time.
+        ...(options.operationLimits !== false
+          ? { operations: options.operations ?? (() => DEFAULT_OPERATIONS_POLICY) }
+          : {}),
       });
+      const server: Server = createServer((req, res) => {
+        subscriptions
+          .handleSse(req, res)
+          .then((served) => (served ? undefined : handle(req, res)))
+          .catch((error: unknown) => {
+            console.error('[gateway] request failed', error);
+            if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify({
+                errors: [
+                  {
+                    message: 'Internal server error',
+                    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+                  },
+                ],
+              }),
+            );
+          });
+      });
+      subscriptions.attach(server);
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -124,6 +211,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
         port: address.port,
         async close() {
           started = false;
+          // Completes open subscriptions, closes WebSockets with 1001, ends SSE streams.
+          await subscriptions.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();

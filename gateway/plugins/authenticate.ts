@@ -9,7 +9,7 @@ import {
   type RejectionReason,
 } from '../auth/token-rejection.ts';
 import { verifyToken } from '../auth/verify-token.ts';
-import type { GatewayContext } from '../principal.ts';
+import type { GatewayContext, Principal } from '../principal.ts';
 
 export type AuthenticateOptions = {
   /** The validated auth policy (policies/auth.yaml). */
@@ -20,8 +20,14 @@ export type AuthenticateOptions = {
   hs256Secret?: string;
   /** HS256 is refused outright in production, whatever the policy says. Default 'production'. */
   environment?: 'development' | 'production';
-  /** Benchmarks only (AUTH_DISABLED): every request is anonymous, the header is ignored. Default false. */
+  /**
+   * Benchmarks only (AUTH_DISABLED): the header is ignored and every request acts as
+   * `disabledPrincipal` (index.ts passes an internal principal holding every scope of the
+   * supergraph, so authorization, limits and throttling still run as for a real token; without
+   * one every request is anonymous). Default false.
+   */
   disabled?: boolean;
+  disabledPrincipal?: Principal;
   /** Clock (ms). Default Date.now. */
   now?: () => number;
   /** Where the start-up warnings go. Default console.warn. */
@@ -76,11 +82,14 @@ function hs256SecretFor(options: AuthenticateOptions): string | undefined {
  */
 export function createAuthenticator(options: AuthenticateOptions): Authenticator {
   if (options.disabled) {
+    const principal = options.disabledPrincipal;
     (options.warn ?? console.warn)(
-      '[gateway] !!! AUTH_DISABLED is set: tokens are IGNORED and every request is anonymous. ' +
-        'For measuring the cost of authentication in benchmarks only. !!!',
+      `[gateway] !!! AUTH_DISABLED is set: tokens are IGNORED and every request acts as ${
+        principal ? `${principal.tokenClass} ${principal.subject}` : 'anonymous'
+      }. For measuring the cost of authentication in benchmarks only. !!!`,
     );
-    return async () => ({});
+    const context: GatewayContext = principal ? { principal } : {};
+    return async () => context;
   }
   const hs256Secret = hs256SecretFor(options);
   const verifyOptions = {

@@ -4,7 +4,12 @@ import { loadAuthPolicy } from '../../policies/auth-policy.ts';
 import { loadAuthorizationPolicy } from '../../policies/authorization-policy.ts';
 import { createKeyStore } from '../../gateway/auth/jwks-key-store.ts';
 import { createAuthenticator } from '../../gateway/plugins/authenticate.ts';
-import { createGatewayServer, type RunningGateway } from '../../gateway/server.ts';
+import type { ThrottleOptions } from '../../gateway/plugins/throttle.ts';
+import {
+  createGatewayServer,
+  type GatewayServerOptions,
+  type RunningGateway,
+} from '../../gateway/server.ts';
 import { readSecurityRequirements } from '../../gateway/security/supergraph-security.ts';
 import { createBackendClient, type BackendClient } from '../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../subgraphs/shared/subgraph-server.ts';
@@ -12,6 +17,7 @@ import { createFundingServer } from '../../subgraphs/funding/server.ts';
 import { createInventoryServer } from '../../subgraphs/inventory/server.ts';
 import { createPricingServer } from '../../subgraphs/pricing/server.ts';
 import { createPromotionServer } from '../../subgraphs/promotion/server.ts';
+import { TEST_PRINCIPAL_SECRET, TEST_PRINCIPAL_SECRETS } from './principal.ts';
 import { devToken } from './tokens.ts';
 import { EMULATOR_TIMEOUT_MS } from './timeouts.ts';
 
@@ -58,6 +64,11 @@ export type TestStackOptions = {
   locations?: number;
   vendors?: number;
   clock?: () => Date;
+  /** Rate limits of the gateway (plugins/throttle.ts). Default none. */
+  throttle?: ThrottleOptions;
+  /** Operations policy getter and trusted documents of the gateway. Default: the gateway's. */
+  operations?: GatewayServerOptions['operations'];
+  trustedDocuments?: GatewayServerOptions['trustedDocuments'];
 };
 
 /** The whole federation in one process, every server on port 0 (house style: tests start factories). */
@@ -80,18 +91,21 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     clients.push(client);
     return client;
   };
+  // The promotion subgraph's readiness gate asks the other three: they start first.
+  const [pricing, inventory, funding] = await Promise.all([
+    createPricingServer({ erp: erp(), principalSecrets: TEST_PRINCIPAL_SECRETS }).listen(0),
+    createInventoryServer({ erp: erp(), principalSecrets: TEST_PRINCIPAL_SECRETS }).listen(0),
+    createFundingServer({ erp: erp(), principalSecrets: TEST_PRINCIPAL_SECRETS }).listen(0),
+  ]);
   const promotion = createPromotionServer({
+    principalSecrets: TEST_PRINCIPAL_SECRETS,
     erp: erp(),
     channels: { baseUrl: `${backends.url}/channels`, signingSecret: 'dev-channel-signing-secret' },
+    readinessUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
     schedulerIntervalMs: 0,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const [promotionRunning, pricing, inventory, funding] = await Promise.all([
-    promotion.listen(0),
-    createPricingServer({ erp: erp() }).listen(0),
-    createInventoryServer({ erp: erp() }).listen(0),
-    createFundingServer({ erp: erp() }).listen(0),
-  ]);
+  const promotionRunning = await promotion.listen(0);
   const subgraphs = { promotion: promotionRunning, pricing, inventory, funding };
   const supergraphSdl = readFileSync('contracts/supergraph.graphql', 'utf8');
   const authPolicy = loadAuthPolicy('policies/auth.yaml');
@@ -100,11 +114,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       [...readSecurityRequirements(supergraphSdl).values()].flatMap((r) => (r.scopes ?? []).flat()),
     ),
   ].sort();
-  const internalToken = devToken({ scopes: allScopes });
+  // Plus the readiness-override scope, which the subgraph checks (no field carries it).
+  const internalToken = devToken({ scopes: [...allScopes, 'promotion:approve:override'] });
   const gateway = createGatewayServer({
     supergraphSdl,
     subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
     environment: 'production',
+    principalSecret: TEST_PRINCIPAL_SECRET,
     authenticate: createAuthenticator({
       policy: authPolicy,
       keys: createKeyStore(authPolicy.keys),
@@ -112,6 +128,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     authorization: loadAuthorizationPolicy('policies/authorization.yaml', {
       knownTokenClasses: Object.keys(authPolicy.tokenClasses),
     }),
+    ...(options.throttle ? { throttle: options.throttle } : {}),
+    ...(options.operations ? { operations: options.operations } : {}),
+    ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
   });
   let executions = 0;
   gateway.apollo.addPlugin({

@@ -11,6 +11,7 @@ import type { Budget, ThrottlingPolicy } from '../../../policies/throttling-poli
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { redisServerSkipReason, startRedisProcess, type RedisProcess } from './redis-process.ts';
 import { post } from './throttle-client.ts';
+import { countSelectedFields } from '../../../gateway/throttling/operation-weight.ts';
 
 const big: Budget = { points: 1_000_000, mutationPoints: 100_000 };
 const POLICY: ThrottlingPolicy = {
@@ -70,7 +71,8 @@ describe(
         skus: 5,
         locations: 2,
         vendors: 1,
-        throttle: { policy: POLICY, store },
+        // Field-count weights keep these budgets easy to follow; the default is the estimated cost.
+        throttle: { policy: POLICY, store, cost: countSelectedFields },
       });
     });
     after(async () => {

@@ -11,6 +11,7 @@ import type { Budget, ThrottlingPolicy } from '../../../policies/throttling-poli
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { SHARED_REDIS_URL, sharedRedisSkipReason } from './redis-process.ts';
 import { post, tokenFor, type ThrottledResponse } from './throttle-client.ts';
+import { countSelectedFields } from '../../../gateway/throttling/operation-weight.ts';
 
 const big: Budget = { points: 1_000_000, mutationPoints: 100_000 };
 const POLICY: ThrottlingPolicy = {
@@ -101,7 +102,8 @@ describe('throttling through the whole stack, counters in Redis', { skip: skip ?
       skus: 20,
       locations: 3,
       vendors: 2,
-      throttle: { policy: POLICY, store },
+      // Field-count weights keep these budgets easy to follow; the default is the estimated cost.
+      throttle: { policy: POLICY, store, cost: countSelectedFields },
     });
   });
   after(async () => {

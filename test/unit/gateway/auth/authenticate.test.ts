@@ -117,4 +117,13 @@ describe('createAuthenticator', () => {
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /AUTH_DISABLED is set: tokens are IGNORED/);
   });
+
+  test('AUTH_DISABLED with a principal: every request acts as it, whatever it sends', async () => {
+    const warnings: string[] = [];
+    const principal = { subject: 'bench', tokenClass: 'internal', scopes: ['promotion:read'] };
+    const off = authenticator({ disabled: true, disabledPrincipal: principal }, warnings);
+    assert.deepEqual(await off(headers('Bearer garbage')), { principal });
+    assert.deepEqual(await off(headers(undefined)), { principal });
+    assert.match(warnings[0]!, /every request acts as internal bench/);
+  });
 });
