@@ -40,6 +40,8 @@ export type GatewayConfig = {
    * scope of the supergraph (logged loudly). Default false.
    */
   authDisabled: boolean;
+  /** Watch SUPERGRAPH_PATH and apply a new composed supergraph without a restart. Default true. */
+  supergraphWatch: boolean;
   /** Benchmarks only: no rate limits at all (THROTTLING_DISABLED, logged). Default false. */
   throttlingDisabled: boolean;
   /** Benchmarks only: no operation limits (OPERATION_LIMITS_DISABLED, logged). Default false. */
@@ -148,6 +150,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     throttlingKeyPrefix: env.THROTTLING_KEY_PREFIX ?? '',
     authHs256Secret: env.AUTH_HS256_SECRET || undefined,
     authDisabled: bool(env, 'AUTH_DISABLED', false),
+    supergraphWatch: bool(env, 'SUPERGRAPH_WATCH', true),
     throttlingDisabled: bool(env, 'THROTTLING_DISABLED', false),
     operationLimitsDisabled: bool(env, 'OPERATION_LIMITS_DISABLED', false),
     principalSecret: principalSecret(env, production),

@@ -11,6 +11,7 @@ import { createKeyStore } from './auth/jwks-key-store.ts';
 import { readGatewayConfig, type GatewayConfig } from './config.ts';
 import { createAuthenticator, type Authenticator } from './plugins/authenticate.ts';
 import { createGatewayServer } from './server.ts';
+import { watchSupergraph } from './supergraph-watch.ts';
 import { loadTrustedDocuments, type TrustedDocuments } from './trusted-document-manifest.ts';
 import { createLimiterStore } from './throttling/create-limiter-store.ts';
 import {
@@ -134,9 +135,23 @@ function createServerOrExit() {
 }
 const running = await gateway.listen(config.port, config.host);
 console.log(`gateway listening on ${running.url}`);
+// `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.
+const supergraphWatch = config.supergraphWatch
+  ? watchSupergraph(
+      config.supergraphPath,
+      async (sdl) => {
+        const { continued, ended } = await running.reload(sdl);
+        console.log(
+          `[gateway] supergraph reloaded from ${config.supergraphPath}: ${continued} subscription(s) continued, ${ended} ended`,
+        );
+      },
+      { initialSdl: supergraphSdl },
+    )
+  : undefined;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    supergraphWatch?.close();
     running
       .close()
       .then(() => limiterStore.close())

@@ -15,12 +15,18 @@ import {
 } from './forward-principal.ts';
 import { createFastExecutor } from './execution/fast-executor.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
+import { createOperationAuthorizer } from './plugins/authorize.ts';
+import { checkSupergraph } from './supergraph-watch.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { createCostOf } from './plugins/operation-limits.ts';
 import type { ThrottleOptions } from './plugins/throttle.ts';
 import type { GatewayContext } from './principal.ts';
 import { checkReadiness } from './readiness.ts';
-import { readSecurityRequirements, stripSecurityFeatures } from './security/supergraph-security.ts';
+import {
+  readSecurityRequirements,
+  stripSecurityFeatures,
+  type SecurityRequirements,
+} from './security/supergraph-security.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import type { TrustedDocuments } from './trusted-document-manifest.ts';
 import { createSubscriptionServer } from './subscriptions/subscription-server.ts';
@@ -75,7 +81,18 @@ export type GatewayServerOptions = {
   executor?: 'apollo' | 'fast';
 };
 
-export type RunningGateway = { url: string; port: number; close(): Promise<void> };
+export type RunningGateway = {
+  url: string;
+  port: number;
+  /**
+   * Swaps in a new composed supergraph without a restart: queries plan against it from the next
+   * request, access control and costs are read from it, and open subscriptions continue on it
+   * (or end with the reason when their fields are gone or no longer allowed). Throws, changing
+   * nothing, when it cannot be used (e.g. a @policy rule the policy lacks).
+   */
+  reload(supergraphSdl: string): Promise<{ continued: number; ended: number }>;
+  close(): Promise<void>;
+};
 
 export type GatewayServer = {
   apollo: ApolloServer<GatewayContext>;
@@ -88,7 +105,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   // Access control is read from the supergraph as composed; ApolloGateway, which refuses
   // SECURITY features it does not enforce, gets the same supergraph without them.
   const requirements = readSecurityRequirements(options.supergraphSdl);
-  const costDirectives = readCostDirectives(options.supergraphSdl);
+  // Mutated in place by reload(): the limits and the throttle read its maps on every request.
+  const costDirectives = { ...readCostDirectives(options.supergraphSdl) };
+  const authorizerFor = (security: SecurityRequirements) =>
+    createOperationAuthorizer({
+      requirements: security,
+      ...(options.authorization ? { policy: options.authorization } : {}),
+    });
+  let authorizer = authorizerFor(requirements);
+  let updateSupergraph: ((sdl: string) => void) | undefined;
   const limits = { costDirectives, ...(options.operations ? { policy: options.operations } : {}) };
   const costOf = createCostOf(limits);
   const registry = new Registry();
@@ -98,7 +123,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   });
   const signPrincipal = createPrincipalSigner({ secret: options.principalSecret });
   const gateway = new ApolloGateway({
-    supergraphSdl: stripSecurityFeatures(options.supergraphSdl),
+    // A function, so reload() can hand ApolloGateway a new supergraph (update) at run time.
+    supergraphSdl: async ({ update }) => {
+      updateSupergraph = update;
+      return { supergraphSdl: stripSecurityFeatures(options.supergraphSdl) };
+    },
     buildService: ({ name, url }) =>
       new PrincipalForwardingDataSource({
         url: options.subgraphUrls[name] ?? url!,
@@ -121,6 +150,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       },
       limits: options.operationLimits === false ? false : limits,
       authorize: {
+        current: () => authorizer,
         requirements,
         ...(options.authorization ? { policy: options.authorization } : {}),
       },
@@ -209,6 +239,22 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       return {
         url: `http://${host}:${address.port}/graphql`,
         port: address.port,
+        async reload(supergraphSdl) {
+          // Everything that can refuse the supergraph runs before anything is swapped.
+          checkSupergraph(supergraphSdl);
+          const security = readSecurityRequirements(supergraphSdl);
+          const nextAuthorizer = authorizerFor(security);
+          const stripped = stripSecurityFeatures(supergraphSdl);
+          const outcome = subscriptions.reload({
+            supergraphSdl,
+            ...(options.authorization ? { authorization: options.authorization } : {}),
+          });
+          if (!updateSupergraph) throw new Error('the gateway has not loaded a supergraph yet');
+          updateSupergraph(stripped);
+          authorizer = nextAuthorizer;
+          Object.assign(costDirectives, readCostDirectives(supergraphSdl));
+          return outcome;
+        },
         async close() {
           started = false;
           // Completes open subscriptions, closes WebSockets with 1001, ends SSE streams.

@@ -98,13 +98,19 @@ export function createOperationAuthorizer(options: AuthorizeOptions): OperationA
  * the API schema and BEFORE the gateway plans or executes anything. The principal comes from
  * the authenticate step (context). A refusal ends the request with no subgraph call.
  */
-export function authorizePlugin(options: AuthorizeOptions): ApolloServerPlugin<GatewayContext> {
-  const authorize = createOperationAuthorizer(options);
+export function authorizePlugin(
+  options: AuthorizeOptions & {
+    /** The authorizer in force, when a supergraph reload can replace it. Default: built once. */
+    current?: () => OperationAuthorizer;
+  },
+): ApolloServerPlugin<GatewayContext> {
+  const built = options.current ? undefined : createOperationAuthorizer(options);
+  const current = options.current ?? (() => built!);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, contextValue }) {
-          if (operation) authorize(schema, document, operation, contextValue.principal);
+          if (operation) current()(schema, document, operation, contextValue.principal);
         },
       };
     },

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import type { GatewayContext } from '../principal.ts';
-import { authorizePlugin, type AuthorizeOptions } from './authorize.ts';
+import { authorizePlugin, type AuthorizeOptions, type OperationAuthorizer } from './authorize.ts';
 import { metricsPlugin } from './metrics.ts';
 import { operationLimitsPlugin, type OperationLimitsOptions } from './operation-limits.ts';
 import { throttlePlugin, type ThrottleOptions } from './throttle.ts';
@@ -17,7 +17,7 @@ export type PipelineOptions = {
    */
   limits?: OperationLimitsOptions | false;
   /** Access control read from the supergraph (authorize.ts). */
-  authorize: AuthorizeOptions;
+  authorize: AuthorizeOptions & { current?: () => OperationAuthorizer };
   /** Per-channel / client / partner rate limits (throttle.ts). Default: none (no throttling). */
   throttle?: ThrottleOptions;
 };

@@ -100,4 +100,35 @@ describe('gateway/index.ts: policy reload and benchmark switches', () => {
       await gateway.stop();
     }
   });
+
+  test('a new supergraph file applies without a restart (SUPERGRAPH_WATCH)', async () => {
+    const file = join(dir, 'supergraph.graphql');
+    const sdl = readFileSync('contracts/supergraph.graphql', 'utf8');
+    writeFileSync(file, sdl);
+    const gateway = await startGateway({ SUPERGRAPH_PATH: file });
+    const location = () =>
+      fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ location(id: "S001") { id } }' }),
+      });
+    try {
+      // No subgraph runs here: open to anonymous callers, it reaches planning (and fails there).
+      assert.notEqual((await location()).status, 401);
+      const open = '  location(id: ID!): Location @join__field(graph: INVENTORY)';
+      writeFileSync(
+        file,
+        sdl.replace(open, `${open} @requiresScopes(scopes: [["inventory:read"]])`),
+      );
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 401; i++) {
+        await new Promise((r) => setTimeout(r, 50)); // polling the reload, not timing it
+        status = (await location()).status;
+      }
+      assert.equal(status, 401);
+      assert.match(gateway.output(), /supergraph reloaded from .*supergraph\.graphql/);
+    } finally {
+      await gateway.stop();
+    }
+  });
 });
