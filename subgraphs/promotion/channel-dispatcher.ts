@@ -1,8 +1,9 @@
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import type { SalesChannel } from '../shared/canonical/enums.ts';
 import type { ChannelPublisher } from './channel-publisher.ts';
-import { ActorKind, DeliveryStatus, PromotionEventKind } from './promotion-enums.ts';
-import type { ActorData, ChannelPublicationRecord } from './promotion.model.ts';
+import { deliveryStatusRecords } from './delivery-status-records.ts';
+import { DeliveryStatus } from './promotion-enums.ts';
+import type { ChannelPublicationRecord } from './promotion.model.ts';
 import type { PromotionRepository } from './promotion.repository.ts';
 
 export type ChannelDispatcherOptions = {
@@ -17,11 +18,7 @@ export type ChannelDispatcherOptions = {
   maxDelayMs?: number;
 };
 
-export const DISPATCHER_ACTOR: ActorData = {
-  subject: 'channel-dispatcher',
-  kind: ActorKind.SYSTEM,
-  vendorId: null,
-};
+export { DISPATCHER_ACTOR } from './delivery-status-records.ts';
 
 type Job = { promotionId: string; channel: SalesChannel; deliveryId: string };
 
@@ -136,38 +133,10 @@ export class ChannelDispatcher {
   ): Promise<boolean> {
     const at = this.now();
     const lastError = patch.lastError ?? null;
-    const outcome =
-      status === DeliveryStatus.ACKNOWLEDGED || status === DeliveryStatus.DEAD_LETTERED;
     const result = await this.options.repository.updateDelivery({
       ...job,
       patch: { ...patch, status },
-      events: [
-        {
-          kind: PromotionEventKind.CHANNEL_STATUS_CHANGED,
-          occurredAt: at,
-          fromState: null,
-          toState: null,
-          channel: job.channel,
-          channelIntent: publication.intent,
-          channelStatus: status,
-          actor: DISPATCHER_ACTOR,
-          reason: lastError,
-        },
-      ],
-      audit: outcome
-        ? [
-            {
-              at,
-              actor: DISPATCHER_ACTOR,
-              action: 'channelDelivery',
-              fromState: null,
-              toState: null,
-              reason: `${publication.intent} v${publication.targetVersion} ${status}${lastError ? `: ${lastError}` : ''}`,
-              version: publication.targetVersion,
-              channel: job.channel,
-            },
-          ]
-        : [],
+      ...deliveryStatusRecords(publication, status, lastError, at),
     });
     return result !== undefined;
   }

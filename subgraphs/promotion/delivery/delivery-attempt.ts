@@ -1,7 +1,7 @@
 import { ExponentialBackoff, handleAll, retry, type RetryPolicy } from 'cockatiel';
-import { DISPATCHER_ACTOR } from '../channel-dispatcher.ts';
+import { deliveryStatusRecords } from '../delivery-status-records.ts';
 import type { ChannelPublisher } from '../channel-publisher.ts';
-import { DeliveryStatus, PromotionEventKind } from '../promotion-enums.ts';
+import { DeliveryStatus } from '../promotion-enums.ts';
 import type { ChannelPublicationRecord, PromotionBusEvent } from '../promotion.model.ts';
 import type { SqlDatabase } from '../storage/sql-database.ts';
 import { retryDelayMs, type RetryBackoffOptions } from './delivery-backoff.ts';
@@ -109,39 +109,12 @@ async function storeStatus(
   const { publication } = claimed;
   const at = ctx.clock().toISOString();
   const lastError = patch.lastError ?? null;
-  const outcome = status === DeliveryStatus.ACKNOWLEDGED || status === DeliveryStatus.DEAD_LETTERED;
   const update = {
     promotionId: claimed.promotionId,
     channel: publication.channel,
     deliveryId: publication.deliveryId,
     patch: { ...patch, status },
-    events: [
-      {
-        kind: PromotionEventKind.CHANNEL_STATUS_CHANGED,
-        occurredAt: at,
-        fromState: null,
-        toState: null,
-        channel: publication.channel,
-        channelIntent: publication.intent,
-        channelStatus: status,
-        actor: DISPATCHER_ACTOR,
-        reason: lastError,
-      },
-    ],
-    audit: outcome
-      ? [
-          {
-            at,
-            actor: DISPATCHER_ACTOR,
-            action: 'channelDelivery',
-            fromState: null,
-            toState: null,
-            reason: `${publication.intent} v${publication.targetVersion} ${status}${lastError ? `: ${lastError}` : ''}`,
-            version: publication.targetVersion,
-            channel: publication.channel,
-          },
-        ]
-      : [],
+    ...deliveryStatusRecords(publication, status, lastError, at),
   };
   const result = await storePolicy.execute(() =>
     recordLeased(ctx.db, claimed.lease, expect, update, after),
