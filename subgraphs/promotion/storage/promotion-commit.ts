@@ -43,6 +43,9 @@ export async function commitChange(
   const id = change.record.id;
   const { expected } = change;
   const current = await lockPromotion(tx, id);
+  // A concurrent request with the same key (another instance) may have committed while this one
+  // waited for the row lock: that is a replay, not a version conflict.
+  if (change.idempotency) await assertKeyFree(tx, change);
   const matches = expected
     ? current?.version === expected.version && current.state === expected.state
     : current === undefined;
@@ -126,6 +129,16 @@ async function readPublications(tx: SqlExecutor, id: string) {
     [id],
   );
   return rows.map(publicationFromRow);
+}
+
+/** Throws IdempotencyKeyTakenError when the key is already committed. */
+async function assertKeyFree(tx: SqlExecutor, change: PromotionChange): Promise<void> {
+  const idem = change.idempotency!;
+  const { rows } = await tx.query('SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2', [
+    idem.scope,
+    idem.key,
+  ]);
+  if (rows[0]) throw new IdempotencyKeyTakenError(idempotencyFromRow(rows[0]));
 }
 
 /** Claims the key or throws IdempotencyKeyTakenError with the committed holder. */
