@@ -134,23 +134,15 @@ function createServerOrExit() {
   }
 }
 const running = await gateway.listen(config.port, config.host);
-console.log(`gateway listening on ${running.url}`);
-// `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.
-const supergraphWatch = config.supergraphWatch
-  ? watchSupergraph(
-      config.supergraphPath,
-      async (sdl) => {
-        const { continued, ended } = await running.reload(sdl);
-        console.log(
-          `[gateway] supergraph reloaded from ${config.supergraphPath}: ${continued} subscription(s) continued, ${ended} ended`,
-        );
-      },
-      { initialSdl: supergraphSdl },
-    )
-  : undefined;
-
+let supergraphWatch: { close(): void } | undefined;
+// Installed before "listening" is printed: until a listener exists, SIGTERM kills the process
+// outright (a supervisor that stops it right after start would get no clean shutdown).
+// `on`, not `once`, and a second signal is ignored while shutting down.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     supergraphWatch?.close();
     running
       .close()
@@ -164,3 +156,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       );
   });
 }
+console.log(`gateway listening on ${running.url}`);
+// `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.
+supergraphWatch = config.supergraphWatch
+  ? watchSupergraph(
+      config.supergraphPath,
+      async (sdl) => {
+        const { continued, ended } = await running.reload(sdl);
+        console.log(
+          `[gateway] supergraph reloaded from ${config.supergraphPath}: ${continued} subscription(s) continued, ${ended} ended`,
+        );
+      },
+      { initialSdl: supergraphSdl },
+    )
+  : undefined;

@@ -30,10 +30,13 @@ export async function runSubgraph(
   });
   const server = await start({ config, erp });
   const running = await server.listen(config.ports[name], config.host);
-  const remark = typeof note === 'function' ? note(config) : note;
-  console.log(`${name} subgraph listening on ${running.url}${remark ? ` (${remark})` : ''}`);
+  // Installed before "listening" is printed (until a listener exists SIGTERM kills outright);
+  // `on`, not `once`, and a second signal is ignored while shutting down.
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       running
         .close()
         .then(() => server.dispose?.())
@@ -47,4 +50,6 @@ export async function runSubgraph(
         );
     });
   }
+  const remark = typeof note === 'function' ? note(config) : note;
+  console.log(`${name} subgraph listening on ${running.url}${remark ? ` (${remark})` : ''}`);
 }
