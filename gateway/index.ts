@@ -134,7 +134,19 @@ function createServerOrExit() {
   }
 }
 const running = await gateway.listen(config.port, config.host);
-let supergraphWatch: { close(): void } | undefined;
+// `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.
+const supergraphWatch = config.supergraphWatch
+  ? watchSupergraph(
+      config.supergraphPath,
+      async (sdl) => {
+        const { continued, ended } = await running.reload(sdl);
+        console.log(
+          `[gateway] supergraph reloaded from ${config.supergraphPath}: ${continued} subscription(s) continued, ${ended} ended`,
+        );
+      },
+      { initialSdl: supergraphSdl },
+    )
+  : undefined;
 // Installed before "listening" is printed: until a listener exists, SIGTERM kills the process
 // outright (a supervisor that stops it right after start would get no clean shutdown).
 // `on`, not `once`, and a second signal is ignored while shutting down.
@@ -157,16 +169,3 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 console.log(`gateway listening on ${running.url}`);
-// `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.
-supergraphWatch = config.supergraphWatch
-  ? watchSupergraph(
-      config.supergraphPath,
-      async (sdl) => {
-        const { continued, ended } = await running.reload(sdl);
-        console.log(
-          `[gateway] supergraph reloaded from ${config.supergraphPath}: ${continued} subscription(s) continued, ${ended} ended`,
-        );
-      },
-      { initialSdl: supergraphSdl },
-    )
-  : undefined;
