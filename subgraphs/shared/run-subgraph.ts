@@ -22,7 +22,14 @@ export async function runSubgraph(
   start: SubgraphStarter,
   note: string | ((config: SubgraphConfig) => string) = '',
 ): Promise<void> {
-  const config = readSubgraphConfig();
+  let config: SubgraphConfig;
+  try {
+    config = readSubgraphConfig();
+  } catch (error) {
+    // Config fails loudly with a message a new user can act on, not a stack trace.
+    console.error(`[${name}] cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const erp = createBackendClient({
     name: 'erp',
     baseUrl: config.erpUrl,
