@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { busEvent } from './bus-event.ts';
 import { SALES_CHANNELS, type SalesChannel } from '../shared/canonical/enums.ts';
 import { matchesFilter, PUBLISHED_STATES } from './eligibility.ts';
 import { PromotionState } from './promotion-enums.ts';
@@ -197,16 +197,6 @@ export class InMemoryPromotionRepository implements PromotionRepository {
   }
 
   private completeEvents(record: PromotionRecord, drafts: EventDraft[]): PromotionBusEvent[] {
-    return drafts.map((draft) => ({
-      specVersion: '1',
-      cursor: formatCursor(++this.eventSeq),
-      eventId: randomUUID(),
-      ...structuredClone(draft),
-      promotionId: record.id,
-      promotionVersion: record.version,
-      promotionState: record.state,
-      channels: [...record.eligibility.channels],
-      vendorId: record.vendorId,
-    }));
+    return drafts.map((draft) => busEvent(record, draft, ++this.eventSeq));
   }
 }

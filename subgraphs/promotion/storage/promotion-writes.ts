@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { busEvent } from '../bus-event.ts';
 import type {
   AuditDraft,
   ChannelPublicationRecord,
@@ -6,7 +6,6 @@ import type {
   PromotionBusEvent,
   PromotionRecord,
 } from '../promotion.model.ts';
-import { formatCursor } from '../promotion.repository.ts';
 import { searchText, storedRecord } from './promotion-rows.ts';
 import { toInt, type SqlExecutor } from './sql-database.ts';
 
@@ -135,17 +134,7 @@ export async function appendOutbox(
     [drafts.length],
   );
   const first = toInt(rows[0]!.last_cursor) - drafts.length + 1;
-  const events: PromotionBusEvent[] = drafts.map((draft, i) => ({
-    specVersion: '1',
-    cursor: formatCursor(first + i),
-    eventId: randomUUID(),
-    ...structuredClone(draft),
-    promotionId: record.id,
-    promotionVersion: record.version,
-    promotionState: record.state,
-    channels: [...record.eligibility.channels],
-    vendorId: record.vendorId,
-  }));
+  const events: PromotionBusEvent[] = drafts.map((draft, i) => busEvent(record, draft, first + i));
   await tx.query(
     `INSERT INTO outbox (cursor, promotion_id, event)
      SELECT (e->>'cursor')::bigint, $1, e FROM jsonb_array_elements($2::jsonb) AS e`,
