@@ -49,11 +49,15 @@ function configure(): {
       disabled: config.authDisabled,
       // AUTH_DISABLED measures authentication alone: the rest of the pipeline still runs, as
       // for an internal token holding every scope the supergraph names.
-      disabledPrincipal: {
-        subject: 'auth-disabled',
-        tokenClass: 'internal',
-        scopes: allScopes(readSecurityRequirements(supergraphSdl)),
-      },
+      ...(config.authDisabled
+        ? {
+            disabledPrincipal: {
+              subject: 'auth-disabled',
+              tokenClass: 'internal',
+              scopes: allScopes(readSecurityRequirements(supergraphSdl)),
+            },
+          }
+        : {}),
     });
     const authorization = loadAuthorizationPolicy(config.authorizationPolicyPath, {
       knownTokenClasses: Object.keys(policy.tokenClasses),

@@ -24,4 +24,9 @@ export type Principal = {
 export type GatewayContext = {
   /** Undefined for an anonymous request. */
   principal?: Principal;
+  /**
+   * The operation's estimated cost, measured by the operation-limits step (plugins/
+   * operation-limits.ts) so the throttle charges it without measuring again.
+   */
+  estimatedCost?: number;
 };

@@ -104,7 +104,6 @@ export type GatewayServer = {
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
   // Access control is read from the supergraph as composed; ApolloGateway, which refuses
   // SECURITY features it does not enforce, gets the same supergraph without them.
-  const requirements = readSecurityRequirements(options.supergraphSdl);
   // Mutated in place by reload(): the limits and the throttle read its maps on every request.
   const costDirectives = { ...readCostDirectives(options.supergraphSdl) };
   const authorizerFor = (security: SecurityRequirements) =>
@@ -112,7 +111,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       requirements: security,
       ...(options.authorization ? { policy: options.authorization } : {}),
     });
-  let authorizer = authorizerFor(requirements);
+  let authorizer = authorizerFor(readSecurityRequirements(options.supergraphSdl));
   let updateSupergraph: ((sdl: string) => void) | undefined;
   const limits = { costDirectives, ...(options.operations ? { policy: options.operations } : {}) };
   const costOf = createCostOf(limits);
@@ -149,17 +148,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
         ...(options.operations ? { policy: options.operations } : {}),
       },
       limits: options.operationLimits === false ? false : limits,
-      authorize: {
-        current: () => authorizer,
-        requirements,
-        ...(options.authorization ? { policy: options.authorization } : {}),
-      },
+      // Built here (not by the plugin) so that reload() can replace it.
+      authorize: { current: () => authorizer },
       // Requests weigh their estimated cost (the same demand-control cost the limits measure).
       ...(options.throttle
         ? {
             throttle: {
-              cost: ({ schema, document, operation, variables }) =>
-                costOf(schema, document, operation, variables),
+              // Measured once: the limits step leaves it on the context (when it runs).
+              cost: ({ schema, document, operation, variables, context }) =>
+                context?.estimatedCost ?? costOf(schema, document, operation, variables),
               ...options.throttle,
             },
           }

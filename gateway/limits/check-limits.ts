@@ -22,6 +22,8 @@ export function firstExceededLimit(
   limits: OperationLimits,
   model: CostModel,
   variables: Readonly<Record<string, unknown>> = {},
+  /** Receives each value measured, so a later step can reuse it (the throttle, the cost). */
+  measured: Partial<Record<LimitName, number>> = {},
 ): ExceededLimit | undefined {
   const measures: [LimitName, () => number][] = [
     ['depth', () => measureDepth(document, operation)],
@@ -31,8 +33,8 @@ export function firstExceededLimit(
     ['cost', () => measureCost(schema, document, operation, model, variables)],
   ];
   for (const [limitName, measure] of measures) {
-    const measured = measure();
-    if (measured > limits[limitName]) return { limitName, measured, limit: limits[limitName] };
+    const value = (measured[limitName] = measure());
+    if (value > limits[limitName]) return { limitName, measured: value, limit: limits[limitName] };
   }
   return undefined;
 }

@@ -99,13 +99,16 @@ export function createOperationAuthorizer(options: AuthorizeOptions): OperationA
  * the authenticate step (context). A refusal ends the request with no subgraph call.
  */
 export function authorizePlugin(
-  options: AuthorizeOptions & {
-    /** The authorizer in force, when a supergraph reload can replace it. Default: built once. */
-    current?: () => OperationAuthorizer;
-  },
+  /** Options to build the authorizer once, or the authorizer in force (a reload replaces it). */
+  options: AuthorizeOptions | { current: () => OperationAuthorizer },
 ): ApolloServerPlugin<GatewayContext> {
-  const built = options.current ? undefined : createOperationAuthorizer(options);
-  const current = options.current ?? (() => built!);
+  const current =
+    'current' in options
+      ? options.current
+      : (
+          (built) => () =>
+            built
+        )(createOperationAuthorizer(options));
   return {
     async requestDidStart() {
       return {

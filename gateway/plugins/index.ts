@@ -17,7 +17,7 @@ export type PipelineOptions = {
    */
   limits?: OperationLimitsOptions | false;
   /** Access control read from the supergraph (authorize.ts). */
-  authorize: AuthorizeOptions & { current?: () => OperationAuthorizer };
+  authorize: AuthorizeOptions | { current: () => OperationAuthorizer };
   /** Per-channel / client / partner rate limits (throttle.ts). Default: none (no throttling). */
   throttle?: ThrottleOptions;
 };

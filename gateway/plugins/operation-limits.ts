@@ -169,7 +169,14 @@ export function operationLimitsPlugin(
       const early = sent ? overTokens(request.query!) : undefined;
       if (early) replaceRefusedDocument(request);
       return {
-        async didResolveOperation({ schema, document, operation, source, request: resolved }) {
+        async didResolveOperation({
+          schema,
+          document,
+          operation,
+          source,
+          request: resolved,
+          contextValue,
+        }) {
           if (early) throw early;
           const late = sent ? undefined : overTokens(source);
           if (late) throw late;
@@ -178,7 +185,17 @@ export function operationLimitsPlugin(
           try {
             const model = { directives, defaults: current.cost };
             const variables = resolved.variables ?? {};
-            exceeded = firstExceededLimit(schema, document, operation, limits, model, variables);
+            const measured: Partial<Record<LimitName, number>> = {};
+            exceeded = firstExceededLimit(
+              schema,
+              document,
+              operation,
+              limits,
+              model,
+              variables,
+              measured,
+            );
+            contextValue.estimatedCost = measured.cost;
           } catch (error) {
             throw refusalOf(error, limits.depth);
           }

@@ -85,7 +85,9 @@ export function throttlePlugin(options: ThrottleOptions): ApolloServerPlugin<Gat
           if (!operation) return null;
           const policy = policyOf();
           const variables = request.variables ?? {};
-          const weight = weightPoints(cost({ schema, document, operation, variables }));
+          const weight = weightPoints(
+            cost({ schema, document, operation, variables, context: contextValue }),
+          );
           const buckets = selectBuckets(policy, contextValue.principal, operation.operation);
           try {
             charge = await chargeBuckets(options.store, buckets, weight, policy.windowSeconds);

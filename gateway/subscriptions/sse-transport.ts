@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { createHandler, type Response as SseResponse } from 'graphql-sse';
-import type { Authenticator } from '../plugins/authenticate.ts';
 import type { Principal } from '../principal.ts';
-import type { EventQueue } from './event-queue.ts';
-import type { ClientResult, SubscriptionSession } from './federated-subscription.ts';
-import {
-  clientError,
-  type PreparedSubscription,
-  type SubscriptionRequest,
-} from './prepare-subscription.ts';
+import { clientError } from './prepare-subscription.ts';
 import { runAt, tokenExpiry } from './token-expiry.ts';
+import type { TransportOptions } from './transport-options.ts';
 import type { TransportContext } from './ws-transport.ts';
 
-export type SseTransportOptions = {
-  path: string;
-  /** The current API schema (replaced by a reload). */
-  schema: () => GraphQLSchema;
-  authenticate: Authenticator | undefined;
-  prepare(
-    request: SubscriptionRequest,
-    principal: Principal | undefined,
-  ): PreparedSubscription | GraphQLError[];
-  start(prepared: PreparedSubscription, session: SubscriptionSession): EventQueue<ClientResult>;
+export type SseTransportOptions = TransportOptions & {
   maxBodyBytes: number;
   /** An event stream opened (+1) or ended (-1). */
   onStream?: (delta: 1 | -1) => void;

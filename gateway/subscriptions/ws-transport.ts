@@ -1,32 +1,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Authenticator } from '../plugins/authenticate.ts';
 import type { Principal } from '../principal.ts';
-import type { EventQueue } from './event-queue.ts';
-import type { ClientResult, SubscriptionSession } from './federated-subscription.ts';
-import type { PreparedSubscription, SubscriptionRequest } from './prepare-subscription.ts';
+import type { SubscriptionSession } from './federated-subscription.ts';
+import type { PreparedSubscription } from './prepare-subscription.ts';
 import { endedErrorsOf } from './subscription-end.ts';
 import { runAt, tokenExpiry } from './token-expiry.ts';
+import type { TransportOptions } from './transport-options.ts';
 
 /** What `onSubscribe` hands to `subscribe` (graphql-ws passes it as the context value). */
 export type TransportContext = { prepared: PreparedSubscription; session: SubscriptionSession };
 
-export type WsTransportOptions = {
-  path: string;
-  /** The current API schema (replaced by a reload). */
-  schema: () => GraphQLSchema;
-  /** Undefined: connections are anonymous (tests of unrelated features). */
-  authenticate: Authenticator | undefined;
-  prepare(
-    request: SubscriptionRequest,
-    principal: Principal | undefined,
-  ): PreparedSubscription | GraphQLError[];
-  start(prepared: PreparedSubscription, session: SubscriptionSession): EventQueue<ClientResult>;
+export type WsTransportOptions = TransportOptions & {
   /** A WebSocket opened (+1) or closed (-1). */
   onConnection?: (delta: 1 | -1) => void;
   /** Server → client ping interval. Default 12 s. */

@@ -1,5 +1,6 @@
 import { Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import type { OperationDefinitionNode } from 'graphql';
+import type { GatewayContext } from '../principal.ts';
 
 /** What a cost function may look at (the validated operation, before planning). */
 export type OperationCostInput = {
@@ -7,6 +8,8 @@ export type OperationCostInput = {
   document: DocumentNode;
   operation: OperationDefinitionNode;
   variables: Record<string, unknown>;
+  /** The request's context (a cost measured by an earlier step is on it). */
+  context?: GatewayContext;
 };
 
 /**
