@@ -35,11 +35,11 @@ export async function buildFederatedSchema(
   putArgumentsInDeclarationOrder();
   const schema = await buildSchema({
     ...options,
-    globalMiddlewares: [rejectControlCharacters, ...(options.globalMiddlewares ?? [])],
     skipCheck: true,
     validate: false,
   });
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  rejectControlCharacters(schema, resolvers as Record<string, Record<string, unknown>>);
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...reference } as never;
   }

@@ -1,4 +1,4 @@
-import type { MiddlewareFn } from 'type-graphql';
+import { isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { badUserInput, type InputProblem } from './errors.ts';
 
 // C0 controls except tab, line feed and carriage return. PostgreSQL refuses NUL in text and
@@ -22,25 +22,52 @@ export function controlCharacterProblems(value: unknown, field: string): InputPr
   return [];
 }
 
-/**
- * Global middleware of every subgraph schema: arguments with control characters are refused with
- * BAD_USER_INPUT naming each field, before any resolver runs (so nothing is written).
- */
-export const rejectControlCharacters: MiddlewareFn = ({ args, info }, next) => {
-  let any = false;
-  for (const _ in args) {
-    any = true;
-    break;
-  }
-  if (!any) return next(); // most fields: no arguments, nothing to scan
-  const problems = Object.entries(args).flatMap(([name, value]) =>
-    controlCharacterProblems(value, name),
-  );
-  if (problems.length > 0) {
-    throw badUserInput(
-      `${info.fieldName}: arguments must not contain control characters`,
-      problems,
+type Resolve = (
+  root: unknown,
+  args: Record<string, unknown>,
+  context: unknown,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+function guarded(resolve: Resolve): Resolve {
+  return (root, args, context, info) => {
+    const problems = Object.entries(args).flatMap(([name, value]) =>
+      controlCharacterProblems(value, name),
     );
+    if (problems.length > 0) {
+      throw badUserInput(
+        `${info.fieldName}: arguments must not contain control characters`,
+        problems,
+      );
+    }
+    return resolve(root, args, context, info);
+  };
+}
+
+/**
+ * Wraps the resolver of every field that takes arguments (in the resolver map handed to
+ * buildSubgraphSchema): arguments with control characters are refused with BAD_USER_INPUT
+ * naming each field, before the resolver runs (so nothing is written). Only fields with
+ * arguments pay for it, synchronously; a type-graphql global middleware would have put an async
+ * wrapper on every field of every response.
+ */
+export function rejectControlCharacters(
+  schema: GraphQLSchema,
+  resolvers: Record<string, Record<string, unknown>>,
+): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const fields = resolvers[type.name];
+    if (!fields) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.length === 0) continue;
+      const entry = fields[field.name];
+      if (typeof entry === 'function') {
+        fields[field.name] = guarded(entry as Resolve);
+      } else if (entry && typeof entry === 'object' && 'resolve' in entry) {
+        const withResolve = entry as { resolve: Resolve };
+        withResolve.resolve = guarded(withResolve.resolve);
+      }
+    }
   }
-  return next();
-};
+}
