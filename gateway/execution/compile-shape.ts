@@ -46,6 +46,11 @@ export function compileType(type: GraphQLOutputType): ShapeType {
 export type ShapeField = {
   kind: 'field';
   responseName: string;
+  /**
+   * The response name is one Object.prototype defines (`constructor`, `toString`, `__proto__`...):
+   * read and written as an own property only (decided here, so other names cost nothing).
+   */
+  inherited: boolean;
   /** `__typename` (whatever its alias). */
   typename: boolean;
   type: ShapeType;
@@ -81,12 +86,13 @@ function compileSelectionSet(
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
       const responseName = selection.alias?.value ?? name;
-      if (responseName === '__proto__') throw new Unsupported('response name __proto__');
+      const inherited = responseName in Object.prototype;
       if (name === '__schema' || name === '__type') throw new Unsupported('introspection field');
       if (name === '__typename') {
         out.push({
           kind: 'field',
           responseName,
+          inherited,
           typename: true,
           type: { kind: 'composite', type: parent },
           selections: [],
@@ -100,6 +106,7 @@ function compileSelectionSet(
       out.push({
         kind: 'field',
         responseName,
+        inherited,
         typename: false,
         type: compileType(definition.type),
         selections:

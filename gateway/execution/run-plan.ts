@@ -1,13 +1,15 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
-// Deep imports of @apollo/gateway 2.14 helpers (no exports map): the same rewrites, merge and
-// error-path hydration as its executeQueryPlan, so responses stay identical.
-import { applyRewrites, isObjectOfType } from '@apollo/gateway/dist/dataRewrites.js';
-import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan.js';
-import { deepMerge } from '@apollo/gateway/dist/utilities/deepMerge.js';
-import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
+import {
+  applyRewrites,
+  deepMerge,
+  downstreamError,
+  generateHydratedPaths,
+  INCOMING_OPERATION,
+  isObjectOfType,
+} from './apollo-gateway-internals.ts';
+import { getOwn, setOwn } from './shape-values.ts';
 import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 
 /**
@@ -22,7 +24,7 @@ type Path = (string | number)[];
 type Cursor = { path: Path; data: unknown; fullResult: Json };
 
 export type PlanRun = {
-  serviceMap: Record<string, GraphQLDataSource>;
+  services: Record<string, GraphQLDataSource>;
   requestContext: GatewayGraphQLRequestContext;
   supergraphSchema: GraphQLSchema;
   errors: GraphQLError[];
@@ -55,7 +57,8 @@ function representationOf(
   selections: QueryPlanSelectionNode[],
 ): Json | null {
   if (source === null) return null;
-  // A plain object (fast to serialise): its keys are the plan's `requires` field names.
+  // A plain object (fast to serialise): its keys are the plan's `requires` field names, set as
+  // own properties (a name such as `__proto__` or `constructor` is data, not the prototype's).
   const result: Json = {};
   const object = source as Json;
   for (const selection of selections) {
@@ -64,13 +67,15 @@ function representationOf(
       const value = Object.hasOwn(object, responseName) ? object[responseName] : undefined;
       if (value === undefined) return null;
       const nested = selection.selections;
-      if (Array.isArray(value)) {
-        result[responseName] = value.map((item) =>
-          nested ? representationOf(schema, item, nested) : item,
-        );
-      } else {
-        result[responseName] = nested ? representationOf(schema, value, nested) : value;
-      }
+      setOwn(
+        result,
+        responseName,
+        Array.isArray(value)
+          ? value.map((item) => (nested ? representationOf(schema, item, nested) : item))
+          : nested
+            ? representationOf(schema, value, nested)
+            : value,
+      );
     } else if (
       selection.typeCondition &&
       source &&
@@ -82,24 +87,8 @@ function representationOf(
   return result;
 }
 
-function downstreamError(
-  original: GraphQLFormattedError,
-  serviceName: string,
-  path: Path | undefined,
-): GraphQLError {
-  const message = original.message || `Error while fetching subquery from service "${serviceName}"`;
-  const options = {
-    originalError: original as Error,
-    path,
-    extensions: { ...original.extensions, serviceName },
-  };
-  const codeDef = errorCodeDef(original as GraphQLError);
-  if (!codeDef && original.extensions?.code) return new GraphQLError(message, options);
-  return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
-}
-
 async function runFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
-  const service = run.serviceMap[fetch.serviceName];
+  const service = run.services[fetch.serviceName];
   if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
   const entities = Array.isArray(cursor.data)
     ? (cursor.data as unknown[]).filter((e) => e !== null && e !== undefined)
@@ -114,7 +103,7 @@ async function runFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise
   }
   const send = async (vars: Json): Promise<Json | undefined> => {
     const response = await service.process({
-      kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+      kind: INCOMING_OPERATION,
       request: { query: fetch.operation, variables: vars, operationName: fetch.operationName },
       incomingRequestContext: run.requestContext,
       context: run.requestContext.context,
@@ -155,14 +144,18 @@ async function runFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise
   const owners: number[] = [];
   entities.forEach((entity, index) => {
     const representation = representationOf(run.supergraphSchema, entity, fetch.requires!);
-    if (representation && representation.__typename) {
+    if (
+      representation &&
+      Object.hasOwn(representation, '__typename') &&
+      representation.__typename
+    ) {
       applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
       representations.push(representation);
       owners.push(index);
     }
   });
   if (representations.length < 1) return;
-  if ('representations' in variables)
+  if (Object.hasOwn(variables, 'representations'))
     throw new Error(`Variables cannot contain key "representations"`);
   const data = await send({ ...variables, representations });
   if (!data) return;
@@ -176,7 +169,7 @@ async function runFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise
   for (let i = 0; i < entities.length; i++) {
     const entity = received[i] as Json | null | undefined;
     const existing = entities[owners[i]!] as Json;
-    if (entity && !entity.__typename) entity.__typename = existing.__typename;
+    if (entity && !getOwn(entity, '__typename')) entity.__typename = getOwn(existing, '__typename');
     applyRewrites(run.supergraphSchema, fetch.outputRewrites, entity as Json);
     deepMerge(existing, entity);
   }

@@ -9,14 +9,23 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { ShapeSelection, ShapeType } from './compile-shape.ts';
-import { assert, describeLast, invalid, isValidLeaf, lookupsOf } from './shape-values.ts';
+import {
+  assert,
+  describeLast,
+  getOwn,
+  invalid,
+  isValidLeaf,
+  lookupsOf,
+  setOwn,
+} from './shape-values.ts';
 
 /**
  * Builds the client's response from the merged subgraph data and the compiled operation, with
  * the rules of @apollo/gateway's `computeResponse` (dist/resultShaping.js) reproduced exactly:
  * aliases, `__typename` from the data (or the declared type), fragments applied by the object's
  * `__typename`, nulls bubbling up to the nearest nullable field, INVALID_GRAPHQL errors with the
- * same messages and paths. Objects are plain `{}` (compile-shape.ts refuses a `__proto__` key).
+ * same messages and paths. Objects are plain `{}` (fast to build and serialise); a response name
+ * Object.prototype defines (`constructor`, `__proto__`...) is read and set as an own property.
  */
 type Json = Record<string, unknown>;
 type Path = (string | number)[];
@@ -75,7 +84,9 @@ export class ResponseShaper {
     for (const selection of selections) {
       if (selection.kind === 'field') {
         const responseName = selection.responseName;
-        const outputValue = output[responseName];
+        const outputValue = selection.inherited
+          ? getOwn(output, responseName)
+          : output[responseName];
         let inputValue = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
         if (selection.typename) {
           if (outputValue === undefined) {
@@ -93,18 +104,21 @@ export class ResponseShaper {
               this.object.set(typeName, object);
             }
             if (!object) return false;
-            output[responseName] = object.name;
+            if (selection.inherited) setOwn(output, responseName, object.name);
+            else output[responseName] = object.name;
           }
           continue;
         }
         this.path.push(responseName);
-        output[responseName] = this.update(
+        const value = this.update(
           outputValue,
           selection.type,
           inputValue,
           selection.selections,
           parentType,
         );
+        if (selection.inherited) setOwn(output, responseName, value);
+        else output[responseName] = value;
         this.path.pop();
         if (this.invalid) return false;
       } else {

@@ -9,8 +9,8 @@ import type { LeafKind } from './compile-shape.ts';
 
 /**
  * Helpers of shape-response.ts with @apollo/gateway 2.14's exact wording (resultShaping.js,
- * federation-internals' isValidLeafValue): leaf checks, INVALID_GRAPHQL errors, assertions, and
- * per-schema type lookups by name.
+ * federation-internals' isValidLeafValue): leaf checks, INVALID_GRAPHQL errors, assertions,
+ * per-schema type lookups by name, and own-property access for response names.
  */
 type Path = (string | number)[];
 
@@ -49,6 +49,25 @@ export function isValidLeaf(value: unknown, leaf: LeafKind, type: GraphQLOutputT
     return leaf !== 'Boolean' && leaf !== 'Int' && leaf !== 'Float';
   }
   return false;
+}
+
+/** `object[key]` when an own property (a key such as `constructor` is not the prototype's). */
+export function getOwn(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** `object[key] = value` as an own property, even for a key Object.prototype defines. */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key in Object.prototype) {
+    Object.defineProperty(object, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } else {
+    object[key] = value;
+  }
 }
 
 /** Per schema: type name → the named type when it is composite / an object type (else null). */

@@ -29,6 +29,7 @@ const SDL = {
       failing: String
       strict: String!
     }
+    type Mutation { touch: Int }
     interface Node { id: ID! }
     enum Role { ADMIN MEMBER }
     type User implements Node @key(fields: "id") { id: ID! name: String! username: String role: Role! }
@@ -83,7 +84,7 @@ function reviewsOfAvailable(userId: string) {
   return reviewsOf(userId);
 }
 
-function resolversFor(name: keyof typeof SDL): Record<string, unknown> {
+function resolversFor(name: keyof typeof SDL, state: { touches: number }): Record<string, unknown> {
   switch (name) {
     case 'accounts':
       return {
@@ -104,6 +105,7 @@ function resolversFor(name: keyof typeof SDL): Record<string, unknown> {
           },
           strict: () => null,
         },
+        Mutation: { touch: () => (state.touches += 1) },
         Node: { __resolveType: (node: Ref) => (node.__typename as string) ?? 'User' },
         SearchResult: { __resolveType: (node: Ref) => (node.__typename as string) ?? 'User' },
         User: { __resolveReference: (ref: Ref) => users.find((u) => u.id === ref.id) },
@@ -147,18 +149,30 @@ function resolversFor(name: keyof typeof SDL): Record<string, unknown> {
 export type ExecutionFederation = {
   supergraphSdl: string;
   subgraphUrls: Record<string, string>;
+  /** How many times `Mutation.touch` ran. */
+  touches(): number;
   close(): Promise<void>;
 };
 
+/** The fixture's supergraph, routing each subgraph to `urls[name]`. */
+export function composeExecutionSupergraph(urls: Record<string, string>): string {
+  const composed = composeServices(
+    Object.entries(SDL).map(([name, sdl]) => ({ name, url: urls[name]!, typeDefs: parse(sdl) })),
+  );
+  if (composed.errors) throw new Error(composed.errors.map(String).join('\n'));
+  return composed.supergraphSdl!;
+}
+
 /** Starts accounts, reviews, products and inventory; `ratings` points at a port nobody serves. */
 export async function startExecutionFederation(): Promise<ExecutionFederation> {
+  const state = { touches: 0 };
   const running: RunningSubgraph[] = [];
   const urls: Record<string, string> = {};
   for (const name of ['accounts', 'reviews', 'products', 'inventory'] as const) {
     const server = await createSubgraphServer({
       name,
       schema: buildSubgraphSchema([
-        { typeDefs: parse(SDL[name]), resolvers: resolversFor(name) as never },
+        { typeDefs: parse(SDL[name]), resolvers: resolversFor(name, state) as never },
       ]),
       context: () => ({}),
       verifyPrincipal: createPrincipalVerifier({ secrets: TEST_PRINCIPAL_SECRETS }),
@@ -168,13 +182,10 @@ export async function startExecutionFederation(): Promise<ExecutionFederation> {
   }
   // Port 9 (discard) on loopback: nothing listens, so every fetch is refused.
   urls.ratings = 'http://127.0.0.1:9/graphql';
-  const composed = composeServices(
-    Object.entries(SDL).map(([name, sdl]) => ({ name, url: urls[name]!, typeDefs: parse(sdl) })),
-  );
-  if (composed.errors) throw new Error(composed.errors.map(String).join('\n'));
   return {
-    supergraphSdl: composed.supergraphSdl,
+    supergraphSdl: composeExecutionSupergraph(urls),
     subgraphUrls: urls,
+    touches: () => state.touches,
     async close() {
       await Promise.all(running.map((s) => s.close()));
     },

@@ -131,4 +131,37 @@ describe('fast executor on the whole stack: identical to ApolloGateway', () => {
       stack.backends.state.faults.reset();
     }
   });
+
+  test('operationName "" resolves no operation: both gateways answer an error and run nothing', async () => {
+    const query = 'mutation { cancelPromotion(promotionId: "P-404", reason: "r") { eventCursor } }';
+    const send = async (url: string, token: string | null, operationName?: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query, ...(operationName === undefined ? {} : { operationName }) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    for (const url of [stack.gatewayUrl, apollo.url]) {
+      for (const token of [null, stack.internalToken]) {
+        const refused = await send(url, token, '');
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+        // No `data` key: execution never started (or the executor refused it).
+        assert.deepEqual(Object.keys(refused.body), ['errors'], JSON.stringify(refused.body));
+        const codes = (refused.body.errors as { extensions?: { code?: string } }[]).map(
+          (e) => e.extensions?.code,
+        );
+        assert.ok(
+          codes.every((c) => c === 'BAD_REQUEST' || c === 'OPERATION_RESOLUTION_FAILURE'),
+          JSON.stringify(refused.body),
+        );
+      }
+      // The same mutation, its operation resolved, does run (here: the promotion is unknown).
+      const ran = await send(url, stack.internalToken);
+      assert.ok('data' in ran.body, JSON.stringify(ran.body));
+    }
+  });
 });
