@@ -37,15 +37,20 @@ export type GatewayConfig = {
   authHs256Secret: string | undefined;
   /**
    * Benchmarks only: ignore tokens; every request acts as an internal principal holding every
-   * scope of the supergraph (logged loudly). Default false.
+   * scope of the supergraph (logged loudly). Default false; refused when NODE_ENV=production.
    */
   authDisabled: boolean;
   /** Watch SUPERGRAPH_PATH and apply a new composed supergraph without a restart. Default true. */
   supergraphWatch: boolean;
-  /** Benchmarks only: no rate limits at all (THROTTLING_DISABLED, logged). Default false. */
+  /** Benchmarks only: no rate limits at all (THROTTLING_DISABLED, logged). Default false; refused in production. */
   throttlingDisabled: boolean;
-  /** Benchmarks only: no operation limits (OPERATION_LIMITS_DISABLED, logged). Default false. */
+  /** Benchmarks only: no operation limits (OPERATION_LIMITS_DISABLED, logged). Default false; refused in production. */
   operationLimitsDisabled: boolean;
+  /**
+   * Bearer token GET /metrics requires (METRICS_TOKEN, at least 32 characters). Unset: /metrics
+   * is open, which only development allows (NODE_ENV=production refuses to start without it).
+   */
+  metricsToken: string | undefined;
   /** Signs the principal forwarded to subgraphs (the first of PRINCIPAL_SIGNING_SECRET's list). */
   principalSecret: string;
   /** Client headers copied to subgraph requests (FORWARD_HEADERS, comma-separated). */
@@ -72,6 +77,24 @@ function principalSecret(env: NodeJS.ProcessEnv, production: boolean): string {
     throw new Error('PRINCIPAL_SIGNING_SECRET must not be the development default in production');
   }
   return first;
+}
+
+/**
+ * METRICS_TOKEN: the bearer token of GET /metrics. Production refuses to start without one rather
+ * than serve process internals to anyone (or 401 to its own scraper, unnoticed).
+ */
+function metricsToken(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
+  const token = env.METRICS_TOKEN ?? '';
+  if (!token) {
+    if (production) {
+      throw new Error(
+        'METRICS_TOKEN must be set when NODE_ENV=production: the bearer token (at least 32 characters) GET /metrics requires',
+      );
+    }
+    return undefined;
+  }
+  if (token.length < 32) throw new Error('METRICS_TOKEN must be at least 32 characters');
+  return token;
 }
 
 const SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'] as const;
@@ -114,6 +137,17 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
+/** A benchmark-only switch (AUTH_DISABLED, ...): refused when NODE_ENV=production. */
+function benchmarkSwitch(env: NodeJS.ProcessEnv, name: string, production: boolean): boolean {
+  const on = bool(env, name, false);
+  if (on && production) {
+    throw new Error(
+      `${name} is for benchmarks only and refused when NODE_ENV=production: unset it or set ${name}=false`,
+    );
+  }
+  return on;
+}
+
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const host = env.SUBGRAPH_HOST ?? '127.0.0.1';
   const subgraphUrls: SubgraphUrls = {};
@@ -149,11 +183,12 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     throttlingPolicyPath: resolve(env.THROTTLING_POLICY_PATH || 'policies/throttling.yaml'),
     throttlingKeyPrefix: env.THROTTLING_KEY_PREFIX ?? '',
     authHs256Secret: env.AUTH_HS256_SECRET || undefined,
-    authDisabled: bool(env, 'AUTH_DISABLED', false),
+    authDisabled: benchmarkSwitch(env, 'AUTH_DISABLED', production),
     supergraphWatch: bool(env, 'SUPERGRAPH_WATCH', true),
-    throttlingDisabled: bool(env, 'THROTTLING_DISABLED', false),
-    operationLimitsDisabled: bool(env, 'OPERATION_LIMITS_DISABLED', false),
+    throttlingDisabled: benchmarkSwitch(env, 'THROTTLING_DISABLED', production),
+    operationLimitsDisabled: benchmarkSwitch(env, 'OPERATION_LIMITS_DISABLED', production),
     principalSecret: principalSecret(env, production),
+    metricsToken: metricsToken(env, production),
     forwardHeaders: (env.FORWARD_HEADERS ?? '')
       .split(',')
       .map((name) => name.trim().toLowerCase())

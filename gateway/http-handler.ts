@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GatewayContext } from './principal.ts';
@@ -10,7 +11,21 @@ export type HttpRoutes = {
   live(): { status: number; body: unknown };
   ready(): Promise<{ status: number; body: unknown }>;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /**
+   * Bearer token /metrics requires (METRICS_TOKEN; config.ts makes it required in production):
+   * without `Authorization: Bearer <it>`, 401. Default none: /metrics is open.
+   */
+  metricsToken?: string;
 };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** `Authorization: Bearer <token>` carries `token`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1] ?? '';
+  // Digests of equal length: neither the token's length nor its prefix shows in the timing.
+  return timingSafeEqual(sha256(presented), sha256(token));
+}
 
 function sendJson(
   res: ServerResponse,
@@ -56,6 +71,14 @@ export function createHttpHandler(routes: HttpRoutes) {
         return sendJson(res, ready.status, ready.body);
       }
       case '/metrics': {
+        if (routes.metricsToken && !bearerMatches(req.headers.authorization, routes.metricsToken)) {
+          return sendJson(
+            res,
+            401,
+            { error: 'unauthorized: /metrics requires Authorization: Bearer <METRICS_TOKEN>' },
+            { 'www-authenticate': 'Bearer realm="metrics"' },
+          );
+        }
         const metrics = await routes.metrics();
         res.writeHead(200, { 'content-type': metrics.contentType });
         res.end(metrics.body);

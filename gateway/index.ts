@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { loadAuthPolicy } from '../policies/auth-policy.ts';
 import {
+  refuseDevelopmentJwksFile,
+  withoutDevelopmentKeys,
+} from '../policies/dev-keys/dev-key-check.ts';
+import {
   loadAuthorizationPolicy,
   type AuthorizationPolicy,
 } from '../policies/authorization-policy.ts';
@@ -41,9 +45,28 @@ function configure(): {
     const config = readGatewayConfig();
     const policy = loadAuthPolicy(config.authPolicyPath);
     const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+    const keys = createKeyStore(policy.keys);
+    // Production never trusts the development keys (policies/dev-keys: their private keys are
+    // public), recognised by the keys themselves: refused at start in a JWKS file, and skipped
+    // when a JWKS URL serves them.
+    if (config.environment === 'production' && policy.keys.kind === 'file') {
+      refuseDevelopmentJwksFile(policy.keys.file, config.authPolicyPath);
+    }
+    const source = policy.keys.kind === 'url' ? policy.keys.url : policy.keys.file;
     const authenticate = createAuthenticator({
       policy,
-      keys: createKeyStore(policy.keys),
+      keys:
+        config.environment === 'production'
+          ? {
+              key: withoutDevelopmentKeys(
+                (kid) => keys.key(kid),
+                (kid, name) =>
+                  console.warn(
+                    `[gateway] ${source} serves the development key ${name} (kid "${kid}"), whose private key is public: tokens it signs are refused in production`,
+                  ),
+              ),
+            }
+          : keys,
       ...(config.authHs256Secret ? { hs256Secret: config.authHs256Secret } : {}),
       environment: config.environment,
       disabled: config.authDisabled,
@@ -130,6 +153,7 @@ function createServerOrExit() {
       operations: operations.current,
       operationLimits: !config.operationLimitsDisabled,
       trustedDocuments,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     });
   } catch (error) {
     // e.g. a @policy rule the supergraph names but policies/authorization.yaml does not define

@@ -79,6 +79,8 @@ export type GatewayServerOptions = {
    * (@apollo/gateway's executeQueryPlan). Default `fast`.
    */
   executor?: 'apollo' | 'fast';
+  /** Bearer token GET /metrics requires (METRICS_TOKEN). Default none: /metrics is open. */
+  metricsToken?: string;
 };
 
 export type RunningGateway = {
@@ -183,6 +185,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     async metrics() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
 
   return {

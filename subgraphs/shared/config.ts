@@ -12,7 +12,10 @@ export type SubgraphConfig = {
   channelsUrl: string;
   /** Per-attempt timeout for back-end calls. */
   backendTimeoutMs: number;
-  /** Secret used to sign channel webhooks (HMAC-SHA256). */
+  /**
+   * Secret used to sign channel webhooks (HMAC-SHA256; CHANNEL_SIGNING_SECRET). Unset: a
+   * development default, which the promotion subgraph (the one that signs) refuses in production.
+   */
   channelSigningSecret: string;
   logLevel: string;
   /**
@@ -54,6 +57,25 @@ function principalSecrets(env: NodeJS.ProcessEnv): string[] {
   return secrets;
 }
 
+/** Development default of CHANNEL_SIGNING_SECRET (also backends/config.ts, the emulated channels). */
+export const DEV_CHANNEL_SIGNING_SECRET = 'dev-channel-signing-secret';
+
+/** Only the promotion subgraph signs channel webhooks; the others never refuse this variable. */
+function channelSigningSecret(env: NodeJS.ProcessEnv, subgraph: SubgraphName | undefined): string {
+  const secret = env.CHANNEL_SIGNING_SECRET ?? '';
+  if (env.NODE_ENV === 'production' && subgraph === 'promotion') {
+    if (!secret) {
+      throw new Error(
+        'CHANNEL_SIGNING_SECRET must be set when NODE_ENV=production: the secret your channels verify webhook signatures with',
+      );
+    }
+    if (secret === DEV_CHANNEL_SIGNING_SECRET) {
+      throw new Error('CHANNEL_SIGNING_SECRET must not be the development default in production');
+    }
+  }
+  return secret || DEV_CHANNEL_SIGNING_SECRET;
+}
+
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -64,7 +86,14 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
-export function readSubgraphConfig(env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
+/**
+ * `subgraph`: the subgraph this process runs, for the checks only it needs (the promotion
+ * subgraph's CHANNEL_SIGNING_SECRET). Omitted: those checks are skipped (e.g. `npm run db:migrate`).
+ */
+export function readSubgraphConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  subgraph?: SubgraphName,
+): SubgraphConfig {
   const erpUrl = env.ERP_URL ?? 'http://127.0.0.1:4100';
   const ports: Record<SubgraphName, number> = {
     promotion: intFromEnv(env, 'PROMOTION_PORT', 4001),
@@ -78,7 +107,7 @@ export function readSubgraphConfig(env: NodeJS.ProcessEnv = process.env): Subgra
     erpUrl,
     channelsUrl: env.CHANNELS_URL ?? `${erpUrl}/channels`,
     backendTimeoutMs: intFromEnv(env, 'BACKEND_TIMEOUT_MS', 2000),
-    channelSigningSecret: env.CHANNEL_SIGNING_SECRET ?? 'dev-channel-signing-secret',
+    channelSigningSecret: channelSigningSecret(env, subgraph),
     logLevel: env.LOG_LEVEL ?? 'info',
     principalSecrets: principalSecrets(env),
     databaseUrl: env.DATABASE_URL || undefined,

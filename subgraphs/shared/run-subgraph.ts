@@ -24,7 +24,7 @@ export async function runSubgraph(
 ): Promise<void> {
   let config: SubgraphConfig;
   try {
-    config = readSubgraphConfig();
+    config = readSubgraphConfig(undefined, name); // process.env, with the checks `name` needs
   } catch (error) {
     // Config fails loudly with a message a new user can act on, not a stack trace.
     console.error(`[${name}] cannot start: ${(error as Error).message}`);

@@ -36,6 +36,24 @@ describe('a subgraph with a bad configuration refuses to start with a message', 
       },
       'PRINCIPAL_SIGNING_SECRET must not be the development default in production',
     ],
+    [
+      'promotion',
+      {
+        NODE_ENV: 'production',
+        PRINCIPAL_SIGNING_SECRET: 'production-principal-secret-for-this-test-only',
+        CHANNEL_SIGNING_SECRET: '',
+      },
+      'CHANNEL_SIGNING_SECRET must be set when NODE_ENV=production: the secret your channels verify webhook signatures with',
+    ],
+    [
+      'promotion',
+      {
+        NODE_ENV: 'production',
+        PRINCIPAL_SIGNING_SECRET: 'production-principal-secret-for-this-test-only',
+        CHANNEL_SIGNING_SECRET: 'dev-channel-signing-secret',
+      },
+      'CHANNEL_SIGNING_SECRET must not be the development default in production',
+    ],
   ] as const) {
     test(`${name}: ${message}`, async () => {
       const { code, stderr } = await runSubgraph(name, env);

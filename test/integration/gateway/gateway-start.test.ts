@@ -18,6 +18,7 @@ function startGateway(
       PORT: '0',
       NODE_ENV: 'production',
       PRINCIPAL_SIGNING_SECRET: 'production-principal-secret-for-this-test-only',
+      METRICS_TOKEN: 'metrics-token-for-this-test-0123456789',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,7 +86,8 @@ describe('gateway/index.ts with the auth policy', { concurrency: true }, () => {
   });
 
   test('starts with policies/auth.yaml: a dev token passes, a bad one gets 401', async () => {
-    const gateway = await startGateway({});
+    // Development: production refuses the development keys (production-start.test.ts).
+    const gateway = await startGateway({ NODE_ENV: 'development' });
     assert.ok('url' in gateway, 'the gateway starts');
     try {
       const ok = await typename(gateway.url, `Bearer ${token}`);
