@@ -1,6 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLError } from 'graphql';
 import jwt from 'jsonwebtoken';
 import type { GatewayContext, Principal } from './principal.ts';
+import { subgraphFieldErrors, subgraphInputError } from './validation/subgraph-input-errors.ts';
 
 /**
  * Signs the caller's principal for the subgraphs (subgraphs/shared/forwarded-principal.ts is
@@ -48,13 +50,16 @@ export function createPrincipalSigner(options: PrincipalSignerOptions): Principa
       algorithm: 'HS256',
       issuer: 'promotions-gateway',
       audience: 'promotions-subgraphs',
-      noTimestamp: true,
     });
     if (cache.size >= 10_000) cache.clear();
     cache.set(key, { token, renewAt: now + (ttl * 1000) / 2 });
     return token;
   };
 }
+
+type Received = Parameters<
+  NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>
+>[0];
 
 export type ForwardingOptions = {
   url: string;
@@ -68,7 +73,12 @@ export type ForwardingOptions = {
   forwardHeaders?: readonly string[];
 };
 
-/** A subgraph data source that adds the signed principal (and any forwarded headers). */
+/**
+ * A subgraph data source that adds the signed principal (and any forwarded headers). A subgraph
+ * refusing the caller's input (HTTP 400 BAD_USER_INPUT / GRAPHQL_VALIDATION_FAILED, or such
+ * errors in a 200) reaches the caller as BAD_USER_INPUT (validation/subgraph-input-errors.ts);
+ * any other failed answer stays an error error-masking.ts hides.
+ */
 export class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly sign: PrincipalSigner;
   private readonly forwardHeaders: readonly string[];
@@ -91,5 +101,21 @@ export class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<Gatew
       const value = incoming?.get(name);
       if (value != null) headers.set(name, value);
     }
+  }
+
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const answer = error.extensions.response as { status?: number; body?: unknown } | undefined;
+    return subgraphInputError(answer?.status ?? response.status, answer?.body) ?? error;
+  }
+
+  override didReceiveResponse({ response }: Received): Received['response'] {
+    if (!response.errors?.length) return response;
+    return {
+      ...response,
+      errors: subgraphFieldErrors(response.errors, response.data !== undefined),
+    };
   }
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GatewayContext } from './principal.ts';
+import { requestShapeProblem } from './validation/request-shape.ts';
 
 export type HttpRoutes = {
   apollo: ApolloServer<GatewayContext>;
@@ -60,7 +61,12 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
  */
 export function createHttpHandler(routes: HttpRoutes) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway');
+    } catch {
+      return graphqlError(res, 400, 'The request target is not a valid URL', 'BAD_REQUEST');
+    }
     switch (url.pathname) {
       case '/health/live': {
         const live = routes.live();
@@ -110,6 +116,8 @@ export function createHttpHandler(routes: HttpRoutes) {
         return graphqlError(res, 400, 'Request body is not valid JSON', 'BAD_REQUEST');
       }
     }
+    const shapeProblem = requestShapeProblem(method, body, url.search);
+    if (shapeProblem) return graphqlError(res, 400, shapeProblem, 'BAD_REQUEST');
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

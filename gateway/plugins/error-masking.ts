@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 export type ErrorMaskingOptions = {
   /** Show the message of unexpected errors (never a stack trace). Default false (production). */
@@ -24,6 +24,13 @@ const PUBLIC_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** An error that set a 4xx HTTP status (`extensions.http.status`) without setting a code. */
+function isCodelessClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
  * Error masking as an Apollo Server `formatError`: typed errors pass with their code and path
  * (an unreachable subgraph is already BACKEND_UNAVAILABLE, see subgraph-fetcher.ts); anything
@@ -46,8 +53,12 @@ export function errorMaskingFormatter(options: ErrorMaskingOptions = {}) {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
     };
+    // Apollo Server refuses some malformed requests (APQ protocol: a persistedQuery of another
+    // version, a hash that does not match the query) with a 4xx status but no code: the
+    // request's fault, typed as such.
+    if (code === 'INTERNAL_SERVER_ERROR' && isCodelessClientError(error)) code = 'BAD_REQUEST';
     if (code && PUBLIC_CODES.has(code)) {
-      return { message: formatted.message, ...base, extensions };
+      return { message: formatted.message, ...base, extensions: { ...extensions, code } };
     }
     log('[gateway] unexpected error', error);
     return {
