@@ -124,7 +124,11 @@ export function createHttpHandler(routes: HttpRoutes) {
     }
     const response = await routes.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: () => routes.context(headers),
+      // The connection's address keys anonymous callers' throttling (no proxy header is trusted).
+      context: async () => ({
+        ...(await routes.context(headers)),
+        ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
+      }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -1,3 +1,5 @@
+import type { ResolvedOperation } from './pipeline/resolved-operation.ts';
+
 /**
  * Who is calling, as established by the authenticate step from a verified token. Every later
  * pipeline step (authorize, throttle, limits) and the signed principal forwarded to the
@@ -24,9 +26,11 @@ export type Principal = {
 export type GatewayContext = {
   /** Undefined for an anonymous request. */
   principal?: Principal;
+  /** The connection's remote address (http-handler.ts): anonymous callers are throttled by it. */
+  clientAddress?: string;
   /**
-   * The operation's estimated cost, measured by the operation-limits step (plugins/
-   * operation-limits.ts) so the throttle charges it without measuring again.
+   * The operation the request pipeline resolved and every step passed
+   * (plugins/request-pipeline.ts); the executor runs this and nothing else.
    */
-  estimatedCost?: number;
+  resolved?: ResolvedOperation;
 };

@@ -4,8 +4,11 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createHttpHandler } from './http-handler.ts';
-import type { AuthorizationPolicy } from '../policies/authorization-policy.ts';
-import { DEFAULT_OPERATIONS_POLICY, type OperationsPolicy } from '../policies/operations-policy.ts';
+import {
+  DEFAULT_AUTHORIZATION_POLICY,
+  type AuthorizationPolicy,
+} from '../policies/authorization-policy.ts';
+import type { OperationsPolicy } from '../policies/operations-policy.ts';
 import { readCostDirectives } from './limits/cost-directives.ts';
 import type { Authenticator } from './plugins/authenticate.ts';
 import {
@@ -13,13 +16,14 @@ import {
   PRINCIPAL_HEADER,
   PrincipalForwardingDataSource,
 } from './forward-principal.ts';
-import { createFastExecutor } from './execution/fast-executor.ts';
+import { createApolloExecutor, createFastExecutor } from './execution/fast-executor.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
 import { createOperationAuthorizer } from './plugins/authorize.ts';
 import { checkSupergraph } from './supergraph-watch.ts';
-import { gatewayPlugins } from './plugins/index.ts';
+import { gatewayPlugins, pipelineSteps } from './plugins/index.ts';
+import { admittedExecutor } from './pipeline/admitted-executor.ts';
 import { createCostOf } from './plugins/operation-limits.ts';
-import type { ThrottleOptions } from './plugins/throttle.ts';
+import { throttlePolicyOf, type ThrottleOptions } from './plugins/throttle.ts';
 import type { GatewayContext } from './principal.ts';
 import { checkReadiness } from './readiness.ts';
 import {
@@ -116,7 +120,6 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   let authorizer = authorizerFor(readSecurityRequirements(options.supergraphSdl));
   let updateSupergraph: ((sdl: string) => void) | undefined;
   const limits = { costDirectives, ...(options.operations ? { policy: options.operations } : {}) };
-  const costOf = createCostOf(limits);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
@@ -137,33 +140,29 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
         ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
       }),
   });
-  if ((options.executor ?? 'fast') === 'fast') {
-    gateway.executor = createFastExecutor(gateway, gateway.executor);
-  }
+  gateway.executor =
+    (options.executor ?? 'fast') === 'fast'
+      ? createFastExecutor(gateway, gateway.executor)
+      : createApolloExecutor(gateway.executor);
+  // Whichever executor runs, it runs only what the request pipeline admitted.
+  gateway.executor = admittedExecutor(gateway.executor);
   const production = options.environment === 'production';
+  const introspection = (options.authorization ?? DEFAULT_AUTHORIZATION_POLICY).introspection;
+  // One list of steps for every transport: HTTP (Apollo Server) and the subscriptions.
+  const steps = pipelineSteps({
+    trustedDocuments: {
+      ...(options.trustedDocuments ? { manifest: options.trustedDocuments } : {}),
+      ...(options.operations ? { policy: options.operations } : {}),
+    },
+    limits: options.operationLimits === false ? false : limits,
+    // Built here (not by the step) so that reload() can replace it.
+    authorize: { current: () => authorizer },
+    // Without a limits step (benchmarks), the throttle measures the same cost itself.
+    ...(options.throttle ? { throttle: { cost: createCostOf(limits), ...options.throttle } } : {}),
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: gatewayPlugins({
-      registry,
-      trustedDocuments: {
-        ...(options.trustedDocuments ? { manifest: options.trustedDocuments } : {}),
-        ...(options.operations ? { policy: options.operations } : {}),
-      },
-      limits: options.operationLimits === false ? false : limits,
-      // Built here (not by the plugin) so that reload() can replace it.
-      authorize: { current: () => authorizer },
-      // Requests weigh their estimated cost (the same demand-control cost the limits measure).
-      ...(options.throttle
-        ? {
-            throttle: {
-              // Measured once: the limits step leaves it on the context (when it runs).
-              cost: ({ schema, document, operation, variables, context }) =>
-                context?.estimatedCost ?? costOf(schema, document, operation, variables),
-              ...options.throttle,
-            },
-          }
-        : {}),
-    }),
+    plugins: gatewayPlugins({ registry, steps: () => steps, suggestions: { introspection } }),
     formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -199,16 +198,20 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
         supergraphSdl: options.supergraphSdl,
         subgraphUrls: options.subgraphUrls,
         ...(options.authenticate ? { authenticate: options.authenticate } : {}),
-        ...(options.authorization ? { authorization: options.authorization } : {}),
+        // The same steps as queries and mutations: trusted documents, limits, authorize, throttle.
+        steps: () => steps,
+        introspection,
+        ...(options.throttle
+          ? {
+              maxSubscriptionsPerClient: () =>
+                throttlePolicyOf(options.throttle!).subscriptions.perClient,
+            }
+          : {}),
         upstreamHeaders: (principal) => ({ [PRINCIPAL_HEADER]: signPrincipal(principal) }),
         fetcherFor,
         formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
         registry,
         ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
-        // The same operation limits as queries, at subscribe time.
-        ...(options.operationLimits !== false
-          ? { operations: options.operations ?? (() => DEFAULT_OPERATIONS_POLICY) }
-          : {}),
       });
       const server: Server = createServer((req, res) => {
         subscriptions
@@ -245,15 +248,17 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
           const security = readSecurityRequirements(supergraphSdl);
           const nextAuthorizer = authorizerFor(security);
           const stripped = stripSecurityFeatures(supergraphSdl);
-          const outcome = subscriptions.reload({
-            supergraphSdl,
-            ...(options.authorization ? { authorization: options.authorization } : {}),
-          });
           if (!updateSupergraph) throw new Error('the gateway has not loaded a supergraph yet');
-          updateSupergraph(stripped);
-          authorizer = nextAuthorizer;
-          Object.assign(costDirectives, readCostDirectives(supergraphSdl));
-          return outcome;
+          const update = updateSupergraph;
+          // Open subscriptions are checked again by the same steps, reading the new supergraph.
+          return subscriptions.reload({
+            supergraphSdl,
+            onSwap() {
+              update(stripped);
+              authorizer = nextAuthorizer;
+              Object.assign(costDirectives, readCostDirectives(supergraphSdl));
+            },
+          });
         },
         async close() {
           started = false;

@@ -45,7 +45,11 @@ export type ThrottlingPolicy = {
     /** By partner id (`partner_id` claim). */
     overrides: Record<string, Budget>;
   };
+  /** Open subscriptions one client may hold at once (per gateway instance). Default 20. */
+  subscriptions: { perClient: number };
 };
+
+export const DEFAULT_SUBSCRIPTIONS_PER_CLIENT = 20;
 
 const MAX_POINTS = 1_000_000_000;
 
@@ -67,13 +71,10 @@ function budgetAt(value: unknown, path: PolicyPath, optional: readonly string[] 
   return { points, mutationPoints };
 }
 
-function channelAt(value: unknown, path: PolicyPath, channel: ThrottleChannel): ChannelLimits {
+function channelAt(value: unknown, path: PolicyPath): ChannelLimits {
   const limits: ChannelLimits = budgetAt(value, path, ['perClient']);
   const perClient = (value as Record<string, unknown>).perClient;
   if (perClient === undefined) return limits;
-  if (channel === 'anonymous') {
-    fail([...path, 'perClient'], 'not allowed: an anonymous caller has no client identity');
-  }
   const client = budgetAt(perClient, [...path, 'perClient']);
   for (const field of ['points', 'mutationPoints'] as const) {
     if (client[field] > limits[field]) {
@@ -88,12 +89,12 @@ function channelAt(value: unknown, path: PolicyPath, channel: ThrottleChannel): 
 
 /** Validates the parsed throttling.yaml; throws PolicyFieldError naming the field. */
 export function validateThrottlingPolicy(data: unknown): ThrottlingPolicy {
-  const root = mappingAt(data, [], ['windowSeconds', 'channels', 'partners']);
+  const root = mappingAt(data, [], ['windowSeconds', 'channels', 'partners'], ['subscriptions']);
   const windowSeconds = integerAt(root.windowSeconds, ['windowSeconds'], 1, 86_400);
   const entries = mappingAt(root.channels, ['channels'], THROTTLE_CHANNELS);
   const channels = {} as Record<ThrottleChannel, ChannelLimits>;
   for (const channel of THROTTLE_CHANNELS) {
-    channels[channel] = channelAt(entries[channel], ['channels', channel], channel);
+    channels[channel] = channelAt(entries[channel], ['channels', channel]);
   }
   const partners = mappingAt(root.partners, ['partners'], ['default'], ['overrides']);
   const overrides: Record<string, Budget> = {};
@@ -103,10 +104,19 @@ export function validateThrottlingPolicy(data: unknown): ThrottlingPolicy {
     stringAt(partnerId, path);
     overrides[partnerId] = budgetAt(budget, path);
   }
+  const subscriptions = orDefault(
+    root.subscriptions,
+    { perClient: DEFAULT_SUBSCRIPTIONS_PER_CLIENT },
+    (value) => {
+      const entry = mappingAt(value, ['subscriptions'], ['perClient']);
+      return { perClient: integerAt(entry.perClient, ['subscriptions', 'perClient'], 1, 10_000) };
+    },
+  );
   return {
     windowSeconds,
     channels,
     partners: { default: budgetAt(partners.default, ['partners', 'default']), overrides },
+    subscriptions,
   };
 }
 

@@ -88,8 +88,8 @@ export function createAuthenticator(options: AuthenticateOptions): Authenticator
         principal ? `${principal.tokenClass} ${principal.subject}` : 'anonymous'
       }. For measuring the cost of authentication in benchmarks only. !!!`,
     );
-    const context: GatewayContext = principal ? { principal } : {};
-    return async () => context;
+    // A new context per request (steps keep per-request state on it), never one shared object.
+    return async () => (principal ? { principal } : {});
   }
   const hs256Secret = hs256SecretFor(options);
   const verifyOptions = {

@@ -1,13 +1,14 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { OperationDefinitionNode } from 'graphql';
 import {
   DEFAULT_AUTHORIZATION_POLICY,
   type AuthorizationPolicy,
 } from '../../policies/authorization-policy.ts';
-import type { GatewayContext, Principal } from '../principal.ts';
-import { unmetRequirement } from '../security/evaluate-requirement.ts';
-import { operationUses } from '../security/operation-walk.ts';
+import type { PipelineStep } from '../pipeline/pipeline-step.ts';
+import type { Principal } from '../principal.ts';
+import { unmetRequirement, type Unmet } from '../security/evaluate-requirement.ts';
+import { operationAccess } from '../security/operation-walk.ts';
 import { policyNames, type SecurityRequirements } from '../security/supergraph-security.ts';
 
 export type AuthorizeOptions = {
@@ -27,6 +28,9 @@ export type OperationAuthorizer = (
   operation: OperationDefinitionNode,
   principal: Principal | undefined,
 ) => void;
+
+/** Response paths named in a refusal at most (the decision itself covers every coordinate). */
+const MAX_PATHS = 50;
 
 function refusal(message: string, code: string, status: number, paths: string[]): GraphQLError {
   const headers =
@@ -61,23 +65,25 @@ export function createOperationAuthorizer(options: AuthorizeOptions): OperationA
     );
   }
   return (schema, document, operation, principal) => {
-    const { uses, introspection } = operationUses(schema, document, operation);
-    const failures = new Map<string, { coordinates: string[]; needs: Set<string> }>();
-    let anonymous = false;
-    for (const { path, coordinate } of uses) {
+    const access = operationAccess(schema, document, operation);
+    // Decided per coordinate (linear in the document), then reported per response path.
+    const unmetOf = new Map<string, Unmet>();
+    for (const coordinate of access.coordinates) {
       const requirement = options.requirements.get(coordinate);
       const unmet = requirement && unmetRequirement(requirement, principal, policy.policies);
-      if (!unmet) continue;
-      anonymous ||= unmet.anonymous;
-      const failure = failures.get(path) ?? { coordinates: [], needs: new Set<string>() };
-      failure.coordinates.push(coordinate);
-      unmet.needs.forEach((need) => failure.needs.add(need));
-      failures.set(path, failure);
+      if (unmet) unmetOf.set(coordinate, unmet);
     }
-    if (anonymous) {
-      throw refusal('authentication required', 'UNAUTHENTICATED', 401, [...failures.keys()]);
-    }
-    if (failures.size > 0) {
+    if (unmetOf.size > 0) {
+      const failures = new Map<string, { coordinates: string[]; needs: Set<string> }>();
+      for (const { path, coordinate } of access.pathsOf((c) => unmetOf.has(c), MAX_PATHS)) {
+        const failure = failures.get(path) ?? { coordinates: [], needs: new Set<string>() };
+        failure.coordinates.push(coordinate);
+        unmetOf.get(coordinate)!.needs.forEach((need) => failure.needs.add(need));
+        failures.set(path, failure);
+      }
+      if ([...unmetOf.values()].some((unmet) => unmet.anonymous)) {
+        throw refusal('authentication required', 'UNAUTHENTICATED', 401, [...failures.keys()]);
+      }
       const detail = [...failures].map(
         ([path, f]) => `${path} (${f.coordinates.join(', ')}) needs ${[...f.needs].join(' and ')}`,
       );
@@ -86,22 +92,24 @@ export function createOperationAuthorizer(options: AuthorizeOptions): OperationA
     const mayIntrospect = principal
       ? policy.introspection.tokenClasses.includes(principal.tokenClass)
       : policy.introspection.anonymous;
-    if (introspection.length > 0 && !mayIntrospect) {
+    if (access.introspects && !mayIntrospect) {
       const who = principal ? `token class ${principal.tokenClass}` : 'anonymous callers';
-      throw refusal(`introspection is not allowed for ${who}`, 'FORBIDDEN', 403, introspection);
+      const paths = access.introspectionPaths(MAX_PATHS);
+      throw refusal(`introspection is not allowed for ${who}`, 'FORBIDDEN', 403, paths);
     }
   };
 }
 
 /**
- * The authorize step: runs in `didResolveOperation`, i.e. after parsing and validation against
- * the API schema and BEFORE the gateway plans or executes anything. The principal comes from
- * the authenticate step (context). A refusal ends the request with no subgraph call.
+ * The authorize step: after the operation limits (so the walk only ever meets an operation of
+ * bounded size) and BEFORE the gateway plans or executes anything, for queries, mutations and
+ * subscriptions alike; a recheck (an open subscription after a reload) decides again. The
+ * principal comes from the authenticate step. A refusal ends the request with no subgraph call.
  */
-export function authorizePlugin(
+export function authorizeStep(
   /** Options to build the authorizer once, or the authorizer in force (a reload replaces it). */
   options: AuthorizeOptions | { current: () => OperationAuthorizer },
-): ApolloServerPlugin<GatewayContext> {
+): PipelineStep {
   const current =
     'current' in options
       ? options.current
@@ -110,12 +118,9 @@ export function authorizePlugin(
             built
         )(createOperationAuthorizer(options));
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, operation, contextValue }) {
-          if (operation) current()(schema, document, operation, contextValue.principal);
-        },
-      };
+    name: 'authorize',
+    check(resolved) {
+      current()(resolved.schema, resolved.document, resolved.operation, resolved.caller.principal);
     },
   };
 }

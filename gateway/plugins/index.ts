@@ -1,14 +1,16 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Registry } from 'prom-client';
+import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { GatewayContext } from '../principal.ts';
-import { authorizePlugin, type AuthorizeOptions, type OperationAuthorizer } from './authorize.ts';
+import { authorizeStep, type AuthorizeOptions, type OperationAuthorizer } from './authorize.ts';
 import { metricsPlugin } from './metrics.ts';
-import { operationLimitsPlugin, type OperationLimitsOptions } from './operation-limits.ts';
-import { throttlePlugin, type ThrottleOptions } from './throttle.ts';
-import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './trusted-documents.ts';
+import { operationLimitsStep, type OperationLimitsOptions } from './operation-limits.ts';
+import { requestPipelinePlugin } from './request-pipeline.ts';
+import { schemaSuggestionsPlugin, type SchemaSuggestionsOptions } from './schema-suggestions.ts';
+import { throttleStep, type ThrottleOptions } from './throttle.ts';
+import { trustedDocumentsStep, type TrustedDocumentsOptions } from './trusted-documents.ts';
 
 export type PipelineOptions = {
-  registry: Registry;
   /** Trusted documents and APQ rules (trusted-documents.ts). Default: empty manifest, no rules. */
   trustedDocuments?: TrustedDocumentsOptions;
   /**
@@ -23,24 +25,36 @@ export type PipelineOptions = {
 };
 
 /**
- * The request pipeline, in order. Each step is one file in this folder. Authenticate
- * (authenticate.ts) runs first, in the per-request context factory (server.ts), before parsing:
- * a refused token never reaches the plugins below. Authorize (authorize.ts) then checks the
- * validated operation against the supergraph's @authenticated / @requiresScopes / @policy in
- * didResolveOperation, before planning. Throttle (throttle.ts) then charges the operation to its
- * rate-limit buckets in responseForOperation, i.e. only once every didResolveOperation check has
- * passed, still before planning (429 RATE_LIMITED over a limit). Trusted documents
- * (trusted-documents.ts) and operation limits (operation-limits.ts) come before authorize.
+ * The request pipeline's steps, in order, one file each in this folder. Authenticate
+ * (authenticate.ts) runs before them, when the request's context is built: a refused token
+ * never reaches a step. Then, for queries, mutations and subscriptions alike:
+ * trusted documents (before parsing) → operation limits (tokens before parsing; depth, aliases,
+ * root fields, directives, cost after) → authorize (@authenticated / @requiresScopes / @policy,
+ * introspection) → throttle (charges the admitted operation's cost). A step added here applies
+ * to every transport: HTTP through requestPipelinePlugin, graphql-ws and SSE through the
+ * subscription preparer.
  */
-export function gatewayPlugins(options: PipelineOptions): ApolloServerPlugin<GatewayContext>[] {
+export function pipelineSteps(options: PipelineOptions): PipelineStep[] {
+  return [
+    trustedDocumentsStep(options.trustedDocuments),
+    ...(options.limits === false ? [] : [operationLimitsStep(options.limits)]),
+    authorizeStep(options.authorize),
+    ...(options.throttle ? [throttleStep(options.throttle)] : []),
+  ];
+}
+
+/**
+ * Apollo Server's plugins: metrics, the pipeline's steps on its request lifecycle, and no
+ * "Did you mean ...?" for callers who may not introspect.
+ */
+export function gatewayPlugins(options: {
+  registry: Registry;
+  steps: () => readonly PipelineStep[];
+  suggestions: SchemaSuggestionsOptions;
+}): ApolloServerPlugin<GatewayContext>[] {
   return [
     metricsPlugin({ registry: options.registry }),
-    // Trusted documents, then limits: both refuse in requestDidStart before parsing (in this
-    // order: the limits see the manifest text a document id resolved to), the rest of the limits
-    // in didResolveOperation before authorize, throttle and planning.
-    trustedDocumentsPlugin(options.trustedDocuments),
-    ...(options.limits === false ? [] : [operationLimitsPlugin(options.limits)]),
-    authorizePlugin(options.authorize),
-    ...(options.throttle ? [throttlePlugin(options.throttle)] : []),
+    requestPipelinePlugin(options),
+    schemaSuggestionsPlugin(options.suggestions),
   ];
 }

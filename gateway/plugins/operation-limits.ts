@@ -1,14 +1,9 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  type DocumentNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { GraphQLError } from 'graphql';
 import {
   DEFAULT_OPERATIONS_POLICY,
   limitsFor,
   type LimitName,
+  type OperationLimits,
   type OperationsPolicy,
 } from '../../policies/operations-policy.ts';
 import { firstExceededLimit, type ExceededLimit } from '../limits/check-limits.ts';
@@ -17,8 +12,8 @@ import { FragmentCycleError } from '../limits/fragment-memo.ts';
 import { SlicingArgumentError } from '../limits/list-size.ts';
 import { measureCost } from '../limits/measure-cost.ts';
 import { measureTokens } from '../limits/measure-tokens.ts';
-import { replaceRefusedDocument } from '../limits/refuse-before-parsing.ts';
-import type { GatewayContext } from '../principal.ts';
+import type { PipelineStep } from '../pipeline/pipeline-step.ts';
+import type { ResolvedOperation } from '../pipeline/resolved-operation.ts';
 
 export type OperationLimitsOptions = {
   /**
@@ -83,125 +78,73 @@ function refusalOf(error: unknown, depthLimit: number): GraphQLError {
 }
 
 /**
- * The same limits for a request that does not go through Apollo Server's pipeline (a
- * subscription over graphql-ws or SSE): undefined when within every limit of the caller's
- * token class, else the refusal the plugin would give.
+ * The operation limits step: per caller (token class, or anonymous) limits on tokens, depth,
+ * aliases, root fields, directives and estimated cost (policies/operations.yaml), cheapest
+ * first and each linear in the document (fragments memoized). Tokens are counted in `admit`,
+ * before the document is parsed (a token flood is never parsed or validated), and again on the
+ * resolved source (a document that arrived by APQ hash or document id); the rest in `check`,
+ * before authorize walks the operation and before planning. The cost measured here is kept on
+ * the operation (`facts.cost`) for the throttle. A refusal is HTTP 400 OPERATION_LIMIT_EXCEEDED
+ * with `extensions.limitName`, `measured` and `limit`.
  */
-export function createOperationLimitsCheck(options: OperationLimitsOptions = {}) {
+export function operationLimitsStep(options: OperationLimitsOptions = {}): PipelineStep {
   const policy = options.policy ?? (() => DEFAULT_OPERATIONS_POLICY);
   const directives = options.costDirectives ?? NO_COST_DIRECTIVES;
+  const overTokens = (source: string, limits: OperationLimits): GraphQLError | undefined => {
+    const measured = measureTokens(source, limits.tokens + 1);
+    return measured > limits.tokens
+      ? limitExceeded({ limitName: 'tokens', measured, limit: limits.tokens })
+      : undefined;
+  };
   return {
-    tokens(source: string, tokenClass: string | undefined): GraphQLError | undefined {
-      const { tokens } = limitsFor(policy(), tokenClass);
-      const measured = measureTokens(source, tokens + 1);
-      return measured > tokens
-        ? limitExceeded({ limitName: 'tokens', measured, limit: tokens })
-        : undefined;
+    name: 'operation-limits',
+    admit(incoming, caller) {
+      if (incoming.query === undefined) return undefined;
+      return overTokens(incoming.query, limitsFor(policy(), caller.principal?.tokenClass));
     },
-    operation(
-      schema: GraphQLSchema,
-      document: DocumentNode,
-      operation: OperationDefinitionNode,
-      variables: Readonly<Record<string, unknown>>,
-      tokenClass: string | undefined,
-    ): GraphQLError | undefined {
+    check(resolved) {
       const current = policy();
-      const limits = limitsFor(current, tokenClass);
+      const limits = limitsFor(current, resolved.caller.principal?.tokenClass);
+      const tooLong = overTokens(resolved.source, limits);
+      if (tooLong) throw tooLong;
+      let exceeded: ExceededLimit | undefined;
+      const measured: Partial<Record<LimitName, number>> = {};
       try {
-        const model = { directives, defaults: current.cost };
-        const exceeded = firstExceededLimit(schema, document, operation, limits, model, variables);
-        return exceeded ? limitExceeded(exceeded) : undefined;
+        exceeded = firstExceededLimit(
+          resolved.schema,
+          resolved.document,
+          resolved.operation,
+          limits,
+          { directives, defaults: current.cost },
+          resolved.variables,
+          measured,
+        );
       } catch (error) {
-        return refusalOf(error, limits.depth);
+        throw refusalOf(error, limits.depth);
       }
+      if (exceeded) throw limitExceeded(exceeded);
+      resolved.facts.cost = measured.cost;
     },
   };
 }
 
-export type OperationLimitsCheck = ReturnType<typeof createOperationLimitsCheck>;
-
 /** Cost of an operation under the policy in force (the throttle weights requests by it). */
-export type CostOf = (
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables?: Readonly<Record<string, unknown>>,
-) => number;
+export type CostOf = (resolved: ResolvedOperation) => number;
 
 /**
- * `costOf(schema, document, operation, variables)`: the estimated cost the limits step checks
- * (limits/measure-cost.ts), with the same supergraph directives and the policy in force.
- * Throws SlicingArgumentError / FragmentCycleError like the limits step (which refuses such an
- * operation before any later step runs).
+ * `costOf(resolved)`: the estimated cost the limits step checks (limits/measure-cost.ts), with
+ * the same supergraph directives and the policy in force, for a pipeline without the limits
+ * step (benchmarks). Throws SlicingArgumentError / FragmentCycleError like the limits step.
  */
 export function createCostOf(options: OperationLimitsOptions = {}): CostOf {
   const policy = options.policy ?? (() => DEFAULT_OPERATIONS_POLICY);
   const directives = options.costDirectives ?? NO_COST_DIRECTIVES;
-  return (schema, document, operation, variables = {}) =>
-    measureCost(schema, document, operation, { directives, defaults: policy().cost }, variables);
-}
-
-/**
- * The operation limits step: per caller (token class, or anonymous) limits on tokens, depth,
- * aliases, root fields, directives and estimated cost (policies/operations.yaml). Tokens are
- * counted in requestDidStart, before Apollo Server parses the document (a token flood is never
- * parsed or validated); the rest is measured in didResolveOperation, after validation and before
- * authorize, planning and any subgraph call. Also measured there: the tokens of a document
- * that arrived by APQ hash (its text is known only then). A refusal is HTTP 400
- * OPERATION_LIMIT_EXCEEDED with `extensions.limitName`, `measured` and `limit`.
- */
-export function operationLimitsPlugin(
-  options: OperationLimitsOptions = {},
-): ApolloServerPlugin<GatewayContext> {
-  const policy = options.policy ?? (() => DEFAULT_OPERATIONS_POLICY);
-  const directives = options.costDirectives ?? NO_COST_DIRECTIVES;
-  return {
-    async requestDidStart({ request, contextValue }) {
-      const current = policy();
-      const limits = limitsFor(current, contextValue.principal?.tokenClass);
-      const overTokens = (source: string): GraphQLError | undefined => {
-        const measured = measureTokens(source, limits.tokens + 1);
-        return measured > limits.tokens
-          ? limitExceeded({ limitName: 'tokens', measured, limit: limits.tokens })
-          : undefined;
-      };
-      const sent = typeof request.query === 'string';
-      const early = sent ? overTokens(request.query!) : undefined;
-      if (early) replaceRefusedDocument(request);
-      return {
-        async didResolveOperation({
-          schema,
-          document,
-          operation,
-          source,
-          request: resolved,
-          contextValue,
-        }) {
-          if (early) throw early;
-          const late = sent ? undefined : overTokens(source);
-          if (late) throw late;
-          if (!operation) return;
-          let exceeded: ExceededLimit | undefined;
-          try {
-            const model = { directives, defaults: current.cost };
-            const variables = resolved.variables ?? {};
-            const measured: Partial<Record<LimitName, number>> = {};
-            exceeded = firstExceededLimit(
-              schema,
-              document,
-              operation,
-              limits,
-              model,
-              variables,
-              measured,
-            );
-            contextValue.estimatedCost = measured.cost;
-          } catch (error) {
-            throw refusalOf(error, limits.depth);
-          }
-          if (exceeded) throw limitExceeded(exceeded);
-        },
-      };
-    },
-  };
+  return (resolved) =>
+    measureCost(
+      resolved.schema,
+      resolved.document,
+      resolved.operation,
+      { directives, defaults: policy().cost },
+      resolved.variables,
+    );
 }

@@ -1,13 +1,11 @@
-import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { ThrottlingPolicy } from '../../policies/throttling-policy.ts';
-import type { GatewayContext } from '../principal.ts';
+import type { PipelineStep } from '../pipeline/pipeline-step.ts';
+import type { ResolvedOperation } from '../pipeline/resolved-operation.ts';
 import { chargeBuckets, type Charge } from '../throttling/charge-buckets.ts';
 import type { LimiterStore } from '../throttling/limiter-store.ts';
-import {
-  countSelectedFields,
-  weightPoints,
-  type OperationCost,
-} from '../throttling/operation-weight.ts';
+import { countSelectedFields, weightPoints } from '../throttling/operation-weight.ts';
 import { selectBuckets } from '../throttling/select-buckets.ts';
 
 export type ThrottleOptions = {
@@ -21,9 +19,15 @@ export type ThrottleOptions = {
    * insurance while Redis fails) or `createMemoryLimiterStore` (one instance). Required.
    */
   store: LimiterStore;
-  /** An operation's weight in points. Default countSelectedFields (number of selected fields). */
-  cost?: OperationCost;
-  /** Reports a store failure beyond its insurance (the operation is then admitted). Default console.error. */
+  /**
+   * An operation's weight in points. Default: its estimated cost as the operation-limits step
+   * measured it (`facts.cost`), else as `estimatedCost` measures it (no limits step), else the
+   * number of fields it selects (countSelectedFields).
+   */
+  cost?: (operation: ResolvedOperation) => number;
+  /** Measures the estimated cost when no limits step did (plugins/operation-limits.ts createCostOf). */
+  estimatedCost?: (operation: ResolvedOperation) => number;
+  /** Reports a store failure beyond its insurance (the operation is then refused). Default console.error. */
   log?: (message: string, error: unknown) => void;
 };
 
@@ -40,11 +44,8 @@ function rateLimitHeaders(charge: Charge): [string, string][] {
   ];
 }
 
-/**
- * The 429 answer, as the error masking would format a RATE_LIMITED GraphQLError: `message` and
- * `extensions { code, retryAfterSeconds }`, no path, no stack.
- */
-function rateLimited(charge: Charge, weight: number, windowSeconds: number): GraphQLResponse {
+/** 429 RATE_LIMITED with Retry-After and RateLimit-* headers; message says which bucket and why. */
+function rateLimited(charge: Charge, weight: number, windowSeconds: number): GraphQLError {
   const { bucket, state } = charge;
   const retryAfter = Math.max(1, seconds(state.resetMs));
   const costs = `the operation costs ${weight} point${weight === 1 ? '' : 's'}`;
@@ -53,56 +54,70 @@ function rateLimited(charge: Charge, weight: number, windowSeconds: number): Gra
       ? `rate limit exceeded for ${bucket.label}: ${costs}, more than its limit of ${bucket.limit} per ${windowSeconds} s window`
       : `rate limit exceeded for ${bucket.label}: ${costs}, ${state.remaining} of ${bucket.limit} left in this window; retry after ${retryAfter} s`;
   const headers = new HeaderMap([...rateLimitHeaders(charge), ['retry-after', String(retryAfter)]]);
-  const error = { message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } };
-  return {
-    http: { status: 429, headers },
-    body: { kind: 'single', singleResult: { errors: [error] } },
-  };
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: retryAfter,
+      http: { status: 429, headers },
+    },
+  });
+}
+
+/** The limiter could not decide (its store failed beyond the insurance): refuse, 503. */
+function limiterUnavailable(): GraphQLError {
+  return new GraphQLError('the rate limiter is unavailable; retry shortly', {
+    extensions: {
+      code: 'BACKEND_UNAVAILABLE',
+      http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) },
+    },
+  });
 }
 
 /**
- * The throttle step, in `responseForOperation`: after every `didResolveOperation` check passed
- * (authorize, operation limits; Apollo runs those concurrently, so an operation they refuse is
- * never charged) and before the gateway plans or calls a subgraph. Charges the operation's weight
- * to every bucket that applies to the caller (select-buckets.ts: client within channel, partner,
- * channel; mutations to the separate mutation budgets). Over a limit it answers in place of
- * execution: 429 RATE_LIMITED with Retry-After and RateLimit-* headers, nothing charged, no
- * subgraph call. Every charged operation's answer carries the RateLimit-* headers of its tightest
- * bucket. Documents that fail to parse, validate or pass the checks above are not charged.
+ * The throttle step, last before planning: it charges only what every earlier step admitted,
+ * and subscriptions (charged when they start) as well as queries and mutations. The weight is
+ * the estimated cost the limits step measured (or `cost`, when there is no limits step), at
+ * least 1, charged to every bucket that applies to the caller (select-buckets.ts: client within
+ * channel, anonymous callers by address, partner, channel; mutations to the separate mutation
+ * budgets). Over a limit: 429 RATE_LIMITED with Retry-After and RateLimit-* headers, nothing
+ * charged, no subgraph call. A limiter that cannot decide refuses (503 BACKEND_UNAVAILABLE):
+ * fail closed. Every charged operation's answer carries the RateLimit-* headers of its tightest
+ * bucket. A recheck (an open subscription after a reload) is not charged again.
  */
-export function throttlePlugin(options: ThrottleOptions): ApolloServerPlugin<GatewayContext> {
-  const policyOf =
-    typeof options.policy === 'function'
-      ? options.policy
-      : () => options.policy as ThrottlingPolicy;
-  const cost = options.cost ?? countSelectedFields;
+/** The throttling policy in force (the option is a policy or a getter of one). */
+export function throttlePolicyOf(options: ThrottleOptions): ThrottlingPolicy {
+  return typeof options.policy === 'function' ? options.policy() : options.policy;
+}
+
+export function throttleStep(options: ThrottleOptions): PipelineStep {
+  const policyOf = () => throttlePolicyOf(options);
+  const cost =
+    options.cost ??
+    ((resolved: ResolvedOperation) =>
+      resolved.facts.cost ?? (options.estimatedCost ?? countSelectedFields)(resolved));
   const log = options.log ?? ((message, error) => console.error(message, error));
+  const charges = new WeakMap<ResolvedOperation, Charge>();
   return {
-    async requestDidStart() {
-      let charge: Charge | undefined;
-      return {
-        async responseForOperation({ schema, document, operation, contextValue, request }) {
-          if (!operation) return null;
-          const policy = policyOf();
-          const variables = request.variables ?? {};
-          const weight = weightPoints(
-            cost({ schema, document, operation, variables, context: contextValue }),
-          );
-          const buckets = selectBuckets(policy, contextValue.principal, operation.operation);
-          try {
-            charge = await chargeBuckets(options.store, buckets, weight, policy.windowSeconds);
-          } catch (error) {
-            log('[gateway] rate limiter failed; operation admitted', error);
-            return null;
-          }
-          return charge.admitted ? null : rateLimited(charge, weight, policy.windowSeconds);
-        },
-        async willSendResponse({ response }) {
-          if (!charge) return;
-          for (const [name, value] of rateLimitHeaders(charge))
-            response.http.headers.set(name, value);
-        },
-      };
+    name: 'throttle',
+    async check(resolved, mode) {
+      if (mode === 'recheck') return;
+      const policy = policyOf();
+      const weight = weightPoints(cost(resolved));
+      const { principal, address } = resolved.caller;
+      const buckets = selectBuckets(policy, principal, resolved.operationType, address);
+      let charge: Charge;
+      try {
+        charge = await chargeBuckets(options.store, buckets, weight, policy.windowSeconds);
+      } catch (error) {
+        log('[gateway] rate limiter failed; operation refused', error);
+        throw limiterUnavailable();
+      }
+      if (!charge.admitted) throw rateLimited(charge, weight, policy.windowSeconds);
+      charges.set(resolved, charge);
+    },
+    responseHeaders(resolved) {
+      const charge = charges.get(resolved);
+      return charge ? rateLimitHeaders(charge) : [];
     },
   };
 }

@@ -1,12 +1,11 @@
-import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import {
   appliesTo,
   DEFAULT_OPERATIONS_POLICY,
   type OperationsPolicy,
 } from '../../policies/operations-policy.ts';
-import { replaceRefusedDocument } from '../limits/refuse-before-parsing.ts';
-import type { GatewayContext } from '../principal.ts';
+import type { PipelineStep } from '../pipeline/pipeline-step.ts';
+import type { IncomingOperation } from '../pipeline/resolved-operation.ts';
 import {
   documentHash,
   NO_TRUSTED_DOCUMENTS,
@@ -36,29 +35,20 @@ const notFound = () =>
     400,
   );
 
-/** `documentId` of a POST body or a GET query string (GraphQL over HTTP persisted documents). */
-function documentIdOf(request: GraphQLRequest): unknown {
-  const http = request.http;
-  if (!http) return undefined;
-  if (http.method === 'GET') return new URLSearchParams(http.search).get('documentId') ?? undefined;
-  const body = http.body as Record<string, unknown> | null | undefined;
-  return typeof body === 'object' && body !== null ? body.documentId : undefined;
-}
-
 type Rules = { trustedOnly: boolean; apq: boolean; who: string };
 
 /**
  * Resolves a request's document id against the manifest, in place (`request.query` set to the
- * manifest text), or returns why the request is refused. See trustedDocumentsPlugin.
+ * manifest text), or returns why the request is refused. See trustedDocumentsStep.
  */
 export function resolveTrustedDocument(
-  request: GraphQLRequest,
+  request: IncomingOperation,
   manifest: TrustedDocuments,
   rules: Rules,
 ): GraphQLError | undefined {
   const persisted = request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
   const apqHash = typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined;
-  const documentId = documentIdOf(request);
+  const documentId = request.documentId;
   let hash = apqHash;
   if (documentId !== undefined) {
     const id = typeof documentId === 'string' ? documentId.replace(/^sha256:/, '') : '';
@@ -106,42 +96,34 @@ export function resolveTrustedDocument(
 }
 
 /**
- * The trusted documents step, first in the pipeline (requestDidStart, before Apollo Server's
- * APQ handling and parsing). Policy: policies/operations.yaml `trustedDocuments`.
+ * The trusted documents step, first in the pipeline (`admit`: before Apollo Server's APQ
+ * handling and before any transport parses). Policy: policies/operations.yaml `trustedDocuments`.
  * - A manifest document may be sent by id: `extensions.persistedQuery.sha256Hash` (Apollo's
  *   format) or a top-level `documentId` ("sha256:<hex>" or "<hex>"); the manifest text runs.
- * - Callers in `requiredFor` (partners) may run manifest documents only: an unknown id is HTTP
- *   400 PERSISTED_QUERY_NOT_FOUND (never looked up in the APQ cache, whoever registered it), any
- *   other document HTTP 403 FORBIDDEN; a document sent in full that is byte-for-byte a manifest
- *   document is accepted.
+ * - Callers in `requiredFor` (partners) may run manifest documents only, over every transport
+ *   (HTTP, graphql-ws, SSE): an unknown id is HTTP 400 PERSISTED_QUERY_NOT_FOUND (never looked
+ *   up in the APQ cache, whoever registered it), any other document HTTP 403 FORBIDDEN; a
+ *   document sent in full that is byte-for-byte a manifest document is accepted.
  * - Callers in `apq` (channel apps) may use Automatic Persisted Queries: an id not in the
  *   manifest goes to Apollo Server's APQ (PERSISTED_QUERY_NOT_FOUND on a miss, HTTP 200 as its
  *   protocol has it; the document sent with its hash registers it). For other callers a
  *   `documentId` or hash not in the manifest is PERSISTED_QUERY_NOT_FOUND (HTTP 400), and a
  *   document sent with its hash runs without being registered.
- * A refused request is never parsed (limits/refuse-before-parsing.ts) nor planned.
  */
-export function trustedDocumentsPlugin(
-  options: TrustedDocumentsOptions = {},
-): ApolloServerPlugin<GatewayContext> {
+export function trustedDocumentsStep(options: TrustedDocumentsOptions = {}): PipelineStep {
   const manifest = options.manifest ?? NO_TRUSTED_DOCUMENTS;
   const policy = options.policy ?? (() => DEFAULT_OPERATIONS_POLICY);
   return {
-    async requestDidStart({ request, contextValue }) {
+    name: 'trusted-documents',
+    admit(incoming, caller) {
       const { requiredFor, apq } = policy().trustedDocuments;
-      const tokenClass = contextValue.principal?.tokenClass;
-      const refused = resolveTrustedDocument(request, manifest, {
+      const tokenClass = caller.principal?.tokenClass;
+      return resolveTrustedDocument(incoming, manifest, {
         trustedOnly: appliesTo(requiredFor, tokenClass),
-        apq: appliesTo(apq, tokenClass),
+        // APQ registration is Apollo Server's, over HTTP only.
+        apq: caller.transport === 'http' && appliesTo(apq, tokenClass),
         who: tokenClass ? `token class ${tokenClass}` : 'anonymous callers',
       });
-      if (!refused) return undefined;
-      replaceRefusedDocument(request);
-      return {
-        async didResolveOperation() {
-          throw refused;
-        },
-      };
     },
   };
 }

@@ -2,10 +2,7 @@ import {
   GraphQLError,
   Kind,
   getArgumentValues,
-  getOperationAST,
-  getVariableValues,
   parse,
-  validate,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -13,9 +10,22 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import type { OperationAuthorizer } from '../plugins/authorize.ts';
-import type { OperationLimitsCheck } from '../plugins/operation-limits.ts';
+import {
+  admitIncoming,
+  runChecks,
+  type CheckMode,
+  type PipelineStep,
+} from '../pipeline/pipeline-step.ts';
+import { validateSafely } from '../pipeline/safe-validate.ts';
+import {
+  resolveOperation,
+  type Caller,
+  type IncomingOperation,
+} from '../pipeline/resolved-operation.ts';
+import type { AuthorizationPolicy } from '../../policies/authorization-policy.ts';
+import { mayIntrospect } from '../plugins/schema-suggestions.ts';
 import type { Principal } from '../principal.ts';
+import { withoutSuggestions } from '../validation/schema-suggestions.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.ts';
 import { confineToTenant } from './subscription-tenancy.ts';
 import {
@@ -24,17 +34,21 @@ import {
   type UpstreamOperation,
 } from './upstream-operation.ts';
 
-/** A subscription request as both transports receive it. */
+/** A subscription request as both transports receive it (a client's JSON: anything goes). */
 export type SubscriptionRequest = {
-  query?: string | null;
-  operationName?: string | null;
-  variables?: Record<string, unknown> | null;
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+  documentId?: unknown;
 };
 
 /** Everything needed to run one client subscription. */
 export type PreparedSubscription = {
   /** The request as the client sent it (a reload prepares it again). */
   request: SubscriptionRequest;
+  /** Who asked, over which transport. */
+  caller: Caller;
   /** The API schema it was validated against. */
   schema: GraphQLSchema;
   document: DocumentNode;
@@ -48,9 +62,10 @@ export type PreparedSubscription = {
 
 export type PrepareOptions = {
   planner: SubscriptionPlanner;
-  authorize: OperationAuthorizer;
-  /** Operation limits of the caller (plugins/operation-limits.ts). Default: none. */
-  limits?: OperationLimitsCheck;
+  /** The request pipeline's steps (plugins/index.ts), the same the queries run. */
+  steps: () => readonly PipelineStep[];
+  /** Who may introspect: only they see "Did you mean ...?" in validation errors. */
+  introspection: AuthorizationPolicy['introspection'];
   resume: ResumeConvention;
 };
 
@@ -90,40 +105,71 @@ function rootField(
   return undefined;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /**
- * The subscription request pipeline, shared by graphql-ws and SSE, in the order of the query
- * pipeline: parse → validate against the API schema → only subscriptions → authorize (the same
- * authorizer as queries: @authenticated / @requiresScopes / @policy) → coerce variables →
- * tenancy → plan (cached) → the Primary as sent upstream. Returns typed errors, never throws.
+ * The subscription side of the request pipeline, shared by graphql-ws and SSE: the steps' admit
+ * (trusted documents, tokens) → parse → validate against the API schema → resolveOperation (the
+ * same function as for queries: one operation, coerced variables) → only subscriptions → the
+ * steps' checks in order (limits, authorize, throttle: the same steps as queries) → tenancy →
+ * plan (cached) → the Primary as sent upstream. `recheck` (an open subscription after a reload)
+ * decides again without charging. Returns typed errors, never throws.
  */
 export function createSubscriptionPreparer(options: PrepareOptions) {
   const { planner } = options;
-  return function prepare(
+  return async function prepare(
     request: SubscriptionRequest,
-    principal: Principal | undefined,
-  ): PreparedSubscription | GraphQLError[] {
-    const tokenClass = principal?.tokenClass;
-    const overTokens = options.limits?.tokens(request.query ?? '', tokenClass);
-    if (overTokens) return [clientError(overTokens, 'OPERATION_LIMIT_EXCEEDED', true)];
+    caller: Caller,
+    mode: CheckMode = 'request',
+  ): Promise<PreparedSubscription | GraphQLError[]> {
+    const steps = options.steps();
+    const query =
+      typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
+    const incoming: IncomingOperation = {
+      query,
+      ...(request.documentId !== undefined ? { documentId: request.documentId } : {}),
+      ...(isRecord(request.extensions) ? { extensions: { ...request.extensions } } : {}),
+    };
+    const refused = admitIncoming(steps, incoming, caller);
+    if (refused) return [clientError(refused, 'BAD_REQUEST', true)];
+    if (incoming.query === undefined) {
+      return [
+        new GraphQLError(
+          'the subscription carries no document: send `query` or a trusted document id',
+          {
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ),
+      ];
+    }
     let document: DocumentNode;
     try {
-      document = parse(request.query ?? '');
+      document = parse(incoming.query);
     } catch (error) {
       return [clientError(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
     }
-    const invalid = validate(planner.schema, document);
+    const invalid = validateSafely(planner.schema, document);
     if (invalid.length > 0) {
-      return invalid.map((error) => clientError(error, 'GRAPHQL_VALIDATION_FAILED'));
+      const suggest = mayIntrospect(options.introspection, caller.principal);
+      return invalid.map((error) =>
+        clientError(
+          suggest ? error : new GraphQLError(withoutSuggestions(error.message), error),
+          'GRAPHQL_VALIDATION_FAILED',
+        ),
+      );
     }
-    const operationName = request.operationName ?? undefined;
-    const operation = getOperationAST(document, operationName);
-    if (!operation) {
-      return [
-        new GraphQLError('the request names no operation of the document', {
-          extensions: { code: 'BAD_REQUEST' },
-        }),
-      ];
-    }
+    const resolved = resolveOperation({
+      schema: planner.schema,
+      source: incoming.query,
+      document,
+      operationName: request.operationName,
+      variables: request.variables,
+      caller,
+    });
+    if (Array.isArray(resolved)) return resolved.map((error) => clientError(error, 'BAD_REQUEST'));
+    const { operation } = resolved;
     if (operation.operation !== 'subscription') {
       return [
         new GraphQLError(
@@ -133,27 +179,12 @@ export function createSubscriptionPreparer(options: PrepareOptions) {
       ];
     }
     try {
-      options.authorize(planner.schema, document, operation, principal);
+      await runChecks(steps, resolved, mode);
     } catch (error) {
-      if (error instanceof GraphQLError) return [clientError(error, 'FORBIDDEN')];
+      if (error instanceof GraphQLError) return [clientError(error, 'FORBIDDEN', true)];
       throw error;
     }
-    const coerced = getVariableValues(
-      planner.schema,
-      operation.variableDefinitions ?? [],
-      request.variables ?? {},
-    );
-    if (coerced.errors) {
-      return coerced.errors.map((error) => clientError(error, 'BAD_USER_INPUT'));
-    }
-    const overLimit = options.limits?.operation(
-      planner.schema,
-      document,
-      operation,
-      coerced.coerced,
-      tokenClass,
-    );
-    if (overLimit) return [clientError(overLimit, 'OPERATION_LIMIT_EXCEEDED', true)];
+    const principal = caller.principal;
     const fragments = new Map(
       document.definitions
         .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
@@ -163,22 +194,24 @@ export function createSubscriptionPreparer(options: PrepareOptions) {
     const field = planner.schema.getSubscriptionType()!.getFields()[
       fieldNode.name.value
     ] as GraphQLField<unknown, unknown>;
+    const variables = resolved.variables as Record<string, unknown>;
     try {
       const args = confineToTenant(
         field,
-        getArgumentValues(field, fieldNode, coerced.coerced),
+        getArgumentValues(field, fieldNode, variables),
         principal,
       );
-      const plan = planner.plan(document, operationName);
+      const plan = planner.plan(document, resolved.operationName);
       return {
         request,
+        caller,
         schema: planner.schema,
         document,
-        operationName,
-        variables: coerced.coerced,
+        operationName: resolved.operationName,
+        variables,
         principal,
         plan,
-        upstream: upstreamOperation(plan.primary, field, args, coerced.coerced, options.resume),
+        upstream: upstreamOperation(plan.primary, field, args, variables, options.resume),
       };
     } catch (error) {
       if (error instanceof GraphQLError) return [clientError(error, 'BAD_USER_INPUT')];

@@ -34,6 +34,36 @@ function errorResponse(errors: readonly GraphQLError[]): SseResponse {
   ];
 }
 
+const CODE_OF_STATUS: Record<number, string> = {
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+};
+
+/**
+ * graphql-sse's own refusals (`Stream not found`, a malformed request...) carry no
+ * `extensions.code`: every error the gateway answers has one, from the status (BAD_REQUEST for
+ * other 4xx). A body that is not GraphQL errors JSON becomes one error with its text.
+ */
+function withCodes(body: string | null | undefined, status: number): string {
+  const code = CODE_OF_STATUS[status] ?? 'BAD_REQUEST';
+  let errors: { message?: unknown; extensions?: Record<string, unknown> }[];
+  try {
+    const parsed = JSON.parse(body ?? '') as { errors?: unknown };
+    if (!Array.isArray(parsed.errors)) throw new Error('not GraphQL errors');
+    errors = parsed.errors as typeof errors;
+  } catch {
+    errors = [{ message: body || 'Request refused' }];
+  }
+  return JSON.stringify({
+    errors: errors.map((error) => ({
+      ...error,
+      extensions: { ...error.extensions, code: error.extensions?.code ?? code },
+    })),
+  });
+}
+
 /** Whether a request on `path` belongs to GraphQL over SSE (either mode of graphql-sse). */
 export function isSseRequest(req: IncomingMessage, path: string): boolean {
   const url = new URL(req.url ?? '/', 'http://gateway');
@@ -106,9 +136,13 @@ export function createSseTransport(options: SseTransportOptions) {
       callers.set(raw, { principal, expiresAt: tokenExpiry(authorization) });
       return token;
     },
-    onSubscribe(req, params) {
+    async onSubscribe(req, params) {
       const caller = callers.get(req.raw);
-      const prepared = options.prepare(params, caller?.principal);
+      const prepared = await options.prepare(params, {
+        principal: caller?.principal,
+        address: req.raw.socket.remoteAddress,
+        transport: 'sse',
+      });
       if (Array.isArray(prepared)) return errorResponse(prepared);
       const streamToken = streamTokenOf(req.raw);
       const res = (streamToken && streams.get(streamToken)) || responses.get(req.raw);
@@ -179,11 +213,16 @@ export function createSseTransport(options: SseTransportOptions) {
       );
       return;
     }
-    res.writeHead(init.status, init.statusText, init.headers);
     if (!body || typeof body === 'string') {
-      res.end(body);
+      const typed = init.status >= 400 ? withCodes(body, init.status) : undefined;
+      const headers = typed
+        ? { ...init.headers, 'content-type': 'application/json; charset=utf-8' }
+        : init.headers;
+      res.writeHead(init.status, init.statusText, headers);
+      res.end(typed ?? body);
       return;
     }
+    res.writeHead(init.status, init.statusText, init.headers);
     open.add(res);
     options.onStream?.(1);
     const token = streamTokenOf(req);

@@ -1,7 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Registry } from 'prom-client';
-import type { AuthorizationPolicy } from '../../policies/authorization-policy.ts';
+import {
+  DEFAULT_AUTHORIZATION_POLICY,
+  type AuthorizationPolicy,
+} from '../../policies/authorization-policy.ts';
+import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { Authenticator } from '../plugins/authenticate.ts';
 import { errorMaskingFormatter } from '../plugins/error-masking.ts';
 import { createSubgraphFetcher } from '../subgraph-fetcher.ts';
@@ -17,7 +21,7 @@ import { createSseTransport, isSseRequest } from './sse-transport.ts';
 import { reloadErrors } from './subscription-end.ts';
 import { createSubscriptionMetrics, type Transport } from './subscription-metrics.ts';
 import { createSubscriptionSchema } from './subscription-schema.ts';
-import type { OperationsPolicy } from '../../policies/operations-policy.ts';
+import { createSubscriptionSlots } from './subscription-slots.ts';
 import type { ResumeConvention } from './upstream-operation.ts';
 import { createUpstreamPool } from './upstream-pool.ts';
 import { createWsTransport } from './ws-transport.ts';
@@ -29,8 +33,21 @@ export type SubscriptionServerOptions = {
   subgraphUrls: Record<string, string>;
   /** The queries' Authenticator (plugins/authenticate.ts). Default none: every caller anonymous. */
   authenticate?: Authenticator;
-  /** The queries' authorization policy (policies/authorization.yaml). Default: no @policy rules. */
-  authorization?: AuthorizationPolicy;
+  /**
+   * The request pipeline's steps, the very list the queries run (plugins/index.ts
+   * `pipelineSteps`): trusted documents, limits, authorize, throttle. Required.
+   */
+  steps: () => readonly PipelineStep[];
+  /**
+   * Who may introspect (policies/authorization.yaml): only they see "Did you mean ...?" in
+   * validation errors, as over HTTP (plugins/schema-suggestions.ts). Default: internal tokens.
+   */
+  introspection?: AuthorizationPolicy['introspection'];
+  /**
+   * Open subscriptions one client may hold at once (its token's client id or subject; anonymous
+   * callers by address); one more is refused with RATE_LIMITED. Default 20.
+   */
+  maxSubscriptionsPerClient?: () => number;
   /**
    * Headers that carry the caller to the subgraphs (the gateway-signed principal). Used as HTTP
    * headers on Rest fetches, as the subscribe payload's `extensions` upstream (the connection is
@@ -51,11 +68,6 @@ export type SubscriptionServerOptions = {
   maxBodyBytes?: number;
   /** Resumption convention of subscription fields. Default `{ argument: 'after', cursorField: 'cursor', timeField: 'occurredAt' }`. */
   resume?: ResumeConvention;
-  /**
-   * Operations policy in force (policies/operations.yaml, a getter for hot reload): the same
-   * depth/alias/cost/token limits as queries, at subscribe time. Default: none.
-   */
-  operations?: () => OperationsPolicy;
   /** Upstream reconnection attempts before subscriptions fail with BACKEND_UNAVAILABLE. Default 10. */
   upstreamRetryAttempts?: number;
   /**
@@ -70,8 +82,11 @@ export type SubscriptionServerOptions = {
 export type ReloadOptions = {
   /** The new composed supergraph, WITH its security features. */
   supergraphSdl: string;
-  /** The new authorization policy. Default: the one in use. */
-  authorization?: AuthorizationPolicy;
+  /**
+   * Called once the new supergraph is known to be usable, before open subscriptions are checked
+   * again: the caller swaps what the steps read (the authorizer, the cost directives) here.
+   */
+  onSwap?: () => void;
 };
 
 export type SubscriptionServer = {
@@ -80,12 +95,12 @@ export type SubscriptionServer = {
   /** Serves the request when it is GraphQL over SSE (true), else leaves it alone (false). */
   handleSse(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /**
-   * New subscriptions use the new supergraph and policy; every open one is prepared again and
-   * continues after the last event it received, or ends with the reason (GRAPHQL_VALIDATION_FAILED,
-   * FORBIDDEN...) when it no longer validates or is no longer allowed. Throws, changing nothing,
-   * when the supergraph is invalid.
+   * New subscriptions use the new supergraph; every open one goes through the pipeline again
+   * (a recheck: not charged) and continues after the last event it received, or ends with the
+   * reason (GRAPHQL_VALIDATION_FAILED, FORBIDDEN...) when it no longer validates or is no longer
+   * allowed. Throws, changing nothing, when the supergraph is invalid.
    */
-  reload(options: ReloadOptions): { continued: number; ended: number };
+  reload(options: ReloadOptions): Promise<{ continued: number; ended: number }>;
   /** Completes every subscription, closes WebSockets with 1001 and `reason`, ends SSE streams. */
   close(reason?: string): Promise<void>;
   /** Open client subscriptions and upstream connections (for tests and readiness). */
@@ -100,22 +115,21 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   const path = options.path ?? '/graphql';
   const upstreamHeaders = options.upstreamHeaders ?? (() => ({}));
   const ownFetcher = options.fetcherFor ? undefined : createSubgraphFetcher({ timeoutMs: 10_000 });
-  const schemaFor = (supergraphSdl: string, authorization: AuthorizationPolicy | undefined) =>
+  const schemaFor = (supergraphSdl: string) =>
     createSubscriptionSchema({
       supergraphSdl,
-      authorization,
+      steps: options.steps,
+      introspection: options.introspection ?? DEFAULT_AUTHORIZATION_POLICY.introspection,
       subgraphUrls: options.subgraphUrls,
       fetcherFor: options.fetcherFor ?? ownFetcher!.fetcherFor,
       upstreamHeaders,
-      ...(options.operations ? { operations: options.operations } : {}),
       resume: options.resume ?? {
         argument: 'after',
         cursorField: 'cursor',
         timeField: 'occurredAt',
       },
     });
-  let authorization = options.authorization;
-  let schema = schemaFor(options.supergraphSdl, authorization);
+  let schema = schemaFor(options.supergraphSdl);
   const urls = { ...schema.urls }; // the pool reads it when it first connects to a subgraph
   const metrics = createSubscriptionMetrics(options.registry);
   const pool = createUpstreamPool({
@@ -128,6 +142,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   });
   const formatError = options.formatError ?? errorMaskingFormatter();
   const active = new Set<FederatedSubscription>();
+  const slots = createSubscriptionSlots(options.maxSubscriptionsPerClient ?? (() => 20));
 
   const startFor =
     (transport: Transport) => (prepared: PreparedSubscription, session: SubscriptionSession) => {
@@ -147,12 +162,14 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           onBuffered: (delta) => metrics.buffered(delta),
           onEnded: (reason) => metrics.ended(reason),
           onClose: () => {
+            slots.release(subscription.prepared);
             active.delete(subscription);
             metrics.closed(transport);
           },
         },
         session,
       );
+      slots.started(prepared);
       active.add(subscription);
       metrics.opened(transport);
       return subscription.queue;
@@ -161,7 +178,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     path,
     schema: () => schema.planner.schema,
     authenticate: options.authenticate,
-    prepare: (...args: Parameters<typeof schema.prepare>) => schema.prepare(...args),
+    async prepare(...[request, caller]: Parameters<typeof schema.prepare>) {
+      const prepared = await schema.prepare(request, caller);
+      if (Array.isArray(prepared)) return prepared;
+      const refused = slots.reserve(prepared);
+      return refused ? [refused] : prepared;
+    },
   };
   const maxBytes = options.maxBodyBytes ?? 1024 * 1024;
   const ws = createWsTransport({
@@ -184,22 +206,22 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       await sse.handle(req, res);
       return true;
     },
-    reload(next) {
-      const nextAuthorization = next.authorization ?? authorization;
-      const nextSchema = schemaFor(next.supergraphSdl, nextAuthorization); // throws: nothing changed
+    async reload(next) {
+      const nextSchema = schemaFor(next.supergraphSdl); // throws: nothing changed
+      next.onSwap?.();
       schema = nextSchema;
-      authorization = nextAuthorization;
       Object.assign(urls, nextSchema.urls);
       let continued = 0;
       let ended = 0;
       for (const subscription of [...active]) {
-        const { request, principal } = subscription.prepared;
-        const prepared = schema.prepare(request, principal);
+        const { request, caller } = subscription.prepared;
+        const prepared = await schema.prepare(request, caller, 'recheck');
         if (Array.isArray(prepared)) {
           subscription.end('schema_reload', reloadErrors(prepared), false);
           metrics.reload('ended');
           ended += 1;
         } else {
+          slots.transfer(subscription.prepared, prepared);
           subscription.switchTo(prepared);
           metrics.reload('continued');
           continued += 1;

@@ -1,6 +1,6 @@
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Authenticator } from '../plugins/authenticate.ts';
-import type { Principal } from '../principal.ts';
+import type { Caller } from '../pipeline/resolved-operation.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { ClientResult, SubscriptionSession } from './federated-subscription.ts';
 import type { PreparedSubscription, SubscriptionRequest } from './prepare-subscription.ts';
@@ -12,9 +12,10 @@ export type TransportOptions = {
   schema: () => GraphQLSchema;
   /** Undefined: connections are anonymous (tests of unrelated features). */
   authenticate: Authenticator | undefined;
+  /** The subscription side of the request pipeline (prepare-subscription.ts). */
   prepare(
     request: SubscriptionRequest,
-    principal: Principal | undefined,
-  ): PreparedSubscription | GraphQLError[];
+    caller: Caller,
+  ): Promise<PreparedSubscription | GraphQLError[]>;
   start(prepared: PreparedSubscription, session: SubscriptionSession): EventQueue<ClientResult>;
 };

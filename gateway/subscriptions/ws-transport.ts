@@ -86,8 +86,12 @@ export function createWsTransport(options: WsTransportOptions) {
           return false;
         }
       },
-      onSubscribe(ctx, _id, payload) {
-        const prepared = options.prepare(payload, principals.get(ctx));
+      async onSubscribe(ctx, _id, payload) {
+        const prepared = await options.prepare(payload, {
+          principal: principals.get(ctx),
+          address: ctx.extra.request.socket.remoteAddress,
+          transport: 'graphql-ws',
+        });
         if (Array.isArray(prepared)) return prepared;
         const { socket } = ctx.extra;
         const contextValue: TransportContext = {

@@ -1,15 +1,14 @@
-import { Kind, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import type { OperationDefinitionNode } from 'graphql';
-import type { GatewayContext } from '../principal.ts';
+import {
+  Kind,
+  type DocumentNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
-/** What a cost function may look at (the validated operation, before planning). */
+/** What a cost function may look at (the resolved operation, before planning). */
 export type OperationCostInput = {
-  schema: GraphQLSchema;
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  variables: Record<string, unknown>;
-  /** The request's context (a cost measured by an earlier step is on it). */
-  context?: GatewayContext;
 };
 
 /**

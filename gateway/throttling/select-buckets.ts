@@ -32,8 +32,13 @@ export function channelOf(principal: Principal | undefined): ThrottleChannel {
   return 'anonymous';
 }
 
-/** Who "a client" is: the token's client id (`azp`/`client_id`), else its subject. */
-export function clientOf(principal: Principal): string {
+/**
+ * Who "a client" is: the token's client id (`azp`/`client_id`), else its subject; an anonymous
+ * caller is its connection's address (`ip:...`), and all anonymous callers whose address is
+ * unknown share one client, `ip:unknown`.
+ */
+export function clientOf(principal: Principal | undefined, address?: string): string {
+  if (!principal) return `ip:${address ?? 'unknown'}`;
   return principal.clientId !== undefined
     ? `azp:${principal.clientId}`
     : `sub:${principal.subject}`;
@@ -41,14 +46,16 @@ export function clientOf(principal: Principal): string {
 
 /**
  * Every bucket an operation is charged to, most specific first: the caller's client within its
- * channel (when the channel has `perClient` and the caller a token), its partner (partner tokens),
- * then the whole channel. Mutations use the `mutationPoints` budgets under keys of their own
+ * channel when the channel has `perClient` (anonymous callers: by the connection's address), its
+ * partner (partner tokens), then the whole channel. Mutations use the `mutationPoints` budgets under keys of their own
  * (`mutation:...`); queries and subscriptions the `points` budgets.
  */
 export function selectBuckets(
   policy: ThrottlingPolicy,
   principal: Principal | undefined,
   operation: OperationTypeNode | 'query' | 'mutation' | 'subscription',
+  /** The caller's remote address (anonymous callers are told apart by it). */
+  address?: string,
 ): Bucket[] {
   const mutation = operation === 'mutation';
   const limitOf = (budget: Budget) => (mutation ? budget.mutationPoints : budget.points);
@@ -57,8 +64,8 @@ export function selectBuckets(
   const channel = channelOf(principal);
   const limits = policy.channels[channel];
   const buckets: Bucket[] = [];
-  if (principal && channel !== 'anonymous' && limits.perClient) {
-    const client = clientOf(principal);
+  if (limits.perClient) {
+    const client = clientOf(principal, address);
     buckets.push({
       key: keyOf(`client:${channel}:${client}`),
       limit: limitOf(limits.perClient),

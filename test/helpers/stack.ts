@@ -44,7 +44,20 @@ export type TestStack = {
   allScopes: string[];
   /** Operations that reached execution (query planning, subgraph fetches) since start. */
   executions(): number;
+  /**
+   * What each execution ran, as the request pipeline left it on the context: whether it was
+   * admitted, the steps it passed, and whether it is the operation Apollo hands the executor.
+   */
+  executed(): ExecutionRecord[];
   close(): Promise<void>;
+};
+
+export type ExecutionRecord = {
+  admitted: boolean;
+  passed: string[];
+  sameOperation: boolean;
+  operationType: string | undefined;
+  principal: string | undefined;
 };
 
 export type QueryOptions = {
@@ -133,11 +146,20 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
   });
   let executions = 0;
+  const executed: ExecutionRecord[] = [];
   gateway.apollo.addPlugin({
     async requestDidStart() {
       return {
-        async executionDidStart() {
+        async executionDidStart({ contextValue, operation }) {
           executions += 1;
+          const resolved = contextValue.resolved;
+          executed.push({
+            admitted: resolved?.admitted ?? false,
+            passed: [...(resolved?.passed ?? [])],
+            sameOperation: resolved !== undefined && resolved.operation === operation,
+            operationType: resolved?.operationType,
+            principal: contextValue.principal?.tokenClass,
+          });
         },
       };
     },
@@ -152,6 +174,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     internalToken,
     allScopes,
     executions: () => executions,
+    executed: () => executed,
     async query(query, variables, options = {}) {
       const token = options.token === undefined ? internalToken : options.token;
       const res = await fetch(running.url, {

@@ -21,7 +21,7 @@ import {
   readSecurityRequirements,
   type SecurityRequirement,
 } from '../../../gateway/security/supergraph-security.ts';
-import { startTestStack, type TestStack } from '../../helpers/stack.ts';
+import { startTestStack, type GraphQLErrorJson, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
 
 /**
@@ -168,18 +168,40 @@ describe('every @requiresScopes coordinate of the supergraph is enforced', () =>
     assert.deepEqual(skipped, []);
   });
 
+  /**
+   * A subscription goes over GraphQL over SSE (POSTed without it, it is refused as such before
+   * any scope is looked at): the status and, for a refusal, its JSON body; an admitted stream is
+   * closed at once.
+   */
+  async function send(source: string, token: string) {
+    if (!source.startsWith('subscription')) return stack.query(source, undefined, { token });
+    const controller = new AbortController();
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({ query: source }),
+      signal: controller.signal,
+    });
+    const streaming = (res.headers.get('content-type') ?? '').includes('text/event-stream');
+    const body = streaming ? {} : ((await res.json()) as { errors?: GraphQLErrorJson[] });
+    controller.abort();
+    return { status: res.status, body };
+  }
+
   for (const c of cases) {
     test(`${c.coordinate} via ${c.path}`, async () => {
-      const denied = await stack.query(c.source, undefined, {
-        token: devToken({ scopes: c.base }),
-      });
+      const denied = await send(c.source, devToken({ scopes: c.base }));
       assert.equal(denied.status, 403, `${c.source}: ${JSON.stringify(denied.body)}`);
       const error = denied.body.errors?.[0];
       assert.equal(error?.extensions?.code, 'FORBIDDEN');
       assert.ok((error?.extensions?.unauthorizedPaths as string[]).includes(c.path));
       for (const list of c.lists) {
         const token = devToken({ scopes: [...new Set([...c.base, ...list])] });
-        const allowed = await stack.query(c.source, undefined, { token });
+        const allowed = await send(c.source, token);
         const codes = (allowed.body.errors ?? []).map((e) => e.extensions?.code);
         assert.notEqual(
           allowed.status,

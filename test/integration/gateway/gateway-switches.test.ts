@@ -39,8 +39,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function throttlingWithAnonymousPoints(points: number): string {
   return readFileSync('policies/throttling.yaml', 'utf8').replace(
-    /anonymous:\n {4}points: \d+\n {4}mutationPoints: \d+/,
-    `anonymous:\n    points: ${points}\n    mutationPoints: 1`,
+    /anonymous:\n {4}points: \d+\n {4}mutationPoints: \d+\n {4}perClient: \{[^}]*\}/,
+    `anonymous:\n    points: ${points}\n    mutationPoints: 1\n    perClient: { points: ${points}, mutationPoints: 1 }`,
   );
 }
 

@@ -7,6 +7,9 @@ import { loadAuthorizationPolicy } from '../../../policies/authorization-policy.
 import { createKeyStore } from '../../../gateway/auth/jwks-key-store.ts';
 import { createPrincipalSigner, PRINCIPAL_HEADER } from '../../../gateway/forward-principal.ts';
 import { createAuthenticator } from '../../../gateway/plugins/authenticate.ts';
+import { createOperationAuthorizer } from '../../../gateway/plugins/authorize.ts';
+import { pipelineSteps } from '../../../gateway/plugins/index.ts';
+import { readSecurityRequirements } from '../../../gateway/security/supergraph-security.ts';
 import {
   createSubscriptionServer,
   type SubscriptionServer,
@@ -28,6 +31,8 @@ export type SubscriptionGateway = {
   /** `http://127.0.0.1:<port>/graphql`: graphql-ws and SSE; `/metrics` next to it. */
   url: string;
   server: SubscriptionServer;
+  /** As gateway/server.ts reloads: the authorizer of the new supergraph, then the server's reload. */
+  reload(supergraphSdl: string): Promise<{ continued: number; ended: number }>;
   close(): Promise<void>;
 };
 
@@ -43,6 +48,11 @@ export async function startSubscriptionGateway(
   const authPolicy = loadAuthPolicy('policies/auth.yaml');
   const sign = createPrincipalSigner({ secret: TEST_PRINCIPAL_SECRET });
   const registry = new Registry();
+  const policy = authorizationPolicy();
+  const authorizerFor = (sdl: string) =>
+    createOperationAuthorizer({ requirements: readSecurityRequirements(sdl), policy });
+  let authorizer = authorizerFor(SUPERGRAPH_SDL);
+  const steps = pipelineSteps({ authorize: { current: () => authorizer } });
   const server = createSubscriptionServer({
     supergraphSdl: SUPERGRAPH_SDL,
     subgraphUrls: Object.fromEntries(
@@ -52,7 +62,7 @@ export async function startSubscriptionGateway(
       policy: authPolicy,
       keys: createKeyStore(authPolicy.keys),
     }),
-    authorization: authorizationPolicy(),
+    steps: () => steps,
     upstreamHeaders: (principal) => ({ [PRINCIPAL_HEADER]: sign(principal) }),
     registry,
     ...options,
@@ -74,6 +84,10 @@ export async function startSubscriptionGateway(
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     server,
+    async reload(supergraphSdl) {
+      const next = authorizerFor(supergraphSdl);
+      return server.reload({ supergraphSdl, onSwap: () => (authorizer = next) });
+    },
     async close() {
       await server.close();
       await new Promise<void>((resolve) => {

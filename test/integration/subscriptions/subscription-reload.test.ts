@@ -64,7 +64,7 @@ describe('a supergraph or policy reload keeps open subscriptions', () => {
       // A field the subscription does not select goes away; the rest stays.
       const sdl = edited(QUERY_FUNDING_AGREEMENT, () => '', 'Query');
       const b = await createDraft(stack, 'Reload B'); // committed before the reload...
-      assert.deepEqual(gateway.server.reload({ supergraphSdl: sdl }), { continued: 1, ended: 0 });
+      assert.deepEqual(await gateway.reload(sdl), { continued: 1, ended: 0 });
       const c = await createDraft(stack, 'Reload C'); // ...and after it
       const d = await createDraft(stack, 'Reload D');
       assert.deepEqual(pairs(await take(events, 3)), [
@@ -105,7 +105,7 @@ describe('a supergraph or policy reload keeps open subscriptions', () => {
       assert.deepEqual(pairs(await take(names, 1)), [[a.eventCursor, 'Removal A']]);
 
       const sdl = edited(DESCRIPTION_FIELD, () => '');
-      assert.deepEqual(gateway.server.reload({ supergraphSdl: sdl }), { continued: 1, ended: 1 });
+      assert.deepEqual(await gateway.reload(sdl), { continued: 1, ended: 1 });
       const ended = await take(withDescription, 1).catch((e: unknown) => e);
       assert.deepEqual(ended, [
         {
@@ -143,7 +143,7 @@ describe('a supergraph or policy reload keeps open subscriptions', () => {
       const sdl = edited(FUNDING_FIELD, (line) =>
         line.replace('[["funding:read"]]', '[["funding:audit"]]'),
       );
-      assert.deepEqual(gateway.server.reload({ supergraphSdl: sdl }), { continued: 0, ended: 1 });
+      assert.deepEqual(await gateway.reload(sdl), { continued: 0, ended: 1 });
       const ended = await take(events, 1).catch((e: unknown) => e);
       assert.deepEqual(ended, [
         {
@@ -170,7 +170,7 @@ describe('a supergraph or policy reload keeps open subscriptions', () => {
       const events = client.iterate({ query: NAMES, variables: { after: start.eventCursor } });
       const a = await createDraft(stack, 'Invalid A');
       assert.deepEqual(pairs(await take(events, 1)), [[a.eventCursor, 'Invalid A']]);
-      assert.throws(() => gateway.server.reload({ supergraphSdl: 'type Query { broken' }));
+      await assert.rejects(gateway.reload('type Query { broken'));
       const b = await createDraft(stack, 'Invalid B');
       assert.deepEqual(pairs(await take(events, 1)), [[b.eventCursor, 'Invalid B']]);
       await events.return!();

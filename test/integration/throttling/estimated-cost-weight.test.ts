@@ -23,6 +23,7 @@ const POLICY: ThrottlingPolicy = {
     anonymous: big,
   },
   partners: { default: big, overrides: {} },
+  subscriptions: { perClient: 20 },
 };
 
 describe('by default a request weighs its estimated cost (the limits’ demand-control cost)', () => {

@@ -27,6 +27,7 @@ const POLICY: ThrottlingPolicy = {
     anonymous: { points: 3, mutationPoints: 1 },
   },
   partners: { default: big, overrides: {} },
+  subscriptions: { perClient: 20 },
 };
 const QUERY = '{ __typename }';
 const KEY = 'rl:channel:anonymous';

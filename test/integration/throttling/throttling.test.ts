@@ -30,6 +30,7 @@ const POLICY: ThrottlingPolicy = {
     default: { points: 10, mutationPoints: 5 },
     overrides: { acme: { points: 30, mutationPoints: 5 } },
   },
+  subscriptions: { perClient: 20 },
 };
 
 /** 4 fields: promotions, edges, node, id. */

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { buildSchema, GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
 import { createOperationAuthorizer } from '../../../../gateway/plugins/authorize.ts';
 import type { Principal } from '../../../../gateway/principal.ts';
-import { operationUses } from '../../../../gateway/security/operation-walk.ts';
+import { operationAccess } from '../../../../gateway/security/operation-walk.ts';
 import type { SecurityRequirement } from '../../../../gateway/security/supergraph-security.ts';
 import {
   loadAuthorizationPolicy,
@@ -50,8 +50,11 @@ const operationOf = (source: string) => {
 };
 const uses = (source: string) => {
   const { document, operation } = operationOf(source);
-  const result = operationUses(schema, document, operation);
-  return { ...result, uses: result.uses.map((u) => `${u.path} ${u.coordinate}`) };
+  const access = operationAccess(schema, document, operation);
+  return {
+    uses: access.pathsOf(() => true, 10_000).map((u) => `${u.path} ${u.coordinate}`),
+    introspection: access.introspectionPaths(10_000),
+  };
 };
 const principal = (scopes: string[], tokenClass = 'internal'): Principal => ({
   subject: 'u',

@@ -1,21 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, parse } from 'graphql';
 import {
   DEFAULT_OPERATIONS_POLICY,
   type OperationsPolicy,
 } from '../../../../policies/operations-policy.ts';
 import { REFUSED_DOCUMENT_STANDIN } from '../../../../gateway/limits/refuse-before-parsing.ts';
+import { createCostOf, operationLimitsStep } from '../../../../gateway/plugins/operation-limits.ts';
+import { requestPipelinePlugin } from '../../../../gateway/plugins/request-pipeline.ts';
+import { trustedDocumentsStep } from '../../../../gateway/plugins/trusted-documents.ts';
 import {
-  createCostOf,
-  operationLimitsPlugin,
-} from '../../../../gateway/plugins/operation-limits.ts';
-import { trustedDocumentsPlugin } from '../../../../gateway/plugins/trusted-documents.ts';
+  resolveOperation,
+  type ResolvedOperation,
+} from '../../../../gateway/pipeline/resolved-operation.ts';
 import type { GatewayContext } from '../../../../gateway/principal.ts';
 import { documentHash } from '../../../../gateway/trusted-document-manifest.ts';
 
-/** The two plugins on a plain Apollo Server: what is parsed, validated and executed. */
+/** The two steps on a plain Apollo Server: what is parsed, validated and executed. */
 const TYPE_DEFS =
   'type Query { n: Int, node: Node, nodes(first: Int = 5): [Node!]! } type Node { id: ID, next: Node }';
 const TRUSTED = '{ n }';
@@ -54,11 +56,15 @@ const server = new ApolloServer<GatewayContext>({
   resolvers: { Query: { n: () => 1 } },
   includeStacktraceInErrorResponses: false,
   plugins: [
-    trustedDocumentsPlugin({
-      manifest: new Map([[documentHash(TRUSTED), TRUSTED]]),
-      policy: () => policy,
+    requestPipelinePlugin({
+      steps: () => [
+        trustedDocumentsStep({
+          manifest: new Map([[documentHash(TRUSTED), TRUSTED]]),
+          policy: () => policy,
+        }),
+        operationLimitsStep({ policy: () => policy }),
+      ],
     }),
-    operationLimitsPlugin({ policy: () => policy }),
     spy,
   ],
 });
@@ -86,7 +92,7 @@ async function run(
   };
 }
 
-describe('operationLimitsPlugin on Apollo Server', () => {
+describe('operationLimitsStep on Apollo Server', () => {
   test('a token flood is never parsed: only the stand-in document is', async () => {
     const flood = `{ ${'n '.repeat(100_000)}}`;
     const { status, result } = await run(flood);
@@ -115,15 +121,22 @@ describe('operationLimitsPlugin on Apollo Server', () => {
   });
 
   test('createCostOf gives the throttle the cost the limits step checks', () => {
-    const document = parse('{ nodes(first: 7) { id next { id } } }');
-    const operation = document.definitions[0] as OperationDefinitionNode;
+    const source = '{ nodes(first: 7) { id next { id } } }';
+    const resolved = resolveOperation({
+      schema: buildSchema(TYPE_DEFS),
+      source,
+      document: parse(source),
+      operationName: undefined,
+      variables: undefined,
+      caller: { principal: undefined, address: undefined, transport: 'http' },
+    }) as ResolvedOperation;
     const costOf = createCostOf({ policy: () => policy });
     // nodes: no @listSize anywhere: the default listSize 10 × (Node 1 + next 1)
-    assert.equal(costOf(buildSchema(TYPE_DEFS), document, operation), 20);
+    assert.equal(costOf(resolved), 20);
   });
 });
 
-describe('trustedDocumentsPlugin on Apollo Server', () => {
+describe('trustedDocumentsStep on Apollo Server', () => {
   test('a partner ad-hoc document is refused without being parsed', async () => {
     const { status, result } = await run('{ node { id } }', {}, 'partner');
     assert.equal(status, 403);

@@ -18,6 +18,7 @@ const POLICY: ThrottlingPolicy = {
     anonymous: budget(300),
   },
   partners: { default: budget(400), overrides: { acme: budget(800) } },
+  subscriptions: { perClient: 20 },
 };
 
 const channelApp = (extra: Partial<Principal> = {}): Principal => ({

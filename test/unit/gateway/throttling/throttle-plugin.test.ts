@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { throttlePlugin } from '../../../../gateway/plugins/throttle.ts';
+import { requestPipelinePlugin } from '../../../../gateway/plugins/request-pipeline.ts';
+import { throttleStep } from '../../../../gateway/plugins/throttle.ts';
 import type { GatewayContext } from '../../../../gateway/principal.ts';
 import { createMemoryLimiterStore } from '../../../../gateway/throttling/memory-limiter-store.ts';
 import type { ThrottlingPolicy } from '../../../../policies/throttling-policy.ts';
@@ -20,6 +21,7 @@ const POLICY: ThrottlingPolicy = {
     anonymous: { points: 6, mutationPoints: 2 },
   },
   partners: { default: budget, overrides: {} },
+  subscriptions: { perClient: 20 },
 };
 
 /**
@@ -44,6 +46,13 @@ function settled<T>(value: T): T {
 
 async function startServer(cost?: () => number) {
   let resolved = 0;
+  const steps = [
+    throttleStep({
+      policy: () => POLICY,
+      store: createMemoryLimiterStore(),
+      ...(cost ? { cost } : {}),
+    }),
+  ];
   const server = new ApolloServer<GatewayContext>({
     typeDefs: 'type Query { a: Int b: Int } type Mutation { m: Int }',
     resolvers: {
@@ -51,13 +60,7 @@ async function startServer(cost?: () => number) {
       Mutation: { m: () => ++resolved },
     },
     includeStacktraceInErrorResponses: false,
-    plugins: [
-      throttlePlugin({
-        policy: () => POLICY,
-        store: createMemoryLimiterStore(),
-        ...(cost ? { cost } : {}),
-      }),
-    ],
+    plugins: [requestPipelinePlugin({ steps: () => steps })],
   });
   await server.start();
   async function post(query: string) {

@@ -87,6 +87,7 @@ describe('throttling policy loader', () => {
         default: { points: 400, mutationPoints: 40 },
         overrides: { acme: { points: 800, mutationPoints: 80 } },
       },
+      subscriptions: { perClient: 20 },
     });
   });
 
@@ -98,11 +99,16 @@ describe('throttling policy loader', () => {
       mutationPoints: 6000,
       perClient: { points: 60000, mutationPoints: 600 },
     });
-    assert.deepEqual(policy.channels.anonymous, { points: 30000, mutationPoints: 300 });
+    assert.deepEqual(policy.channels.anonymous, {
+      points: 30000,
+      mutationPoints: 300,
+      perClient: { points: 3000, mutationPoints: 30 },
+    });
     assert.deepEqual(policy.partners, {
       default: { points: 30000, mutationPoints: 3000 },
       overrides: {},
     });
+    assert.deepEqual(policy.subscriptions, { perClient: 20 });
   });
 
   test('a missing channel names the channels field', () => {
@@ -143,14 +149,31 @@ describe('throttling policy loader', () => {
     );
   });
 
-  test('perClient under anonymous is refused', () => {
+  test('perClient under anonymous: per connection address, within the anonymous budget', () => {
+    const policy = loadThrottlingPolicy(
+      policyFile(
+        variant(
+          'anonymous: { points: 300, mutationPoints: 3 }',
+          'anonymous:\n    points: 300\n    mutationPoints: 3\n    perClient: { points: 30, mutationPoints: 3 }',
+        ),
+      ),
+    );
+    assert.deepEqual(policy.channels.anonymous.perClient, { points: 30, mutationPoints: 3 });
     refuses(
       variant(
         'anonymous: { points: 300, mutationPoints: 3 }',
-        'anonymous:\n    points: 300\n    mutationPoints: 3\n    perClient: { points: 30, mutationPoints: 3 }',
+        'anonymous: { points: 300, mutationPoints: 3, perClient: { points: 301, mutationPoints: 3 } }',
       ),
-      19,
-      'channels.anonymous.perClient: not allowed: an anonymous caller has no client identity',
+      16,
+      "channels.anonymous.perClient.points: expected at most the channel's points (300), got 301",
+    );
+  });
+
+  test('subscriptions.perClient: an integer from 1 to 10000', () => {
+    refuses(
+      `${BASE}subscriptions: { perClient: 0 }\n`,
+      21,
+      'subscriptions.perClient: expected an integer from 1 to 10000, got 0',
     );
   });
 
@@ -188,7 +211,7 @@ describe('throttling policy loader', () => {
     refuses(
       `${BASE}burst: 10\n`,
       21,
-      'burst: unknown field (allowed: windowSeconds, channels, partners)',
+      'burst: unknown field (allowed: windowSeconds, channels, partners, subscriptions)',
     );
   });
 
