@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import type { BenchSigningKey } from './bench-secrets.ts';
 
 /** The largest budget or limit the policy loaders accept. */
 const MAX = 1_000_000_000;
@@ -63,4 +64,28 @@ export function benchPolicyEnv(repoRoot: string, workDir: string): Record<string
     ...(throttling ? { THROTTLING_POLICY_PATH: throttling } : {}),
     ...(operations ? { OPERATIONS_POLICY_PATH: operations } : {}),
   };
+}
+
+/**
+ * The auth policy of our gateway under benchmark (every target of ours): policies/auth.yaml as
+ * is (issuer, audiences, algorithms, token classes) except `jwks`, which names a JWKS file in
+ * `workDir` holding the public half of the bench run's own key (harness/bench-secrets.ts), the
+ * way a deployment points its policy at its identity provider's keys. NODE_ENV=production refuses
+ * the committed development keys (policies/dev-keys), so the bench never uses them.
+ *
+ * Returns the env naming the policy (AUTH_POLICY_PATH).
+ */
+export function benchAuthPolicyEnv(
+  repoRoot: string,
+  workDir: string,
+  key: BenchSigningKey,
+): Record<string, string> {
+  const jwks = join(workDir, 'jwks.bench.json');
+  writeFileSync(jwks, `${JSON.stringify(key.jwks, null, 2)}\n`);
+  const policy = rewrite(repoRoot, join(workDir, 'auth.bench.yaml'), 'auth.yaml', (policy) => ({
+    ...policy,
+    jwks: { file: jwks },
+  }));
+  if (!policy) throw new Error('policies/auth.yaml is missing: our gateway cannot authenticate');
+  return { AUTH_POLICY_PATH: policy };
 }

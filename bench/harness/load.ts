@@ -14,7 +14,7 @@ export type LoadOptions = {
   connectionHeaders?: (connection: number) => Record<string, string>;
   connections: number;
   durationSeconds: number;
-  /** A response slower than this counts as a timeout. Default 30 s. */
+  /** A response slower than this counts as a timeout. Default LOAD_TIMEOUT_SECONDS. */
   timeoutSeconds?: number;
 };
 
@@ -23,6 +23,9 @@ export type LoadOptions = {
  * three distinct error messages (code and message) as samples.
  */
 export type LoadRound = autocannon.RawResult & { graphqlErrors: number; errorSamples: string[] };
+
+/** Default response timeout of a load run (seconds). */
+export const LOAD_TIMEOUT_SECONDS = 30;
 
 type Counter = { graphqlErrors: number; samples: Set<string> };
 
@@ -124,7 +127,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRound> {
     method: 'POST',
     connections: options.connections,
     duration: options.durationSeconds,
-    timeout: options.timeoutSeconds ?? 30,
+    timeout: options.timeoutSeconds ?? LOAD_TIMEOUT_SECONDS,
     skipAggregateResult: true,
     setupClient(client: autocannon.Client) {
       client.setRequests(connectionRequests(options, nextConnection++, counter));

@@ -5,10 +5,14 @@ import type { BenchMode, TargetResult } from './bench-report.ts';
 import { mergeRounds, runLoad, type LoadRound } from './load.ts';
 import { cpuSeconds, processTree, rssBytes } from './proc-stats.ts';
 
-/** The headers one mode sends: one token for all, or one per connection. */
+/**
+ * The headers one mode sends: one token for all, or one per connection. Both are asked again for
+ * every load run (check, warm-up, round), so a short-lived signed principal is renewed between
+ * runs (scenarios/ours/bench-principal.ts).
+ */
 export type ModeLoad = {
   mode: BenchMode;
-  headers: Record<string, string>;
+  headers: () => Record<string, string>;
   connectionHeaders?: (connection: number) => Record<string, string>;
 };
 
@@ -76,7 +80,7 @@ export async function measureRound(
     round = await runLoad({
       url: target.url,
       workload: scenario.workload,
-      headers: load.headers,
+      headers: load.headers(),
       ...(load.connectionHeaders ? { connectionHeaders: load.connectionHeaders } : {}),
       connections: options.connections,
       durationSeconds: options.roundSeconds,

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { BENCH_PRINCIPAL_VALID_SECONDS } from '../scenarios/ours/bench-principal.ts';
 import type { RunningScenario, Scenario, ScenarioContext } from '../scenarios/scenario.ts';
 import { BASELINE_TARGET_ID, selectTargets } from '../targets/index.ts';
 import { BenchUsageError, type BenchOptions } from './bench-options.ts';
 import { machineInfo, type BenchReport, type TargetResult } from './bench-report.ts';
+import { createBenchSecrets, type BenchSecrets } from './bench-secrets.ts';
 import { benchTokens } from './bench-tokens.ts';
 import { startChild, waitForHttp, type ManagedChild } from './child-process.ts';
 import { freePort } from './free-port.ts';
-import { runLoad } from './load.ts';
+import { LOAD_TIMEOUT_SECONDS, runLoad } from './load.ts';
 import {
   freshAccumulator,
   measureRound,
@@ -30,14 +32,18 @@ function modeLoads(
   scenario: Scenario,
   running: RunningScenario,
   connections: number,
+  secrets: BenchSecrets,
 ): ModeLoad[] {
-  const tokens = benchTokens(deps.repoRoot, scenario.principal, connections);
+  const tokens = benchTokens(deps.repoRoot, scenario.principal, connections, secrets.signingKey);
   const extra = (subject: string): Record<string, string> => running.extraHeaders?.(subject) ?? {};
   return [
-    { mode: 'as-sent', headers: { authorization: `Bearer ${tokens.shared}`, ...extra('bench') } },
+    {
+      mode: 'as-sent',
+      headers: () => ({ authorization: `Bearer ${tokens.shared}`, ...extra('bench') }),
+    },
     {
       mode: 'dedup-defeated',
-      headers: {},
+      headers: () => ({}),
       connectionHeaders: (i) => ({
         authorization: `Bearer ${tokens.perConnection[i]!}`,
         ...extra(`bench-${i}`),
@@ -52,6 +58,7 @@ async function runScenario(
   deps: RunBenchDeps,
   scenario: Scenario,
   report: BenchReport,
+  secrets: BenchSecrets,
 ): Promise<void> {
   const log = (message: string): void => deps.log(`[${scenario.name}] ${message}`);
   const workDir = mkdtempSync(join(tmpdir(), `bench-${scenario.name}-`));
@@ -59,6 +66,7 @@ async function runScenario(
   const context: ScenarioContext = {
     repoRoot: deps.repoRoot,
     workDir,
+    secrets,
     freePort,
     startChild(spec) {
       const child = startChild(spec);
@@ -70,6 +78,15 @@ async function runScenario(
   };
   try {
     const running = await scenario.start(context);
+    // A load run fixes its headers when it starts: the signed principal must outlive it.
+    const longestRun = Math.max(options.roundSeconds, options.warmupSeconds) + LOAD_TIMEOUT_SECONDS;
+    if (running.extraHeaders && longestRun > BENCH_PRINCIPAL_VALID_SECONDS) {
+      throw new BenchUsageError(
+        `${scenario.name}: --duration and --warmup must be at most ` +
+          `${BENCH_PRINCIPAL_VALID_SECONDS - LOAD_TIMEOUT_SECONDS} s: the gateway-signed ` +
+          `principal the load sends lives ${BENCH_PRINCIPAL_VALID_SECONDS} s at most`,
+      );
+    }
     const targets = selectTargets(options.only).filter((target) => {
       const reason = target.unavailable(running, deps.benchRoot);
       if (reason) {
@@ -88,8 +105,8 @@ async function runScenario(
         return up;
       }),
     );
-    for (const load of modeLoads(deps, scenario, running, options.connections)) {
-      const firstHeaders = { ...load.headers, ...load.connectionHeaders?.(0) };
+    for (const load of modeLoads(deps, scenario, running, options.connections, secrets)) {
+      const firstHeaders = { ...load.headers(), ...load.connectionHeaders?.(0) };
       const check = await checkResponses(
         targets.map((target, i) => ({ id: target.id, label: target.label, url: started[i]!.url })),
         running.workload,
@@ -111,7 +128,7 @@ async function runScenario(
           await runLoad({
             url: started[i]!.url,
             workload: running.workload,
-            headers: load.headers,
+            headers: load.headers(),
             ...(load.connectionHeaders ? { connectionHeaders: load.connectionHeaders } : {}),
             connections: options.connections,
             durationSeconds: options.warmupSeconds,
@@ -201,7 +218,9 @@ export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promi
     checks: [],
     results: [],
   };
-  for (const scenario of scenarios) await runScenario(options, deps, scenario, report);
+  // One key pair, METRICS_TOKEN and channel secret per run, shared by its scenarios.
+  const secrets = createBenchSecrets();
+  for (const scenario of scenarios) await runScenario(options, deps, scenario, report, secrets);
   addRatios(report.results);
   report.finishedAt = new Date().toISOString();
   return report;

@@ -1,3 +1,4 @@
+import type { BenchSecrets } from '../harness/bench-secrets.ts';
 import type { BenchPrincipal } from '../harness/bench-tokens.ts';
 import type { ChildSpec, ManagedChild } from '../harness/child-process.ts';
 import type { SubgraphStats } from './subgraph-http.ts';
@@ -51,6 +52,11 @@ export type ScenarioContext = {
   repoRoot: string;
   /** A temporary folder for generated files (supergraph), removed at the end. */
   workDir: string;
+  /**
+   * The run's own secrets (harness/bench-secrets.ts): token signing key, METRICS_TOKEN and
+   * CHANNEL_SIGNING_SECRET, made fresh for every run (production refuses the development ones).
+   */
+  secrets: BenchSecrets;
   freePort(): Promise<number>;
   /** Starts a child process the harness stops (and accounts) at the end. */
   startChild(spec: ChildSpec): ManagedChild;
@@ -73,7 +79,8 @@ export type RunningScenario = {
   /** Subgraph name → GraphQL URL. */
   subgraphUrls: Record<string, string>;
   /**
-   * Environment our gateway needs besides PORT, HOST, NODE_ENV and SUPERGRAPH_PATH, e.g. the
+   * Environment our gateway needs besides PORT, HOST, NODE_ENV, SUPERGRAPH_PATH and what the
+   * target sets itself (policies, METRICS_TOKEN, PRINCIPAL_SIGNING_SECRET), e.g. the
    * `<NAME>_URL` overrides of gateway/config.ts.
    */
   ourGatewayEnv: Record<string, string>;

@@ -13,6 +13,9 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { loadAuthPolicy } from '../../policies/auth-policy.ts';
+import { generateBenchSigningKey } from '../harness/bench-secrets.ts';
+import { signBenchToken } from '../harness/bench-tokens.ts';
 import { FEDERATED_SELECTION, PRIMARY_SELECTION, openSubscribers } from './subscribers.ts';
 import { createDraft, latencySummary, type Summary } from './bench-helpers.ts';
 
@@ -49,9 +52,26 @@ const stackProc = child('./stack-process.ts');
 const stack = await message<{
   gatewayUrl: string;
   internalToken: string;
+  allScopes: string[];
   subgraphUrls: Record<string, string>;
 }>(stackProc, 'ready');
-const gatewayProc = child('./gateway-process.ts', [JSON.stringify(stack.subgraphUrls)]);
+// The measured gateway runs with environment 'production': it trusts a key made for this run,
+// not the development keys, and the subscribers' token is signed with it (the stack's gateway,
+// which only takes the mutations, keeps the test stack's development keys).
+const signingKey = generateBenchSigningKey();
+const authPolicy = loadAuthPolicy('policies/auth.yaml');
+const subscriberToken = signBenchToken(signingKey, {
+  subject: 'bench-subscriber',
+  tokenClass: 'internal',
+  scopes: stack.allScopes,
+  issuer: authPolicy.issuer,
+  audience: authPolicy.audiences[0]!,
+  ttlSeconds: 6 * 3600,
+});
+const gatewayProc = child('./gateway-process.ts', [
+  JSON.stringify(stack.subgraphUrls),
+  JSON.stringify(signingKey.jwks),
+]);
 const gateway = await message<{ url: string }>(gatewayProc, 'ready');
 const mutate = (name: string) => createDraft(stack.gatewayUrl, stack.internalToken, name);
 
@@ -61,7 +81,7 @@ try {
   const opened = Date.now();
   const pool = await openSubscribers({
     url: gateway.url,
-    token: stack.internalToken,
+    token: subscriberToken,
     count: subscribers,
     after: start.eventCursor,
     selection,

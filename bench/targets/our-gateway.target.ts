@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { benchPolicyEnv } from '../harness/bench-policies.ts';
+import { benchAuthPolicyEnv, benchPolicyEnv } from '../harness/bench-policies.ts';
 import { BENCH_PRINCIPAL_SECRET } from '../scenarios/ours/our-stack.ts';
 import type { BenchTarget } from './bench-target.ts';
 
@@ -7,6 +7,8 @@ import type { BenchTarget } from './bench-target.ts';
  * Switches that turn our gateway's protections off (gateway/config.ts): authentication
  * (AUTH_DISABLED: every request acts as an internal caller holding every scope), throttling and
  * operation limits. Target b turns all three off; the x-* variants one each, to price each one.
+ * NODE_ENV=production refuses them, so a target with any of them on runs with NODE_ENV=test
+ * (bench/README.md: what else that changes).
  */
 const PROTECTIONS_OFF: Record<string, string> = {
   AUTH_DISABLED: 'true',
@@ -21,6 +23,8 @@ function ourGateway(
   optional = false,
 ): BenchTarget {
   const authOff = env.AUTH_DISABLED === 'true';
+  // Target a runs as deployed; the gateway refuses the benchmark switches in production.
+  const switchedOff = Object.keys(PROTECTIONS_OFF).some((name) => env[name] === 'true');
   return {
     id,
     label,
@@ -38,7 +42,7 @@ function ourGateway(
         args: ['--import', 'tsx', join(context.repoRoot, 'gateway/index.ts')],
         cwd: context.repoRoot,
         env: {
-          NODE_ENV: 'production',
+          NODE_ENV: switchedOff ? 'test' : 'production',
           LOG_LEVEL: 'warn',
           HOST: '127.0.0.1',
           PORT: String(port),
@@ -46,8 +50,14 @@ function ourGateway(
           AUTH_DISABLED: 'false',
           // Signs the principal forwarded to subgraphs; required with NODE_ENV=production.
           PRINCIPAL_SIGNING_SECRET: BENCH_PRINCIPAL_SECRET,
+          // GET /metrics's bearer token; required with NODE_ENV=production (every target sets it,
+          // so b and x-* differ from a only in the switches and NODE_ENV).
+          METRICS_TOKEN: context.secrets.metricsToken,
           // Forwarded like the peers do, so a unique token per connection defeats deduplication.
           FORWARD_HEADERS: 'authorization',
+          // The bench run's own JWKS (its tokens are signed with that key), never the development
+          // keys, which production refuses.
+          ...benchAuthPolicyEnv(context.repoRoot, context.workDir, context.secrets.signingKey),
           // a: throttling and limits on, production budgets out of reach; b: all out of reach
           // (harness/bench-policies.ts).
           ...benchPolicyEnv(context.repoRoot, context.workDir),
@@ -61,10 +71,13 @@ function ourGateway(
   };
 }
 
-/** (a) gateway/index.ts as deployed: authentication (and later throttling, limits) on. */
+/**
+ * (a) gateway/index.ts as deployed (NODE_ENV=production): authentication, throttling and limits
+ * on, the run's own JWKS and METRICS_TOKEN.
+ */
 export const ourGatewayTarget = ourGateway('a', 'ours (auth on)', {});
 
-/** (b) gateway/index.ts with its protections switched off. */
+/** (b) gateway/index.ts with its protections switched off (NODE_ENV=test: production refuses). */
 export const ourGatewayOpenTarget = ourGateway('b', 'ours (all off)', PROTECTIONS_OFF);
 
 /** Variants for pricing one protection: `--only a,x-auth-off,x-throttle-off,c`. */

@@ -39,8 +39,9 @@ export function withRoutingUrls(supergraphSdl: string, urls: Record<string, stri
 
 /**
  * Starts the emulated ERP and channels (backends/index.ts) and our four subgraphs
- * (subgraphs/<name>/index.ts), each its own process on a free port, NODE_ENV=production, and
- * writes the supergraphs pointing at them. The harness stops them at the end.
+ * (subgraphs/<name>/index.ts), each its own process on a free port, NODE_ENV=production (with
+ * the run's own CHANNEL_SIGNING_SECRET, shared with the emulated channels), and writes the
+ * supergraphs pointing at them. The harness stops them at the end.
  */
 export async function startOurStack(context: ScenarioContext, name: string): Promise<OurStack> {
   const { repoRoot } = context;
@@ -50,7 +51,12 @@ export async function startOurStack(context: ScenarioContext, name: string): Pro
     command: process.execPath,
     args: ['--import', 'tsx', join(repoRoot, 'backends/index.ts')],
     cwd: repoRoot,
-    env: { BACKENDS_PORT: String(backendsPort), BACKENDS_HOST: '127.0.0.1' },
+    env: {
+      BACKENDS_PORT: String(backendsPort),
+      BACKENDS_HOST: '127.0.0.1',
+      // The emulated channels verify the promotion subgraph's webhooks with it (backends/config.ts).
+      CHANNEL_SIGNING_SECRET: context.secrets.channelSigningSecret,
+    },
   });
   const erpUrl = `http://127.0.0.1:${backendsPort}`;
   await context.waitForHttp(backends, `${erpUrl}/__admin/health`, {});
@@ -64,6 +70,9 @@ export async function startOurStack(context: ScenarioContext, name: string): Pro
     SUBGRAPH_HOST: '127.0.0.1',
     ERP_URL: erpUrl,
     PRINCIPAL_SIGNING_SECRET: BENCH_PRINCIPAL_SECRET,
+    // The promotion subgraph signs channel webhooks with it; production refuses an unset or
+    // development default. Random per run, the same as the emulated channels'.
+    CHANNEL_SIGNING_SECRET: context.secrets.channelSigningSecret,
   };
   OUR_SUBGRAPHS.forEach((subgraph, i) => {
     shared[`${subgraph.toUpperCase()}_PORT`] = String(ports[i]);

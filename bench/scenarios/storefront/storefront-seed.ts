@@ -6,11 +6,15 @@ export type SubgraphCall = (
   variables: Record<string, unknown>,
 ) => Promise<Record<string, unknown>>;
 
-export function createSubgraphCall(url: string, headers: Record<string, string>): SubgraphCall {
+/** `headers` is asked for every request (the signed principal it returns is short-lived). */
+export function createSubgraphCall(
+  url: string,
+  headers: () => Record<string, string>,
+): SubgraphCall {
   return async (query, variables) => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...headers() },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(30_000),
     });

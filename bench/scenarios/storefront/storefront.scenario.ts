@@ -34,7 +34,7 @@ export const storefrontScenario: Scenario = {
       ],
     });
     const ids = await seedStorefrontPromotions(
-      createSubgraphCall(stack.subgraphUrls.promotion, seeder('bench-seed')),
+      createSubgraphCall(stack.subgraphUrls.promotion, () => seeder('bench-seed')),
       context.log,
     );
     context.log(`storefront: ${ids.length} promotions live, eligibility returns offers`);
