@@ -72,7 +72,11 @@ export class FundingCheckResolver {
         summary: result.summary,
         findings: result.findings,
       },
-      agreement: agreement ? toFundingAgreement(agreement, ctx.today) : null,
+      // Another vendor's agreement is not shown through this promotion (VENDOR_MISMATCH).
+      agreement:
+        agreement && agreement.vendorId === terms.vendorId
+          ? toFundingAgreement(agreement, ctx.today)
+          : null,
       expectedVendorCost: result.expectedVendorCost,
       remainingAfter: result.remainingAfter,
       violations: result.violations,

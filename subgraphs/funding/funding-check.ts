@@ -146,7 +146,8 @@ function isSkuEligible(
  * list prices, product groups) is done before and passed in. Rules:
  * - no `vendorId`: passes, "not vendor funded", nothing else is checked;
  * - NO_AGREEMENT: no `fundingAgreementId`, or it does not exist (nothing else is checked);
- * - VENDOR_MISMATCH: the agreement belongs to another vendor;
+ * - VENDOR_MISMATCH: the agreement belongs to another vendor (nothing else is checked or said
+ *   about it: not its owner, coverage, validity or budget);
  * - NOT_RELEASED: the agreement is not released (draft, locked for settlement, unknown code);
  * - OUTSIDE_VALIDITY: the promotion's days (UTC; `endsAt` exclusive) are not all within
  *   validFrom..validTo;
@@ -177,10 +178,14 @@ export function evaluateFundingCheck(input: FundingCheckInput): FundingCheckResu
   }
   const id = agreement.id;
   if (agreement.vendorId !== terms.vendorId) {
+    // Another vendor's agreement: say only that it is not this vendor's. Its owner, validity,
+    // covered SKUs and locations, currency and remaining budget are that vendor's business, and
+    // the report is stored on the promotion, which the promotion's own vendor (a partner) reads.
     found.set(
       FundingViolation.VENDOR_MISMATCH,
-      `agreement ${id} belongs to vendor ${agreement.vendorId}, not ${terms.vendorId}`,
+      `agreement ${id} is not an agreement of vendor ${terms.vendorId}`,
     );
+    return withFindings(found, id, null, null);
   }
   if (agreement.activation !== 'RELEASED') {
     found.set(FundingViolation.NOT_RELEASED, `agreement ${id} is not released`);

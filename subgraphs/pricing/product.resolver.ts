@@ -82,7 +82,9 @@ export class ProductResolver {
   async price(
     @Root() product: Product,
     @Arg('locationId', () => ID, { nullable: true }) locationId: string | null | undefined,
-    @Arg('channel', () => SalesChannel, { nullable: true })
+    // The default is declared in the schema, so the channel confinement of channel-app tokens
+    // (shared/field-access.ts) sees the channel an omitted or null argument stands for.
+    @Arg('channel', () => SalesChannel, { nullable: true, defaultValue: SalesChannel.ECOMMERCE })
     channel: SalesChannel | null | undefined,
     @Arg('at', () => DateTimeScalar, { nullable: true }) at: string | null | undefined,
     @Ctx() ctx: PricingContext,

@@ -15,6 +15,7 @@ import {
 } from './promotion.repository.ts';
 import type { ProductMaster } from './promotion-validation.ts';
 import type { ReadinessGate } from './readiness-gate.ts';
+import type { FundingAgreementDirectory } from './subgraph-funding.adapter.ts';
 import { fingerprint, KeyedMutex } from './keyed-mutex.ts';
 import { assertVisible, tenantScope } from './tenancy.ts';
 
@@ -32,6 +33,11 @@ export type CommandDeps = {
   productMaster: ProductMaster;
   /** Pricing, inventory and funding checks run at approval (readiness-gate.ts). */
   readinessGate: ReadinessGate;
+  /**
+   * Who owns a funding agreement: a partner may attach only its own vendor's. Default: none, so
+   * a partner naming an agreement is refused with BACKEND_UNAVAILABLE (fail closed).
+   */
+  fundingAgreements?: FundingAgreementDirectory;
   clock: () => Date;
 };
 

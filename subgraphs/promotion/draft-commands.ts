@@ -19,10 +19,21 @@ import { INITIAL_STATE, planTransition } from './promotion-state-machine.ts';
 import { invalidInput, validateDraft } from './promotion-validation.ts';
 import { isConfined, vendorFor } from './tenancy.ts';
 import { failedSummary, readinessReport } from './readiness-gate.ts';
-import { badUserInput, forbidden, type InputProblem } from '../shared/errors.ts';
+import {
+  backendUnavailable,
+  badUserInput,
+  forbidden,
+  type InputProblem,
+} from '../shared/errors.ts';
+import type { FundingAgreementDirectory } from './subgraph-funding.adapter.ts';
 
 /** Scope a caller needs to approve a promotion whose readiness checks failed. */
 export const OVERRIDE_SCOPE = 'promotion:approve:override';
+
+/** Without a directory nobody can tell who owns an agreement: refuse (fail closed). */
+const NO_FUNDING_DIRECTORY: FundingAgreementDirectory = {
+  vendorOf: () => Promise.reject(backendUnavailable('funding', 'no funding directory configured')),
+};
 
 export const newPromotionId = (): string => `prm_${randomBytes(10).toString('hex')}`;
 
@@ -33,6 +44,13 @@ function requireText(field: string, value: string): void {
 /** Draft and approval commands: create, update, submit, withdraw, approve, reject. */
 export function createDraftCommands(core: CommandCore, newId: () => string = newPromotionId) {
   const { productMaster } = core.deps;
+  const fundingAgreements = core.deps.fundingAgreements ?? NO_FUNDING_DIRECTORY;
+
+  /** Partners only: the agreement they name must be their vendor's (promotion-validation.ts). */
+  const fundingCheckFor = (actor: ActorData, named: boolean) =>
+    named && isConfined(actor)
+      ? { fundingAgreement: { directory: fundingAgreements, vendorId: actor.vendorId } }
+      : {};
 
   /** A transition that changes only the state (and version). */
   function simple(
@@ -72,6 +90,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
           await validateDraft(content, productMaster, {
             now: core.now(),
             checkEndsAtNotPast: true,
+            ...fundingCheckFor(actor, true),
           });
           const at = core.now().toISOString();
           const record: PromotionRecord = {
@@ -127,6 +146,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             skus: changed.has('scope') || changed.has('offer'),
             locations: changed.has('eligibility'),
           },
+          ...fundingCheckFor(actor, changed.has('fundingAgreementId')),
         });
         const next = nextVersion(current, now, { ...content, state: to });
         const publications =

@@ -7,7 +7,9 @@ import { PromotionEvent, PromotionEventFilter } from './promotion-event.type.ts'
 import type { PromotionBusEvent, PromotionRecord } from './promotion.model.ts';
 import { CURSOR_DIGITS, isCursor } from './promotion.repository.ts';
 import { Promotion } from './promotion.type.ts';
-import { vendorFor } from './tenancy.ts';
+import type { PromotionRepository } from './promotion.repository.ts';
+import { canSee, isConfined, vendorFor } from './tenancy.ts';
+import type { ActorData } from './promotion.model.ts';
 
 type RawFilter = {
   promotionIds?: string[] | null;
@@ -50,6 +52,40 @@ export function subscribeToEvents(
   });
 }
 
+/**
+ * Events of promotions the actor can see NOW (tenancy.ts). Decision (event replay after a vendor
+ * change): an event is delivered to a partner only while the promotion is still its vendor's.
+ * The event's own `vendorId` is the vendor at the time (so a partner never receives events of
+ * another vendor's era), but `PromotionEvent.promotion` is the promotion as it is now, a
+ * non-null field: once an internal user moved the promotion to vendor B, vendor A's partner
+ * cannot be shown it (it reads as absent, like an unknown id) and its past events are no longer
+ * delivered to A either, live or replayed; B receives only the events from the move on (their
+ * `vendorId` is B). A promotion that is gone is treated the same way. Other actors are not
+ * confined. One repository read per event, for partners only.
+ */
+export function visibleEvents(
+  events: AsyncIterableIterator<PromotionBusEvent>,
+  actor: ActorData,
+  repository: Pick<PromotionRepository, 'get'>,
+): AsyncIterableIterator<PromotionBusEvent> {
+  if (!isConfined(actor)) return events;
+  const iterator: AsyncIterableIterator<PromotionBusEvent> = {
+    async next() {
+      for (;;) {
+        const result = await events.next();
+        if (result.done) return result;
+        const record = await repository.get(result.value.promotionId);
+        if (record && canSee(actor, record)) return result;
+      }
+    },
+    // Ends the underlying stream at once (a pending `next` does not delay it).
+    return: (value?: unknown) =>
+      events.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
 @Resolver(() => PromotionEvent)
 export class PromotionSubscriptionResolver {
   @Directive(requiresScopes(['events:subscribe']))
@@ -63,7 +99,11 @@ export class PromotionSubscriptionResolver {
         ...(args.filter as RawFilter),
         vendorId: vendorFor(actor, args.filter?.vendorId),
       };
-      return subscribeToEvents(app.eventBus, filter, args.after as string);
+      return visibleEvents(
+        subscribeToEvents(app.eventBus, filter, args.after as string),
+        actor,
+        app.repository,
+      );
     },
   })
   promotionStateChanged(
@@ -81,8 +121,10 @@ export class PromotionSubscriptionResolver {
     @Ctx() ctx: PromotionContext,
   ): Promise<PromotionRecord> {
     // Not the per-context DataLoader: a subscription's context lives as long as the subscription.
+    // The same tenancy rule as `promotion(id:)`: another vendor's promotion does not exist for a
+    // partner (visibleEvents already skips such events; this holds if it moved in between).
     const record = await ctx.app.repository.get(event.promotionId);
-    if (!record) throw notFound('Promotion', event.promotionId);
+    if (!record || !canSee(ctx.actor, record)) throw notFound('Promotion', event.promotionId);
     return record;
   }
 }

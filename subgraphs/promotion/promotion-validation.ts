@@ -2,6 +2,7 @@ import Big from 'big.js';
 import { badUserInput, type InputProblem } from '../shared/errors.ts';
 import { OfferKind } from '../shared/canonical/enums.ts';
 import type { MoneyValue, OfferData, PromotionContent } from './promotion.model.ts';
+import type { FundingAgreementDirectory } from './subgraph-funding.adapter.ts';
 
 /** Reference data the draft must agree with (the ERP product master, via erp-product.adapter.ts). */
 export type ProductMaster = {
@@ -215,6 +216,29 @@ export async function checkReferences(
   return problems;
 }
 
+/** The agreement a partner names must be its own vendor's (subgraph-funding.adapter.ts). */
+export type FundingAgreementCheck = { directory: FundingAgreementDirectory; vendorId: string };
+
+/**
+ * A partner naming a funding agreement that is not its own vendor's gets exactly the answer of an
+ * agreement that does not exist (so agreement ids cannot be probed): `unknown funding agreement`.
+ * Back-end errors propagate (BACKEND_UNAVAILABLE): the draft is refused, not written.
+ */
+export async function checkFundingAgreement(
+  c: PromotionContent,
+  check: FundingAgreementCheck | undefined,
+): Promise<InputProblem[]> {
+  if (!check || c.fundingAgreementId === null) return [];
+  const owner = await check.directory.vendorOf(c.fundingAgreementId);
+  if (owner !== null && owner === check.vendorId) return [];
+  return [
+    {
+      field: 'input.fundingAgreementId',
+      message: `unknown funding agreement: ${c.fundingAgreementId}`,
+    },
+  ];
+}
+
 export function invalidInput(problems: InputProblem[]): Error {
   const n = problems.length;
   return badUserInput(`Invalid promotion input (${n} problem${n === 1 ? '' : 's'})`, problems);
@@ -224,9 +248,17 @@ export function invalidInput(problems: InputProblem[]): Error {
 export async function validateDraft(
   content: PromotionContent,
   master: ProductMaster,
-  options: ValidationOptions & { references?: ReferenceSelection },
+  options: ValidationOptions & {
+    references?: ReferenceSelection;
+    /** Set for a partner naming a (new) funding agreement. */
+    fundingAgreement?: FundingAgreementCheck;
+  },
 ): Promise<void> {
   const problems = validateContent(content, options);
-  problems.push(...(await checkReferences(content, master, options.references)));
+  const [references, funding] = await Promise.all([
+    checkReferences(content, master, options.references),
+    checkFundingAgreement(content, options.fundingAgreement),
+  ]);
+  problems.push(...references, ...funding);
   if (problems.length) throw invalidInput(problems);
 }

@@ -33,6 +33,22 @@ import type { ProductMaster } from './promotion-validation.ts';
 import type { ReadinessGate } from './readiness-gate.ts';
 import { PromotionScheduler } from './scheduler.ts';
 import { createSubgraphReadinessGate } from './subgraph-readiness.adapter.ts';
+import {
+  createSubgraphFundingDirectory,
+  FUNDING_DIRECTORY_SCOPES,
+  type FundingAgreementDirectory,
+} from './subgraph-funding.adapter.ts';
+
+/**
+ * Scopes of this subgraph's service principal: what the fields it asks of the other subgraphs
+ * declare (the readiness gate's `priceImpact`, `stockReadiness`, `funding`; the funding
+ * directory's `fundingAgreement`), which they re-check (shared/field-access.ts).
+ */
+export const SERVICE_PRINCIPAL_SCOPES = [
+  'pricing:read',
+  'inventory:read',
+  ...FUNDING_DIRECTORY_SCOPES,
+] as const;
 
 export type PromotionServerDeps = {
   /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
@@ -58,6 +74,12 @@ export type PromotionServerDeps = {
   readinessGate?: ReadinessGate;
   /** GraphQL URLs of pricing, inventory and funding for the default readiness gate. */
   readinessUrls?: Record<'pricing' | 'inventory' | 'funding', string>;
+  /**
+   * Who owns a funding agreement (partners may attach only their own vendor's). Default: the
+   * funding subgraph at `readinessUrls.funding`, as this subgraph's service principal; without
+   * either, a partner naming an agreement is refused (BACKEND_UNAVAILABLE).
+   */
+  fundingAgreements?: FundingAgreementDirectory;
   /**
    * Builds the channel dispatcher. Default: the in-process ChannelDispatcher (timers; fine for
    * the in-memory repository). With a SQL store pass `createDurableDispatcher` (delivery/), which
@@ -137,6 +159,7 @@ export function createPromotionApp(
     dispatcher,
     productMaster,
     readinessGate: deps.readinessGate,
+    ...(deps.fundingAgreements ? { fundingAgreements: deps.fundingAgreements } : {}),
     clock,
     ...(deps.newId ? { newId: deps.newId } : {}),
   });
@@ -162,6 +185,11 @@ function readinessClients(deps: PromotionServerDeps): BackendClient[] {
 /** Builds the app now and the schema on `listen` (no side effects until then). */
 export function createPromotionServer(deps: PromotionServerDeps): PromotionServer {
   const gateClients = deps.readinessGate ? [] : readinessClients(deps);
+  const principal = createServicePrincipalSigner({
+    secret: deps.principalSecrets[0]!,
+    subject: 'promotion-readiness-gate',
+    scopes: SERVICE_PRINCIPAL_SCOPES,
+  });
   const readinessGate =
     deps.readinessGate ??
     createSubgraphReadinessGate({
@@ -170,12 +198,28 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
         inventory: gateClients[1]!,
         funding: gateClients[2]!,
       },
-      principal: createServicePrincipalSigner({
-        secret: deps.principalSecrets[0]!,
-        subject: 'promotion-readiness-gate',
-      }),
+      principal,
     });
-  const app = createPromotionApp({ ...deps, readinessGate });
+  const fundingClient =
+    deps.fundingAgreements || !deps.readinessUrls
+      ? undefined
+      : createBackendClient({
+          name: 'funding',
+          baseUrl: deps.readinessUrls.funding,
+          timeoutMs: 5000,
+          retries: 1,
+        });
+  const fundingAgreements =
+    deps.fundingAgreements ??
+    (fundingClient
+      ? createSubgraphFundingDirectory({ client: fundingClient, principal })
+      : undefined);
+  const clients = [...gateClients, ...(fundingClient ? [fundingClient] : [])];
+  const app = createPromotionApp({
+    ...deps,
+    readinessGate,
+    ...(fundingAgreements ? { fundingAgreements } : {}),
+  });
   return {
     app,
     async listen(port, host) {
@@ -193,7 +237,7 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
           await app.scheduler.stop();
           await app.dispatcher.close();
           await running.close();
-          await Promise.all(gateClients.map((client) => client.close()));
+          await Promise.all(clients.map((client) => client.close()));
         },
       };
     },

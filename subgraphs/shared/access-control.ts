@@ -1,6 +1,9 @@
 /**
  * Access-control directives (federation v2.5+/2.6) as type-graphql `@Directive` arguments, so
- * every subgraph spells them the same way. The gateway enforces them (gateway/plugins/authorize.ts).
+ * every subgraph spells them the same way. The gateway enforces them (gateway/plugins/authorize.ts);
+ * each subgraph re-checks `@requiresScopes` and `@authenticated` per field from its built schema
+ * (field-access.ts). `@policy` rules live in policies/authorization.yaml and only the gateway
+ * evaluates them.
  *
  *   @Directive(requiresScopes(['promotion:read'], ['eligibility:read']))  // read OR eligibility
  *   @Directive(requiresScopes(['a', 'b']))                               // a AND b

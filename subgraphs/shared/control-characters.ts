@@ -1,10 +1,21 @@
 import { isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { badUserInput, type InputProblem } from './errors.ts';
 
-// C0 controls except tab, line feed and carriage return. PostgreSQL refuses NUL in text and
-// jsonb, and none of them belongs in a promotion, a reason or an idempotency key.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+/**
+ * Refused in every string argument:
+ * - C0 controls except tab, line feed and carriage return (PostgreSQL refuses NUL in text and
+ *   jsonb, and none of them belongs in a promotion, a reason or an idempotency key);
+ * - DEL (U+007F) and the C1 controls (U+0080-U+009F, e.g. NEL U+0085, CSI U+009B), which
+ *   terminals and some channel systems interpret;
+ * - bidirectional formatting characters, which make text display differently from what it
+ *   holds ("Trojan Source"): the marks LRM/RLM (U+200E, U+200F) and ALM (U+061C), the embeddings
+ *   and overrides (U+202A-U+202E) and the isolates (U+2066-U+2069).
+ * Everything else (accented letters, CJK, emoji with their joiners and variation selectors)
+ * is ordinary text.
+ */
+const CONTROL =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Every string inside `value` holding a control character, by path (`input.name`, `skus[2]`). */
 export function controlCharacterProblems(value: unknown, field: string): InputProblem[] {

@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { bindPrincipal, withFieldAccess } from './field-access.ts';
 import {
   PRINCIPAL_HEADER,
   type ForwardedPrincipal,
@@ -78,8 +79,15 @@ export function maskSubgraphError(
 export function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): SubgraphServer {
+  // Every transport executes the same guarded copy: scopes and channel confinement are
+  // re-checked per field against the verified principal (field-access.ts).
+  const schema = withFieldAccess(options.schema);
+  const context = async (
+    req: IncomingMessage | undefined,
+    principal: ForwardedPrincipal,
+  ): Promise<TContext> => bindPrincipal(await options.context(req, principal), principal);
   const apollo = new ApolloServer<BaseContext>({
-    schema: options.schema,
+    schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskSubgraphError,
     introspection: true,
@@ -148,7 +156,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
         search: url.search,
         body,
       },
-      context: async () => options.context(req, principal),
+      context: () => context(req, principal),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -181,11 +189,11 @@ export function createSubgraphServer<TContext extends BaseContext>(
       server.keepAliveTimeout = 65_000;
       let wsCleanup: { dispose(): Promise<void> | void } | undefined;
       let wss: WebSocketServer | undefined;
-      if (options.schema.getSubscriptionType()) {
+      if (schema.getSubscriptionType()) {
         wss = new WebSocketServer({ server, path: '/graphql' });
         wsCleanup = useServer(
           {
-            schema: options.schema,
+            schema,
             onConnect: (ctx) => {
               try {
                 const token = ctx.connectionParams?.[PRINCIPAL_HEADER];
@@ -204,7 +212,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
               }
             },
             context: async (ctx, _id, payload) =>
-              options.context(
+              context(
                 undefined,
                 options.verifyPrincipal(subscriptionToken(ctx.connectionParams, payload)),
               ),

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createPrincipalSigner } from '../../gateway/forward-principal.ts';
+import { readSecurityRequirements } from '../../gateway/security/supergraph-security.ts';
 import type { Principal } from '../../gateway/principal.ts';
 
 /** The principal-signing secret every test federation shares (gateway signs, subgraphs verify). */
@@ -7,11 +9,27 @@ export const TEST_PRINCIPAL_SECRETS: readonly string[] = [TEST_PRINCIPAL_SECRET]
 
 const sign = createPrincipalSigner({ secret: TEST_PRINCIPAL_SECRET });
 
+/**
+ * Every scope the supergraph declares, plus the readiness-override scope the promotion subgraph
+ * checks itself. Subgraphs re-check declared scopes (subgraphs/shared/field-access.ts) and, like
+ * the gateway, know no wildcard.
+ */
+export const ALL_TEST_SCOPES: readonly string[] = [
+  ...new Set([
+    ...[
+      ...readSecurityRequirements(
+        readFileSync(new URL('../../contracts/supergraph.graphql', import.meta.url), 'utf8'),
+      ).values(),
+    ].flatMap((r) => (r.scopes ?? []).flat()),
+    'promotion:approve:override',
+  ]),
+].sort();
+
 /** An internal caller holding every scope (what the gateway forwards for an internal token). */
 export const INTERNAL_TEST_PRINCIPAL: Principal = {
   subject: 'test-internal',
   tokenClass: 'internal',
-  scopes: ['*'],
+  scopes: ALL_TEST_SCOPES,
 };
 
 export function partnerPrincipal(vendorId: string, subject = `partner-${vendorId}`): Principal {

@@ -384,20 +384,53 @@ describe('funding check (pure)', () => {
     });
   });
 
-  test('VENDOR_MISMATCH, and several violations are reported in enum order', () => {
+  test('several violations are reported in enum order', () => {
     const result = evaluateFundingCheck({
-      terms: terms({ vendorId: 'V2', endsAt: '2027-03-01T00:00:00Z' }),
+      terms: terms({ endsAt: '2027-03-01T00:00:00Z', currency: 'USD' }),
       agreement: agreement({ activation: 'NOT_RELEASED' }),
     });
     assert.deepEqual(result.violations, [
       FundingViolation.NOT_RELEASED,
       FundingViolation.OUTSIDE_VALIDITY,
-      FundingViolation.VENDOR_MISMATCH,
+      FundingViolation.CURRENCY_MISMATCH,
     ]);
-    assert.equal(result.findings[2]!.message, 'agreement FA1 belongs to vendor V1, not V2');
     assert.equal(
       result.summary,
-      'funding check failed: NOT_RELEASED, OUTSIDE_VALIDITY, VENDOR_MISMATCH',
+      'funding check failed: NOT_RELEASED, OUTSIDE_VALIDITY, CURRENCY_MISMATCH',
     );
+  });
+
+  test("VENDOR_MISMATCH alone: nothing about another vendor's agreement is said or costed", () => {
+    // The report is stored on the promotion, which its vendor's partner reads: the owner, the
+    // validity, the covered SKUs and locations, the currency and the budget of another vendor's
+    // agreement must not appear, however many other rules it would break.
+    const result = evaluateFundingCheck({
+      terms: terms({
+        vendorId: 'V2',
+        endsAt: '2027-03-01T00:00:00Z',
+        skus: ['NOT-COVERED'],
+        currency: 'USD',
+      }),
+      agreement: agreement({
+        activation: 'NOT_RELEASED',
+        eligibility: { ...agreement().eligibility, skus: ['A'], locationIds: ['S999'] },
+      }),
+    });
+    assert.deepEqual(result, {
+      passed: false,
+      summary: 'funding check failed: VENDOR_MISMATCH',
+      findings: [
+        {
+          code: FundingViolation.VENDOR_MISMATCH,
+          sku: null,
+          locationId: null,
+          message: 'agreement FA1 is not an agreement of vendor V2',
+        },
+      ],
+      violations: [FundingViolation.VENDOR_MISMATCH],
+      agreementId: 'FA1',
+      expectedVendorCost: null,
+      remainingAfter: null,
+    });
   });
 });

@@ -8,7 +8,7 @@ describe('pricing SDL', () => {
     const sdl = printSubgraphSchema(await buildPricingSchema());
     const expected = [
       'type Product @key(fields: "sku") {',
-      'price(locationId: ID, channel: SalesChannel, at: DateTime): Price',
+      'price(locationId: ID, channel: SalesChannel = ECOMMERCE, at: DateTime): Price',
       'cost(locationId: ID): Money',
       'marginFloor(locationId: ID): MarginFloor',
       'type Price @shareable {',

@@ -15,6 +15,7 @@ import {
 } from '../../../subgraphs/promotion/server.ts';
 import { draftInput, FakeClock, FakeReadinessGate, PROMOTION_FIELDS } from './promotion-harness.ts';
 import {
+  ALL_TEST_SCOPES,
   principalConnectionParams,
   principalHeaders,
   TEST_PRINCIPAL_SECRETS,
@@ -39,7 +40,7 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
       headers: {
         'content-type': 'application/json',
         ...principalHeaders(
-          actor ? { subject: actor, tokenClass: 'internal', scopes: [] } : undefined,
+          actor ? { subject: actor, tokenClass: 'internal', scopes: ALL_TEST_SCOPES } : undefined,
         ),
       },
       body: JSON.stringify({ query, variables }),

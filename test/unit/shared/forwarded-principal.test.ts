@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import jwt from 'jsonwebtoken';
 import { createPrincipalSigner } from '../../../gateway/forward-principal.ts';
 import {
   createPrincipalVerifier,
   createServicePrincipalSigner,
+  PRINCIPAL_AUDIENCE,
+  PRINCIPAL_ISSUER,
+  PRINCIPAL_MAX_LIFETIME_SECONDS,
 } from '../../../subgraphs/shared/forwarded-principal.ts';
 
 const CURRENT = 'current-principal-secret-0123456789abcdef';
@@ -40,7 +44,8 @@ describe('the principal the gateway signs is the one the subgraphs read', () => 
     assert.throws(
       () => verify(other(principal)),
       (error: Error & { extensions?: { code?: string } }) =>
-        error.extensions?.code === 'UNAUTHENTICATED' && /bad signature/.test(error.message),
+        error.extensions?.code === 'UNAUTHENTICATED' &&
+        error.message === 'invalid gateway principal: signature',
     );
   });
 
@@ -67,5 +72,110 @@ describe('the principal the gateway signs is the one the subgraphs read', () => 
   test('secrets shorter than 32 characters are refused on both sides', () => {
     assert.throws(() => createPrincipalSigner({ secret: 'short' }), /at least 32 characters/);
     assert.throws(() => createPrincipalVerifier({ secrets: ['short'] }), /at least 32 characters/);
+  });
+});
+
+describe('the forwarded principal must be short-lived, and a refusal names no expected value', () => {
+  const verify = createPrincipalVerifier({ secrets: [CURRENT] });
+  const now = () => Math.floor(Date.now() / 1000);
+  const sign = (claims: Record<string, unknown>, secret = CURRENT) =>
+    jwt.sign(
+      {
+        sub: 'mallory',
+        cls: 'internal',
+        scp: ['promotion:read'],
+        iss: PRINCIPAL_ISSUER,
+        aud: PRINCIPAL_AUDIENCE,
+        ...claims,
+      },
+      secret,
+      // jsonwebtoken keeps a given `iat` and, with noTimestamp, deletes it: tokens without one.
+      { algorithm: 'HS256', noTimestamp: !('iat' in claims) },
+    );
+  const refusal = (message: string) => (error: Error & { extensions?: { code?: string } }) => {
+    assert.equal(error.message, message);
+    assert.equal(error.extensions?.code, 'UNAUTHENTICATED');
+    return true;
+  };
+
+  test('the maximum lifetime is 300 s, one constant (the gateway signs 120 s tokens)', () => {
+    assert.equal(PRINCIPAL_MAX_LIFETIME_SECONDS, 300);
+  });
+
+  test('without exp: refused (lifetime)', () => {
+    assert.throws(
+      () => verify(sign({ iat: now() })),
+      refusal('invalid gateway principal: lifetime'),
+    );
+  });
+
+  test('valid for years: refused (lifetime), whatever iat says', () => {
+    const years = now() + 5 * 365 * 86_400;
+    assert.throws(
+      () => verify(sign({ iat: now(), exp: years })),
+      refusal('invalid gateway principal: lifetime'),
+    );
+    assert.throws(
+      () => verify(sign({ iat: now() - 86_400, exp: years })),
+      refusal('invalid gateway principal: lifetime'),
+    );
+  });
+
+  test('exp - iat above the maximum: refused even when exp is near', () => {
+    assert.throws(
+      () => verify(sign({ iat: now() - 3600, exp: now() + 60 })),
+      refusal('invalid gateway principal: lifetime'),
+    );
+    assert.throws(
+      () => verify(sign({ iat: now() - 1, exp: now() + PRINCIPAL_MAX_LIFETIME_SECONDS })),
+      refusal('invalid gateway principal: lifetime'),
+    );
+  });
+
+  test('issued in the future: refused (premature)', () => {
+    assert.throws(
+      () => verify(sign({ iat: now() + 120, exp: now() + 180 })),
+      refusal('invalid gateway principal: premature'),
+    );
+  });
+
+  test('exactly the maximum is accepted; so is what the gateway and the service signer sign', () => {
+    const t = now();
+    assert.deepEqual(verify(sign({ iat: t, exp: t + PRINCIPAL_MAX_LIFETIME_SECONDS })), {
+      subject: 'mallory',
+      tokenClass: 'internal',
+      scopes: ['promotion:read'],
+    });
+    const principal = { subject: 'ops', tokenClass: 'internal', scopes: ['promotion:read'] };
+    assert.deepEqual(verify(createPrincipalSigner({ secret: CURRENT })(principal)), principal);
+    const service = createServicePrincipalSigner({ secret: CURRENT, subject: 's', scopes: ['a'] });
+    assert.deepEqual(verify(service()), { subject: 's', tokenClass: 'service', scopes: ['a'] });
+  });
+
+  test('without iat: refused (lifetime)', () => {
+    assert.throws(
+      () => verify(sign({ exp: now() + 60 })),
+      refusal('invalid gateway principal: lifetime'),
+    );
+  });
+
+  test('each refusal says one reason word, never the expected issuer, audience or a secret', () => {
+    const t = now();
+    const cases: [string | undefined, string][] = [
+      [undefined, 'missing'],
+      ['not-a-jwt', 'malformed'],
+      [sign({ iat: t, exp: t + 60 }, 'another-secret-0123456789abcdefghijkl'), 'signature'],
+      [sign({ iat: t - 120, exp: t - 60 }), 'expired'],
+      [sign({ iat: t, exp: t + 60, aud: 'elsewhere' }), 'audience'],
+      [sign({ iat: t, exp: t + 60, iss: 'mallory' }), 'issuer'],
+      [sign({ iat: t, exp: t + 60, cls: 'partner' }), 'claims'],
+      [
+        `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', cls: 'internal', scp: [], exp: t + 60 })).toString('base64url')}.`,
+        'signature',
+      ],
+    ];
+    for (const [token, reason] of cases) {
+      assert.throws(() => verify(token), refusal(`invalid gateway principal: ${reason}`), reason);
+    }
   });
 });
