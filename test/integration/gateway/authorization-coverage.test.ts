@@ -35,6 +35,15 @@ const schema: GraphQLSchema = Supergraph.build(sdl, { supportedFeatures: null })
   .apiSchema()
   .toGraphQLJSSchema();
 
+/** Valid values of the canonical scalars (the gateway refuses invalid ones before authorizing). */
+const SCALAR_SAMPLES: Record<string, string> = {
+  DateTime: '"2030-01-01T00:00:00Z"',
+  LocalDate: '"2030-01-01"',
+  TimeZone: '"UTC"',
+  Decimal: '"1"',
+  CurrencyCode: '"EUR"',
+};
+
 /** A literal for an input type: "x", 1, true, the first enum value, required fields. */
 function literal(type: GraphQLInputType): string {
   const inner = getNullableType(type) as GraphQLInputType;
@@ -48,7 +57,7 @@ function literal(type: GraphQLInputType): string {
   }
   if (inner.name === 'Int' || inner.name === 'Float') return '1';
   if (inner.name === 'Boolean') return 'true';
-  return '"x"';
+  return SCALAR_SAMPLES[inner.name] ?? '"x"';
 }
 
 const args = (list: readonly GraphQLArgument[]) => {

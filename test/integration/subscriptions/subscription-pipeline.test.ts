@@ -7,7 +7,7 @@ import { loadOperationsPolicy } from '../../../policies/operations-policy.ts';
 import type { Budget, ThrottlingPolicy } from '../../../policies/throttling-policy.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
-import { take, wsClient } from './subscription-kit.ts';
+import { createDraft, take, wsClient } from './subscription-kit.ts';
 
 /**
  * Subscriptions take the same road as queries: trusted documents for partners, throttling, and a
@@ -31,6 +31,8 @@ const POLICY: ThrottlingPolicy = {
   subscriptions: { perClient: 3 },
 };
 const SUBSCRIBE = 'subscription { promotionStateChanged { cursor } }';
+/** contracts/trusted-documents/partner-promotion-events.graphql */
+const PARTNER_EVENTS = 'b500a1f691a8d10aa602d41e29962091c1832b22d254aeb18a7d7c5e80138dc5';
 
 type Refusal = { message: string; extensions: Record<string, unknown> }[];
 
@@ -88,6 +90,28 @@ describe('subscriptions pass the same pipeline as queries', () => {
     assert.deepEqual(await res.json(), {
       errors: [{ message: TRUSTED_ONLY, extensions: { code: 'FORBIDDEN' } }],
     });
+  });
+
+  test('a partner subscribes by trusted document id and receives only its own vendor', async () => {
+    const client = wsClient(stack.gatewayUrl, partner());
+    try {
+      const start = await createDraft(stack, 'Partner start', { vendorId: 'V100001' });
+      const events = client.iterate<{ promotionStateChanged: { cursor: string; kind: string } }>({
+        query: '',
+        variables: { after: start.eventCursor },
+        extensions: { persistedQuery: { version: 1, sha256Hash: PARTNER_EVENTS } },
+      });
+      await createDraft(stack, 'Other vendor', { vendorId: 'V100002' });
+      const own = await createDraft(stack, 'Own vendor', { vendorId: 'V100001' });
+      const [event] = await take(events, 1);
+      assert.deepEqual(
+        [event!.data!.promotionStateChanged.cursor, event!.data!.promotionStateChanged.kind],
+        [own.eventCursor, 'STATE_CHANGED'],
+      );
+      await events.return!();
+    } finally {
+      await client.dispose();
+    }
   });
 
   test('subscriptions are charged to the throttle: over the budget, RATE_LIMITED', async () => {
@@ -157,7 +181,6 @@ describe('subscriptions pass the same pipeline as queries', () => {
       void started;
       void theirsNext;
       void againNext;
-      void take;
     } finally {
       await client.dispose();
       await other.dispose();
