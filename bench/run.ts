@@ -4,7 +4,8 @@ import { BenchUsageError, parseBenchArgs, USAGE } from './harness/bench-options.
 
 /**
  * `npm run bench -- [--scenario public|all] [--only a,c] [--connections 50] [--warmup 5]
- * [--duration 10] [--rounds 3] [--smoke] [--no-install] [--out DIR]` (bench/README.md).
+ * [--duration 10] [--rounds 3] [--smoke] [--no-install] [--out DIR] [--baseline DIR]`
+ * (bench/README.md).
  * Installs the peers into bench/node_modules on first use, then loads the harness.
  */
 const benchRoot = import.meta.dirname;
@@ -27,7 +28,7 @@ try {
   if (options.install) ensureBenchInstalled(benchRoot, log);
   // Loaded after the install: the harness resolves the peers it starts from bench/node_modules.
   const { runBench } = await import('./harness/run-bench.ts');
-  const { formatTable } = await import('./harness/bench-report.ts');
+  const { formatBaselineSummary, formatTable } = await import('./harness/bench-report.ts');
   const { writeReport } = await import('./harness/write-report.ts');
   const report = await runBench(options, { repoRoot, benchRoot, log });
   const { machine, settings } = report;
@@ -36,6 +37,8 @@ try {
       `${settings.warmupSeconds} s warm-up, ${settings.rounds} x ${settings.roundSeconds} s rounds\n`,
   );
   console.log(formatTable(report.results));
+  const baselineSummary = formatBaselineSummary(report.results, settings.baseline?.commit);
+  if (baselineSummary) console.log(`\n${baselineSummary}\n`);
   for (const r of report.results.filter((result) => result.graphqlErrors > 0)) {
     console.log(
       `${r.graphqlErrors} responses with GraphQL errors in ${r.scenario} ${r.mode} ${r.target}: ` +

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export type BenchOptions = {
@@ -14,6 +16,11 @@ export type BenchOptions = {
   install: boolean;
   /** Where the JSON results go. */
   outDir: string;
+  /**
+   * Another checkout of this repository (`--baseline DIR` or BENCH_BASELINE_DIR), absolute:
+   * adds target a0, that checkout's gateway started like target a. Undefined = no a0.
+   */
+  baselineDir: string | undefined;
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -21,7 +28,8 @@ export const USAGE = `usage: npm run bench -- [options]
                                default all (with --smoke: public)
   --only a,b,c,d,d-router,e    targets: a ours (auth on), b ours (auth off), c stock @apollo/gateway,
                                d Hive Gateway (d = both runtimes, d-router = router runtime only),
-                               e subgraph direct (floor, where one subgraph answers)
+                               e subgraph direct (floor, where one subgraph answers),
+                               a0 ours from the --baseline checkout (with --baseline)
   --connections N              concurrent keep-alive connections (default 50)
   --warmup S                   warm-up seconds per target and mode, not measured (default 5)
   --duration S                 seconds per round (default 10)
@@ -29,7 +37,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --smoke                      1 round x 2 s, 10 connections, no warm-up, scenario public unless
                                named: checks it runs and matches
   --no-install                 never install bench/node_modules (targets needing it are skipped)
-  --out DIR                    results folder (default bench/results)`;
+  --out DIR                    results folder (default bench/results)
+  --baseline DIR               adds target a0: our gateway from another checkout of this repository
+                               (git worktree add DIR <commit>; npm ci in DIR), started like a;
+                               the report shows a / a0 (also BENCH_BASELINE_DIR)`;
 
 export class BenchUsageError extends Error {}
 
@@ -42,11 +53,34 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, mi
   return value;
 }
 
+/** `--baseline DIR`: absolute, and a checkout whose gateway can start (checked here, early). */
+function baselineDir(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw new BenchUsageError('--baseline needs a directory');
+  const dir = resolve(raw);
+  const missing = [
+    'gateway/index.ts',
+    'policies/auth.yaml',
+    'node_modules/tsx/package.json',
+  ].filter((file) => !existsSync(join(dir, file)));
+  if (missing.length > 0) {
+    throw new BenchUsageError(
+      `--baseline ${dir} is not a checkout of this repository with its dependencies installed ` +
+        `(missing ${missing.join(', ')}): git worktree add ${dir} <commit> && (cd ${dir} && npm ci)`,
+    );
+  }
+  return dir;
+}
+
 /**
  * Parses the flags of `npm run bench` (the scenario name is checked against the registry by
  * `runBench`, which is imported only once the bench peers are installed).
  */
-export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): BenchOptions {
+export function parseBenchArgs(
+  argv: readonly string[],
+  defaultOutDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): BenchOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -62,6 +96,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
         smoke: { type: 'boolean' },
         'no-install': { type: 'boolean' },
         out: { type: 'string' },
+        baseline: { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -85,5 +120,6 @@ export function parseBenchArgs(argv: readonly string[], defaultOutDir: string): 
     smoke,
     install: !values['no-install'],
     outDir: values.out ?? defaultOutDir,
+    baselineDir: baselineDir(values.baseline ?? (env.BENCH_BASELINE_DIR || undefined)),
   };
 }

@@ -40,6 +40,11 @@ export type TargetResult = {
   upstreamWithAuthorization: number | null;
   /** rps / rps of stock @apollo/gateway in the same scenario and mode. */
   ratioVsApollo: number | null;
+  /**
+   * rps / rps of a0 (our gateway from the `--baseline` checkout) in the same scenario and mode:
+   * for a, the throughput gain (> 1) or cost (< 1) of the change. Null without a0.
+   */
+  ratioVsA0: number | null;
   /** rps per core of gateway CPU used. */
   rpsPerGatewayCore: number | null;
 };
@@ -75,6 +80,8 @@ export type BenchReport = {
     roundSeconds: number;
     rounds: number;
     smoke: boolean;
+    /** The `--baseline` checkout target a0 ran (commit null when unreadable). */
+    baseline?: { dir: string; commit: string | null };
   };
   skipped: { scenario: string; target: string; reason: string }[];
   checks: ResponseCheck[];
@@ -108,8 +115,14 @@ function spreadPercent(values: number[]): string {
   return `±${(((Math.max(...values) - Math.min(...values)) / 2 / mean) * 100).toFixed(0)}%`;
 }
 
-/** The results as an aligned Markdown table (pasteable into bench/README.md). */
+const times = (ratio: number | null): string => (ratio === null ? 'n/a' : `${ratio.toFixed(2)}x`);
+
+/**
+ * The results as an aligned Markdown table (pasteable into bench/README.md); with a0 (`--baseline`)
+ * also a column `x a0`, each row's rps over a0's.
+ */
 export function formatTable(results: readonly TargetResult[]): string {
+  const withA0 = results.some((r) => r.ratioVsA0 !== null);
   const header = [
     'scenario',
     'mode',
@@ -125,6 +138,7 @@ export function formatTable(results: readonly TargetResult[]): string {
     'upstream req/req',
     'failed',
     'x stock Apollo',
+    ...(withA0 ? ['x a0'] : []),
   ];
   const rows = results.map((r) => [
     r.scenario,
@@ -140,7 +154,8 @@ export function formatTable(results: readonly TargetResult[]): string {
     fixed(r.loadgenCpuPercent),
     fixed(r.upstreamPerRequest, 1),
     String(r.failures),
-    r.ratioVsApollo === null ? 'n/a' : `${r.ratioVsApollo.toFixed(2)}x`,
+    times(r.ratioVsApollo),
+    ...(withA0 ? [times(r.ratioVsA0)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string =>
@@ -149,5 +164,38 @@ export function formatTable(results: readonly TargetResult[]): string {
     line(header),
     `|${widths.map((w, i) => (i >= 3 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
     ...rows.map(line),
+  ].join('\n');
+}
+
+/**
+ * With a0 (`--baseline`): one line per scenario and mode, a / a0 over all rounds and per round
+ * (a and a0 run next to each other in every round, so the per-round ratios pair like with like).
+ * Empty without a0 or a.
+ */
+export function formatBaselineSummary(
+  results: readonly TargetResult[],
+  baselineCommit: string | null | undefined,
+): string {
+  const lines: string[] = [];
+  for (const a0 of results.filter((r) => r.target === 'a0')) {
+    const a = results.find(
+      (r) => r.scenario === a0.scenario && r.mode === a0.mode && r.target === 'a',
+    );
+    if (!a) continue;
+    const perRound = a.rpsPerRound.map((rps, i) => {
+      const before = a0.rpsPerRound[i];
+      return before ? times(rps / before) : 'n/a';
+    });
+    lines.push(
+      `a / a0 ${a.scenario} ${a.mode}: ${times(a.ratioVsA0)} ` +
+        `(${fixed(a.rps, 1)} vs ${fixed(a0.rps, 1)} rps` +
+        `${perRound.length > 1 ? `; per round ${perRound.join(', ')}` : ''})`,
+    );
+  }
+  if (lines.length === 0) return '';
+  return [
+    `a = this checkout, a0 = ${baselineCommit?.slice(0, 7) ?? 'the baseline checkout'}; ` +
+      'above 1.00x the change gained throughput, below it cost some:',
+    ...lines,
   ].join('\n');
 }

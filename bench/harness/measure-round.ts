@@ -134,7 +134,7 @@ export function freshAccumulator(): Accumulated {
   };
 }
 
-/** The report row of one target in one mode (the ratio to stock Apollo is added later). */
+/** The report row of one target in one mode (the ratios to c and a0 are added later). */
 export function toResult(
   scenario: string,
   mode: BenchMode,
@@ -178,6 +178,7 @@ export function toResult(
           ? 0
           : acc.upstreamWithAuthorization / acc.upstreamRequests,
     ratioVsApollo: null,
+    ratioVsA0: null,
     rpsPerGatewayCore:
       gatewayCpuPercent === null || gatewayCpuPercent === 0
         ? null

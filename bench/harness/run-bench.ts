@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { BENCH_PRINCIPAL_VALID_SECONDS } from '../scenarios/ours/bench-principal.ts';
 import type { RunningScenario, Scenario, ScenarioContext } from '../scenarios/scenario.ts';
-import { BASELINE_TARGET_ID, selectTargets } from '../targets/index.ts';
+import {
+  BASELINE_CHECKOUT_TARGET_ID,
+  BASELINE_TARGET_ID,
+  selectTargets,
+} from '../targets/index.ts';
+import { baselineCheckout, type BaselineCheckout } from './baseline-checkout.ts';
 import { BenchUsageError, type BenchOptions } from './bench-options.ts';
 import { machineInfo, type BenchReport, type TargetResult } from './bench-report.ts';
 import { createBenchSecrets, type BenchSecrets } from './bench-secrets.ts';
@@ -59,6 +64,7 @@ async function runScenario(
   scenario: Scenario,
   report: BenchReport,
   secrets: BenchSecrets,
+  baseline: BaselineCheckout | undefined,
 ): Promise<void> {
   const log = (message: string): void => deps.log(`[${scenario.name}] ${message}`);
   const workDir = mkdtempSync(join(tmpdir(), `bench-${scenario.name}-`));
@@ -87,7 +93,7 @@ async function runScenario(
           `principal the load sends lives ${BENCH_PRINCIPAL_VALID_SECONDS} s at most`,
       );
     }
-    const targets = selectTargets(options.only).filter((target) => {
+    const targets = selectTargets(options.only, baseline).filter((target) => {
       const reason = target.unavailable(running, deps.benchRoot);
       if (reason) {
         log(`skipping ${target.id} ${target.label}: ${reason}`);
@@ -185,13 +191,17 @@ function resolveScenarios(names: string): readonly Scenario[] {
   });
 }
 
+/** rps / rps of stock Apollo (c), and of a0 when it ran, in the same scenario and mode. */
 function addRatios(results: TargetResult[]): void {
-  for (const result of results) {
-    const baseline = results.find(
-      (r) =>
-        r.scenario === result.scenario && r.mode === result.mode && r.target === BASELINE_TARGET_ID,
+  const ratio = (result: TargetResult, id: string): number | null => {
+    const other = results.find(
+      (r) => r.scenario === result.scenario && r.mode === result.mode && r.target === id,
     );
-    result.ratioVsApollo = baseline && baseline.rps > 0 ? result.rps / baseline.rps : null;
+    return other && other.rps > 0 ? result.rps / other.rps : null;
+  };
+  for (const result of results) {
+    result.ratioVsApollo = ratio(result, BASELINE_TARGET_ID);
+    result.ratioVsA0 = ratio(result, BASELINE_CHECKOUT_TARGET_ID);
   }
 }
 
@@ -201,18 +211,29 @@ function addRatios(results: TargetResult[]): void {
  */
 export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promise<BenchReport> {
   const scenarios = resolveScenarios(options.scenario);
+  const baseline = options.baselineDir ? baselineCheckout(options.baselineDir) : undefined;
+  const targets = selectTargets(options.only, baseline);
+  if (baseline) {
+    deps.log(
+      `baseline checkout ${baseline.dir} @ ${baseline.commit ?? 'unknown commit'}: ` +
+        (targets.some((t) => t.id === BASELINE_CHECKOUT_TARGET_ID)
+          ? `target ${BASELINE_CHECKOUT_TARGET_ID}`
+          : `not measured (--only leaves ${BASELINE_CHECKOUT_TARGET_ID} out)`),
+    );
+  }
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
     finishedAt: '',
     machine: machineInfo(),
     settings: {
       scenarios: scenarios.map((scenario) => scenario.name),
-      targets: selectTargets(options.only).map((target) => target.id),
+      targets: targets.map((target) => target.id),
       connections: options.connections,
       warmupSeconds: options.warmupSeconds,
       roundSeconds: options.roundSeconds,
       rounds: options.rounds,
       smoke: options.smoke,
+      ...(baseline ? { baseline: { dir: baseline.dir, commit: baseline.commit ?? null } } : {}),
     },
     skipped: [],
     checks: [],
@@ -220,7 +241,9 @@ export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promi
   };
   // One key pair, METRICS_TOKEN and channel secret per run, shared by its scenarios.
   const secrets = createBenchSecrets();
-  for (const scenario of scenarios) await runScenario(options, deps, scenario, report, secrets);
+  for (const scenario of scenarios) {
+    await runScenario(options, deps, scenario, report, secrets, baseline);
+  }
   addRatios(report.results);
   report.finishedAt = new Date().toISOString();
   return report;

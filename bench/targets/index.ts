@@ -1,9 +1,11 @@
+import type { BaselineCheckout } from '../harness/baseline-checkout.ts';
 import { BenchUsageError } from '../harness/bench-options.ts';
 import { apolloGatewayTarget } from './apollo-gateway.target.ts';
 import type { BenchTarget } from './bench-target.ts';
 import { directSubgraphTarget } from './direct-subgraph.target.ts';
 import { hiveGatewayTarget, hiveRouterRuntimeTarget } from './hive-gateway.target.ts';
 import {
+  baselineGatewayTarget,
   ourGatewayAuthOffTarget,
   ourGatewayOpenTarget,
   ourGatewayTarget,
@@ -25,16 +27,41 @@ export const TARGETS: readonly BenchTarget[] = [
 /** The id ratios are computed against. */
 export const BASELINE_TARGET_ID = 'c';
 
-/** `--only a,c,d`: an entry selects the target with that id and those whose id starts `<entry>-`. */
-export function selectTargets(only: readonly string[] | undefined): BenchTarget[] {
-  if (!only) return TARGETS.filter((target) => !target.optional);
-  const unknown = only.filter((entry) => !TARGETS.some((t) => matches(t.id, entry)));
-  if (unknown.length > 0) {
+/** Target a as of another checkout (`--baseline DIR`); the report shows a / a0. */
+export const BASELINE_CHECKOUT_TARGET_ID = 'a0';
+
+/** TARGETS, with a0 right after a when `--baseline` names a checkout. */
+function allTargets(baseline: BaselineCheckout | undefined): readonly BenchTarget[] {
+  if (!baseline) return TARGETS;
+  return TARGETS.flatMap((target) =>
+    target === ourGatewayTarget ? [target, baselineGatewayTarget(baseline)] : [target],
+  );
+}
+
+/**
+ * `--only a,c,d`: an entry selects the target with that id and those whose id starts `<entry>-`
+ * (so `a` does not select `a0`). Without `--only`: every target not optional, a0 included when
+ * `--baseline` names a checkout.
+ */
+export function selectTargets(
+  only: readonly string[] | undefined,
+  baseline?: BaselineCheckout,
+): BenchTarget[] {
+  const targets = allTargets(baseline);
+  if (!only) return targets.filter((target) => !target.optional);
+  if (!baseline && only.includes(BASELINE_CHECKOUT_TARGET_ID)) {
     throw new BenchUsageError(
-      `--only: unknown target ${unknown.join(', ')} (known: ${TARGETS.map((t) => t.id).join(', ')})`,
+      `--only ${BASELINE_CHECKOUT_TARGET_ID}: target ${BASELINE_CHECKOUT_TARGET_ID} needs ` +
+        '--baseline DIR (or BENCH_BASELINE_DIR), the checkout whose gateway it runs',
     );
   }
-  return TARGETS.filter((target) => only.some((entry) => matches(target.id, entry)));
+  const unknown = only.filter((entry) => !targets.some((t) => matches(t.id, entry)));
+  if (unknown.length > 0) {
+    throw new BenchUsageError(
+      `--only: unknown target ${unknown.join(', ')} (known: ${targets.map((t) => t.id).join(', ')})`,
+    );
+  }
+  return targets.filter((target) => only.some((entry) => matches(target.id, entry)));
 }
 
 function matches(id: string, entry: string): boolean {

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BaselineCheckout } from '../harness/baseline-checkout.ts';
 import { benchAuthPolicyEnv, benchPolicyEnv } from '../harness/bench-policies.ts';
 import { BENCH_PRINCIPAL_SECRET } from '../scenarios/ours/our-stack.ts';
 import type { BenchTarget } from './bench-target.ts';
@@ -16,11 +18,24 @@ const PROTECTIONS_OFF: Record<string, string> = {
   OPERATION_LIMITS_DISABLED: 'true',
 };
 
+/**
+ * Which checkout's gateway a target runs: the current one (this repository), or another one
+ * (`--baseline DIR`, target a0), started the same way from its own folder (working directory,
+ * node_modules, policies, trusted documents) with policy copies made from its own policies/.
+ */
+type Checkout = {
+  /** Undefined: this repository (context.repoRoot). */
+  dir?: string;
+  /** Extra `--import` modules (absolute paths), loaded after tsx. */
+  preload?: readonly string[];
+};
+
 function ourGateway(
   id: string,
   label: string,
   env: Record<string, string>,
   optional = false,
+  checkout: Checkout = {},
 ): BenchTarget {
   const authOff = env.AUTH_DISABLED === 'true';
   // Target a runs as deployed; the gateway refuses the benchmark switches in production.
@@ -36,11 +51,20 @@ function ourGateway(
         : undefined,
     async start(context) {
       const port = await context.freePort();
+      const root = checkout.dir ?? context.repoRoot;
+      // Another checkout's policy copies go to their own folder (the targets start in parallel).
+      const policyDir = checkout.dir ? join(context.workDir, `policies-${id}`) : context.workDir;
+      mkdirSync(policyDir, { recursive: true });
       const child = context.startChild({
         name: label,
         command: process.execPath,
-        args: ['--import', 'tsx', join(context.repoRoot, 'gateway/index.ts')],
-        cwd: context.repoRoot,
+        args: [
+          '--import',
+          'tsx',
+          ...(checkout.preload ?? []).flatMap((module) => ['--import', module]),
+          join(root, 'gateway/index.ts'),
+        ],
+        cwd: root,
         env: {
           NODE_ENV: switchedOff ? 'test' : 'production',
           LOG_LEVEL: 'warn',
@@ -57,10 +81,10 @@ function ourGateway(
           FORWARD_HEADERS: 'authorization',
           // The bench run's own JWKS (its tokens are signed with that key), never the development
           // keys, which production refuses.
-          ...benchAuthPolicyEnv(context.repoRoot, context.workDir, context.secrets.signingKey),
+          ...benchAuthPolicyEnv(root, policyDir, context.secrets.signingKey),
           // a: throttling and limits on, production budgets out of reach; b: all out of reach
           // (harness/bench-policies.ts).
-          ...benchPolicyEnv(context.repoRoot, context.workDir),
+          ...benchPolicyEnv(root, policyDir),
           ...context.scenario.ourGatewayEnv,
           ...env,
         },
@@ -93,3 +117,18 @@ export const ourGatewayThrottleOffTarget = ourGateway(
   { THROTTLING_DISABLED: 'true' },
   true,
 );
+
+/**
+ * (a0) target a's gateway as of another checkout (`--baseline DIR`): DIR's own gateway/index.ts,
+ * started exactly like a (NODE_ENV=production, the same env, port handling, tokens and scenario
+ * supergraph) from DIR, with copies of DIR's own policies made the same way (its policy loader
+ * may refuse the current files), the auth policy pointing at the run's JWKS. The only addition is
+ * harness/baseline-principal-shim.ts, which keeps older gateways' forwarded principal acceptable
+ * to the current subgraphs (a no-op for a gateway that already signs it with `iat`).
+ */
+export function baselineGatewayTarget(baseline: BaselineCheckout): BenchTarget {
+  return ourGateway('a0', `ours @ ${baseline.shortCommit} (baseline)`, {}, false, {
+    dir: baseline.dir,
+    preload: [join(import.meta.dirname, '../harness/baseline-principal-shim.ts')],
+  });
+}

@@ -24,6 +24,12 @@ export function firstExceededLimit(
   variables: Readonly<Record<string, unknown>> = {},
   /** Receives each value measured, so a later step can reuse it (the throttle, the cost). */
   measured: Partial<Record<LimitName, number>> = {},
+  /**
+   * The measures that depend on the document alone (depth, aliases, root fields, directives),
+   * remembered across requests of the same operation: read from here when present, stored
+   * here when measured. Default: nothing remembered.
+   */
+  documentMeasures: Partial<Record<LimitName, number>> = {},
 ): ExceededLimit | undefined {
   const measures: [LimitName, () => number][] = [
     ['depth', () => measureDepth(document, operation)],
@@ -33,7 +39,9 @@ export function firstExceededLimit(
     ['cost', () => measureCost(schema, document, operation, model, variables)],
   ];
   for (const [limitName, measure] of measures) {
-    const value = (measured[limitName] = measure());
+    const remembered = limitName === 'cost' ? undefined : documentMeasures[limitName];
+    const value = (measured[limitName] = remembered ?? measure());
+    if (limitName !== 'cost') documentMeasures[limitName] = value;
     if (value > limits[limitName]) return { limitName, measured: value, limit: limits[limitName] };
   }
   return undefined;

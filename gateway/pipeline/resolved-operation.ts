@@ -8,7 +8,6 @@ import {
   type OperationTypeNode,
 } from 'graphql';
 import type { Principal } from '../principal.ts';
-import { scalarInputErrors } from '../validation/canonical-scalars.ts';
 
 /** How a request reached the gateway. */
 export type Transport = 'http' | 'graphql-ws' | 'sse';
@@ -142,8 +141,8 @@ function selectOperation(
 
 /**
  * Turns a parsed, validated request into the ResolvedOperation, or the errors that refuse it
- * (BAD_REQUEST for the operation; BAD_USER_INPUT for variables and for canonical scalar values,
- * literal or variable, the subgraphs would refuse). Every transport calls it.
+ * (BAD_REQUEST for the operation; BAD_USER_INPUT for variables that do not coerce or hold a
+ * string that is not well-formed). Every transport calls it.
  */
 export function resolveOperation(input: ResolveInput): ResolvedOperation | GraphQLError[] {
   const operation = selectOperation(input.document, input.operationName);
@@ -176,11 +175,6 @@ export function resolveOperation(input: ResolveInput): ResolvedOperation | Graph
         }),
     );
   }
-  // Canonical scalars (DateTime, Decimal, ...) the subgraphs would refuse: refused here, typed.
-  const badScalars = scalarInputErrors(input.schema, input.document, operation, coerced.coerced, {
-    maxErrors: 20,
-  });
-  if (badScalars.length > 0) return badScalars;
   return {
     schema: input.schema,
     source: input.source,

@@ -8,7 +8,7 @@ import {
 import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { Principal } from '../principal.ts';
 import { unmetRequirement, type Unmet } from '../security/evaluate-requirement.ts';
-import { operationAccess } from '../security/operation-walk.ts';
+import { operationAccess, type OperationAccess } from '../security/operation-walk.ts';
 import { policyNames, type SecurityRequirements } from '../security/supergraph-security.ts';
 
 export type AuthorizeOptions = {
@@ -64,8 +64,15 @@ export function createOperationAuthorizer(options: AuthorizeOptions): OperationA
       `the supergraph uses @policy rule(s) ${unknown.join(', ')} that policies/authorization.yaml does not define`,
     );
   }
+  // What an operation touches depends on the document alone: read once per operation node
+  // (Apollo Server hands the same parsed document to each request); who may is decided per call.
+  const accessOf = new WeakMap<OperationDefinitionNode, OperationAccess>();
   return (schema, document, operation, principal) => {
-    const access = operationAccess(schema, document, operation);
+    let access = accessOf.get(operation);
+    if (!access || access.schema !== schema) {
+      access = operationAccess(schema, document, operation);
+      accessOf.set(operation, access);
+    }
     // Decided per coordinate (linear in the document), then reported per response path.
     const unmetOf = new Map<string, Unmet>();
     for (const coordinate of access.coordinates) {

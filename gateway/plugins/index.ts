@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { GatewayContext } from '../principal.ts';
 import { authorizeStep, type AuthorizeOptions, type OperationAuthorizer } from './authorize.ts';
+import { canonicalInputStep } from './canonical-input.ts';
 import { metricsPlugin } from './metrics.ts';
 import { operationLimitsStep, type OperationLimitsOptions } from './operation-limits.ts';
 import { requestPipelinePlugin } from './request-pipeline.ts';
@@ -30,7 +31,8 @@ export type PipelineOptions = {
  * never reaches a step. Then, for queries, mutations and subscriptions alike:
  * trusted documents (before parsing) → operation limits (tokens before parsing; depth, aliases,
  * root fields, directives, cost after) → authorize (@authenticated / @requiresScopes / @policy,
- * introspection) → throttle (charges the admitted operation's cost). A step added here applies
+ * introspection) → canonical input (DateTime, Decimal, ... values) → throttle (charges the
+ * admitted operation's cost). A step added here applies
  * to every transport: HTTP through requestPipelinePlugin, graphql-ws and SSE through the
  * subscription preparer.
  */
@@ -39,6 +41,7 @@ export function pipelineSteps(options: PipelineOptions): PipelineStep[] {
     trustedDocumentsStep(options.trustedDocuments),
     ...(options.limits === false ? [] : [operationLimitsStep(options.limits)]),
     authorizeStep(options.authorize),
+    canonicalInputStep(),
     ...(options.throttle ? [throttleStep(options.throttle)] : []),
   ];
 }

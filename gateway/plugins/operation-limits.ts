@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import {
   DEFAULT_OPERATIONS_POLICY,
   limitsFor,
@@ -96,6 +96,19 @@ export function operationLimitsStep(options: OperationLimitsOptions = {}): Pipel
       ? limitExceeded({ limitName: 'tokens', measured, limit: limits.tokens })
       : undefined;
   };
+  // Depth, aliases, root fields and directives depend on the document alone: remembered per
+  // schema and operation node (Apollo Server hands the same parsed document to each request).
+  const remembered = new WeakMap<
+    GraphQLSchema,
+    WeakMap<OperationDefinitionNode, Partial<Record<LimitName, number>>>
+  >();
+  const documentMeasuresOf = (schema: GraphQLSchema, operation: OperationDefinitionNode) => {
+    let bySchema = remembered.get(schema);
+    if (!bySchema) remembered.set(schema, (bySchema = new WeakMap()));
+    let measures = bySchema.get(operation);
+    if (!measures) bySchema.set(operation, (measures = {}));
+    return measures;
+  };
   return {
     name: 'operation-limits',
     admit(incoming, caller) {
@@ -118,6 +131,7 @@ export function operationLimitsStep(options: OperationLimitsOptions = {}): Pipel
           { directives, defaults: current.cost },
           resolved.variables,
           measured,
+          documentMeasuresOf(resolved.schema, resolved.operation),
         );
       } catch (error) {
         throw refusalOf(error, limits.depth);

@@ -17,6 +17,8 @@ export type CoordinateUse = { path: string; coordinate: string };
 
 /** What an operation touches, computed in time linear in the document's size. */
 export type OperationAccess = {
+  /** The schema it was read against. */
+  schema: GraphQLSchema;
   /** Every field (`Type.field`) and every type reached (`Type`), fragments followed. */
   coordinates: ReadonlySet<string>;
   /** Whether it selects `__schema` or `__type` anywhere. */
@@ -198,6 +200,7 @@ export function operationAccess(
   }
 
   return {
+    schema,
     coordinates,
     introspects,
     pathsOf: (wanted, max) => walkPaths((c) => c !== INTROSPECTION && wanted(c), max),

@@ -40,6 +40,12 @@ export type ScalarInputOptions = {
   scalars?: ReadonlyMap<string, GraphQLScalarType>;
   /** Stop after this many errors (graphql-js validation stops at 100 too). Default 100. */
   maxErrors?: number;
+  /**
+   * What to check: `literals` (argument literals: the same for every request of a document, so
+   * a caller can remember the answer per document), `variables` (variable values, else their
+   * defaults), or both. Default both.
+   */
+  only?: 'literals' | 'variables';
 };
 
 type Report = (message: string, node: ASTNode | undefined, at: Record<string, string>) => void;
@@ -161,7 +167,9 @@ export function scalarInputErrors(
   };
 
   // Variables: their values as sent, else their default values.
-  for (const definition of operation.variableDefinitions ?? []) {
+  const variableDefinitions =
+    options.only === 'literals' ? [] : (operation.variableDefinitions ?? []);
+  for (const definition of variableDefinitions) {
     const name = definition.variable.name.value;
     const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
     if (!type || errors.length >= maxErrors) continue;
@@ -182,6 +190,7 @@ export function scalarInputErrors(
     }
   }
 
+  if (options.only === 'variables') return errors;
   // Argument literals: the operation, then each fragment it reaches, once.
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {

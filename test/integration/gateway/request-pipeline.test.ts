@@ -255,7 +255,7 @@ describe('one resolved operation: nothing runs unchecked', () => {
         { ...record, principal: undefined, operationType: undefined },
         {
           admitted: true,
-          passed: ['trusted-documents', 'operation-limits', 'authorize'],
+          passed: ['trusted-documents', 'operation-limits', 'authorize', 'canonical-input'],
           sameOperation: true,
           principal: undefined,
           operationType: undefined,

@@ -307,7 +307,7 @@ describe(`hostile input (seed ${SEED}, HOSTILE_SEED to change)`, () => {
     assert.equal(failures.size, 0, `hostile-input failures by cause:\n${report.slice(0, 20_000)}`);
     // The pipeline's invariant, whatever was generated: each operation the executor ran is the
     // one the pipeline resolved, and it passed every step (trusted documents, limits,
-    // authorize) and was charged (throttle).
+    // authorize, canonical input) and was charged (throttle).
     const executed = stack.executed();
     console.log(`hostile-input executions checked: ${executed.length}`);
     assert.ok(executed.length > 0);
@@ -315,7 +315,8 @@ describe(`hostile input (seed ${SEED}, HOSTILE_SEED to change)`, () => {
       (record) =>
         !record.admitted ||
         !record.sameOperation ||
-        record.passed.join(' ') !== 'trusted-documents operation-limits authorize throttle',
+        record.passed.join(' ') !==
+          'trusted-documents operation-limits authorize canonical-input throttle',
     );
     assert.deepEqual(unchecked, []);
   });

@@ -16,28 +16,37 @@ describe('invalid canonical scalars: 400 BAD_USER_INPUT at the gateway', () => {
   });
   after(async () => stack?.close());
 
-  const cases: [string, string, Record<string, unknown> | undefined, RegExp][] = [
+  const cases: [
+    string,
+    string,
+    Record<string, unknown> | undefined,
+    RegExp,
+    Record<string, unknown>,
+  ][] = [
     [
       'a DateTime literal',
       '{ promotions(filter: { liveAt: "nope" }) { edges { cursor } } }',
       undefined,
       /^Argument "filter" of "Query.promotions" has an invalid value at "filter.liveAt"; DateTime "nope" is not valid: expected an RFC 3339 date-time with offset/,
+      { argument: 'Query.promotions(filter:)', path: 'filter.liveAt' },
     ],
     [
       'a DateTime variable',
       'query($f: PromotionFilter) { promotions(filter: $f) { edges { cursor } } }',
       { f: { liveAt: '2026-02-30T00:00:00Z' } },
       /^Variable "\$f" got invalid value at "f.liveAt"; DateTime "2026-02-30T00:00:00Z" is not valid/,
+      { variable: 'f', path: 'f.liveAt' },
     ],
     [
       'a LocalDate literal',
       '{ fundingAgreements(vendorId: "V100001", activeOn: "2026-13-01") { edges { cursor } } }',
       undefined,
       /LocalDate "2026-13-01" is not valid: expected a calendar date YYYY-MM-DD/,
+      { argument: 'Query.fundingAgreements(activeOn:)', path: 'activeOn' },
     ],
   ];
 
-  for (const [name, query, variables, message] of cases) {
+  for (const [name, query, variables, message, where] of cases) {
     test(name, async () => {
       const logged: unknown[] = [];
       const original = console.error;
@@ -52,7 +61,7 @@ describe('invalid canonical scalars: 400 BAD_USER_INPUT at the gateway', () => {
       assert.equal(res.body.errors?.length, 1);
       const error = res.body.errors![0]!;
       assert.match(error.message, message);
-      assert.deepEqual(error.extensions, { code: 'BAD_USER_INPUT' });
+      assert.deepEqual(error.extensions, { code: 'BAD_USER_INPUT', ...where });
       assert.doesNotMatch(JSON.stringify(res.body), /127\.0\.0\.1|stack/);
       assert.deepEqual(logged, []);
     });
