@@ -125,5 +125,7 @@ describe('createAuthenticator', () => {
     assert.deepEqual(await off(headers('Bearer garbage')), { principal });
     assert.deepEqual(await off(headers(undefined)), { principal });
     assert.match(warnings[0]!, /every request acts as internal bench/);
+    // One context per request: steps keep per-request state on it (the resolved operation).
+    assert.notEqual(await off(headers(undefined)), await off(headers(undefined)));
   });
 });

@@ -30,10 +30,27 @@ const channelApp = (extra: Partial<Principal> = {}): Principal => ({
 });
 
 describe('bucket selection', () => {
-  test('anonymous: one shared bucket, no per-client bucket', () => {
-    assert.deepEqual(selectBuckets(POLICY, undefined, 'query'), [
+  test('anonymous without perClient: one shared bucket', () => {
+    assert.deepEqual(selectBuckets(POLICY, undefined, 'query', '203.0.113.7'), [
       { key: 'channel:anonymous', limit: 300, label: 'anonymous callers' },
     ]);
+  });
+
+  test('anonymous with perClient: a bucket per connection address, then the shared one', () => {
+    const policy: ThrottlingPolicy = {
+      ...POLICY,
+      channels: { ...POLICY.channels, anonymous: { ...budget(300), perClient: budget(30) } },
+    };
+    assert.deepEqual(selectBuckets(policy, undefined, 'query', '203.0.113.7'), [
+      {
+        key: 'client:anonymous:ip:203.0.113.7',
+        limit: 30,
+        label: 'client ip:203.0.113.7 of anonymous',
+      },
+      { key: 'channel:anonymous', limit: 300, label: 'anonymous callers' },
+    ]);
+    // An unknown address is one client of its own, never a free pass.
+    assert.equal(selectBuckets(policy, undefined, 'query')[0]!.key, 'client:anonymous:ip:unknown');
   });
 
   test('channel app with a client id: its client bucket, then the channel', () => {
