@@ -13,7 +13,7 @@ const schema: GraphQLSchema = Supergraph.build(
   .toGraphQLJSSchema();
 const readme = readFileSync('README.md', 'utf8');
 
-/** Every operation of every ```graphql block, and every `"query":"..."` in a curl example. */
+/** Every operation of every ```graphql block, and every query of a curl example (POST or GET). */
 function examples(): { where: string; source: string }[] {
   const found: { where: string; source: string }[] = [];
   for (const [, block] of readme.matchAll(/```graphql\n([\s\S]*?)```/g)) {
@@ -25,6 +25,9 @@ function examples(): { where: string; source: string }[] {
   }
   for (const [, escaped] of readme.matchAll(/"query":("(?:[^"\\]|\\.)*")/g)) {
     found.push({ where: 'curl example', source: JSON.parse(escaped!) as string });
+  }
+  for (const [, query] of readme.matchAll(/--data-urlencode 'query=([^']*)'/g)) {
+    found.push({ where: 'curl GET example', source: query! });
   }
   for (const [, inline] of readme.matchAll(/`(subscription \{[^`]*\})`/g)) {
     found.push({ where: 'inline subscription', source: inline! });
