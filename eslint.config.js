@@ -1,8 +1,13 @@
 // ESLint guards correctness and the house style's boundaries, not taste (Prettier formats).
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { parse } from 'yaml';
 
-const SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'];
+/** The subgraphs, from supergraph.yaml (contracts:check holds it to contracts/canonical/subgraphs.ts). */
+const SUBGRAPHS = Object.keys(
+  parse(readFileSync(new URL('./supergraph.yaml', import.meta.url), 'utf8')).subgraphs,
+);
 
 /** A subgraph may import subgraphs/shared but never another subgraph. */
 const subgraphBoundaries = SUBGRAPHS.map((name) => ({
@@ -76,6 +81,32 @@ export default tseslint.config(
             {
               group: ['**/subgraphs/**', '**/backends/**', '**/test/**'],
               message: 'The gateway and policies never import subgraphs, backends or tests.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The declarations and the codec the gateway, the policies, the subgraphs and the back-ends
+    // share (one declaration per list): contracts/ is the one place all of them may import, so
+    // these files import none of them, or the boundaries above would leak through them.
+    files: ['contracts/canonical/**/*.ts', 'contracts/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/gateway/**',
+                '**/subgraphs/**',
+                '**/policies/**',
+                '**/backends/**',
+                '**/test/**',
+                '**/bench/**',
+              ],
+              message: 'Shared declarations import none of the code that shares them.',
             },
           ],
         },

@@ -1,4 +1,15 @@
 import { resolve } from 'node:path';
+import {
+  SUBGRAPH_DEFAULT_PORTS,
+  SUBGRAPH_NAMES,
+  subgraphEnvPrefix,
+} from '../contracts/canonical/subgraphs.ts';
+import { principalSecretsFrom } from '../contracts/protocol/principal-token.ts';
+import {
+  boolFromEnv as bool,
+  intFromEnv as int,
+  oneOfFromEnv as oneOf,
+} from '../contracts/runtime/env.ts';
 
 /**
  * The only reader of process.env for the gateway. Every variable is documented in .env.example.
@@ -59,24 +70,9 @@ export type GatewayConfig = {
   executor: 'apollo' | 'fast';
 };
 
-/**
- * Development default of PRINCIPAL_SIGNING_SECRET, the same in subgraphs/shared/config.ts so
- * that `npm start` works with no set-up. Refused when NODE_ENV=production.
- */
-export const DEV_PRINCIPAL_SECRET = 'dev-only-principal-signing-secret-change-me';
-
+/** PRINCIPAL_SIGNING_SECRET: the gateway signs with the first (contracts/protocol/principal-token.ts). */
 function principalSecret(env: NodeJS.ProcessEnv, production: boolean): string {
-  const first = (env.PRINCIPAL_SIGNING_SECRET ?? '').split(',')[0]!.trim();
-  if (!first) {
-    if (production)
-      throw new Error('PRINCIPAL_SIGNING_SECRET must be set when NODE_ENV=production');
-    return DEV_PRINCIPAL_SECRET;
-  }
-  if (first.length < 32) throw new Error('PRINCIPAL_SIGNING_SECRET must be at least 32 characters');
-  if (production && first === DEV_PRINCIPAL_SECRET) {
-    throw new Error('PRINCIPAL_SIGNING_SECRET must not be the development default in production');
-  }
-  return first;
+  return principalSecretsFrom(env.PRINCIPAL_SIGNING_SECRET, production)[0]!;
 }
 
 /**
@@ -97,46 +93,6 @@ function metricsToken(env: NodeJS.ProcessEnv, production: boolean): string | und
   return token;
 }
 
-const SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'] as const;
-const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = {
-  promotion: 4001,
-  pricing: 4002,
-  inventory: 4003,
-  funding: 4004,
-};
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
-
 /** A benchmark-only switch (AUTH_DISABLED, ...): refused when NODE_ENV=production. */
 function benchmarkSwitch(env: NodeJS.ProcessEnv, name: string, production: boolean): boolean {
   const on = bool(env, name, false);
@@ -151,11 +107,11 @@ function benchmarkSwitch(env: NodeJS.ProcessEnv, name: string, production: boole
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const host = env.SUBGRAPH_HOST ?? '127.0.0.1';
   const subgraphUrls: SubgraphUrls = {};
-  for (const name of SUBGRAPHS) {
-    const upper = name.toUpperCase();
+  for (const name of SUBGRAPH_NAMES) {
+    const prefix = subgraphEnvPrefix(name);
     subgraphUrls[name] =
-      env[`${upper}_URL`] ??
-      `http://${host}:${int(env, `${upper}_PORT`, DEFAULT_PORTS[name])}/graphql`;
+      env[`${prefix}_URL`] ??
+      `http://${host}:${int(env, `${prefix}_PORT`, SUBGRAPH_DEFAULT_PORTS[name])}/graphql`;
   }
   const production = env.NODE_ENV === 'production';
   return {

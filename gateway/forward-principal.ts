@@ -1,56 +1,45 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLError } from 'graphql';
-import jwt from 'jsonwebtoken';
+import {
+  ANONYMOUS_PRINCIPAL,
+  checkPrincipalSecrets,
+  PRINCIPAL_HEADER,
+  PRINCIPAL_LIFETIME_SECONDS,
+  principalClaims,
+  signPrincipalToken,
+} from '../contracts/protocol/principal-token.ts';
 import type { GatewayContext, Principal } from './principal.ts';
 import { subgraphFieldErrors, subgraphInputError } from './validation/subgraph-input-errors.ts';
 
 /**
- * Signs the caller's principal for the subgraphs (subgraphs/shared/forwarded-principal.ts is
- * the verifying side; the wire format is defined there): an HS256 JWT in `x-gateway-principal`,
- * issuer `promotions-gateway`, audience `promotions-subgraphs`, valid `ttlSeconds`. One token is
- * reused per principal until half its lifetime has passed, so signing is not per request.
+ * Signs the caller's principal for the subgraphs in the wire format of
+ * contracts/protocol/principal-token.ts (the one codec; subgraphs/shared/forwarded-principal.ts
+ * verifies with it). One token is reused per principal until half its lifetime has passed, so
+ * signing is not per request.
  */
-export const PRINCIPAL_HEADER = 'x-gateway-principal';
+export { PRINCIPAL_HEADER };
 
 export type PrincipalSignerOptions = {
   /** The first secret signs (the subgraphs accept every secret in their list). */
   secret: string;
-  /** Lifetime of a forwarded token. Default 120 s. */
+  /** Lifetime of a forwarded token. Default PRINCIPAL_LIFETIME_SECONDS (120 s). */
   ttlSeconds?: number;
   clock?: () => number;
 };
 
 export type PrincipalSigner = (principal: Principal | undefined) => string;
 
-const ANONYMOUS: Principal = { subject: 'anonymous', tokenClass: 'anonymous', scopes: [] };
-
 export function createPrincipalSigner(options: PrincipalSignerOptions): PrincipalSigner {
-  if (options.secret.length < 32) {
-    throw new Error('PRINCIPAL_SIGNING_SECRET must be at least 32 characters');
-  }
-  const ttl = options.ttlSeconds ?? 120;
+  checkPrincipalSecrets([options.secret]);
+  const ttl = options.ttlSeconds ?? PRINCIPAL_LIFETIME_SECONDS;
   const clock = options.clock ?? Date.now;
   const cache = new Map<string, { token: string; renewAt: number }>();
-  return (principal = ANONYMOUS) => {
-    const claims = {
-      sub: principal.subject,
-      cls: principal.tokenClass,
-      scp: [...principal.scopes],
-      ...(principal.channel ? { chn: principal.channel } : {}),
-      ...(principal.partnerId ? { pid: principal.partnerId } : {}),
-      ...(principal.vendorId ? { vid: principal.vendorId } : {}),
-      ...(principal.clientId ? { cid: principal.clientId } : {}),
-    };
-    const key = JSON.stringify(claims);
+  return (principal = ANONYMOUS_PRINCIPAL) => {
+    const key = JSON.stringify(principalClaims(principal));
     const now = clock();
     const hit = cache.get(key);
     if (hit && hit.renewAt > now) return hit.token;
-    const iat = Math.floor(now / 1000);
-    const token = jwt.sign({ ...claims, iat, exp: iat + ttl }, options.secret, {
-      algorithm: 'HS256',
-      issuer: 'promotions-gateway',
-      audience: 'promotions-subgraphs',
-    });
+    const token = signPrincipalToken(principal, options.secret, now, ttl);
     if (cache.size >= 10_000) cache.clear();
     cache.set(key, { token, renewAt: now + (ttl * 1000) / 2 });
     return token;

@@ -11,6 +11,7 @@ import {
   stringAt,
   type PolicyPath,
 } from './load-policy.ts';
+import { SALES_CHANNELS } from '../contracts/canonical/sales-channels.ts';
 
 /** Signature algorithms a policy may allow. HS256 is never listed: see `allowHs256ForDevelopment`. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -26,7 +27,10 @@ export type KeySource =
 export type TokenClass = {
   /** Claims that must be present (non-empty strings) on a token of this class. */
   requiredClaims: TenancyClaim[];
-  /** For some required claims, the only values accepted. */
+  /**
+   * For some required claims, the only values accepted. `channel`: always a list of sales
+   * channels (contracts/canonical/sales-channels.ts); all of them unless the policy narrows it.
+   */
   allowedValues: Partial<Record<TenancyClaim, string[]>>;
 };
 
@@ -80,6 +84,10 @@ function keySourceAt(value: unknown, path: PolicyPath): KeySource {
   };
 }
 
+/** A sales channel of contracts/canonical/sales-channels.ts (their one declaration). */
+const salesChannelAt = (value: unknown, path: PolicyPath): string =>
+  oneOfAt(value, path, SALES_CHANNELS);
+
 function tokenClassAt(value: unknown, path: PolicyPath): TokenClass {
   const entry = mappingAt(value, path, ['requiredClaims'], ['description', 'allowedValues']);
   if (entry.description !== undefined) stringAt(entry.description, [...path, 'description']);
@@ -91,10 +99,14 @@ function tokenClassAt(value: unknown, path: PolicyPath): TokenClass {
     const at = [...path, 'allowedValues'];
     const values = mappingAt(entry.allowedValues, at, [], requiredClaims);
     for (const [claim, list] of Object.entries(values)) {
-      allowedValues[claim as TenancyClaim] = listAt(list, [...at, claim], stringAt, {
+      const check = claim === 'channel' ? salesChannelAt : stringAt;
+      allowedValues[claim as TenancyClaim] = listAt(list, [...at, claim], check, {
         nonEmpty: true,
       });
     }
+  }
+  if (requiredClaims.includes('channel') && allowedValues.channel === undefined) {
+    allowedValues.channel = [...SALES_CHANNELS];
   }
   return { requiredClaims, allowedValues };
 }

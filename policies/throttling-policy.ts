@@ -8,15 +8,14 @@ import {
   stringAt,
   type PolicyPath,
 } from './load-policy.ts';
+import { SALES_CHANNELS } from '../contracts/canonical/sales-channels.ts';
 
-/** The sales channels of the canonical contract (SalesChannel in subgraphs/shared/canonical). */
-export const THROTTLE_SALES_CHANNELS = [
-  'ECOMMERCE',
-  'MOBILE',
-  'POS',
-  'MARKETPLACE',
-  'LOYALTY',
-] as const;
+/**
+ * The sales channels: their one declaration (contracts/canonical/sales-channels.ts). Each needs an
+ * entry in throttling.yaml: a channel without one stops the gateway at start, naming it, rather
+ * than being throttled silently as anonymous.
+ */
+export const THROTTLE_SALES_CHANNELS = SALES_CHANNELS;
 /** Every caller kind with its own entry: the sales channels, then partner, internal, anonymous. */
 export const THROTTLE_CHANNELS = [
   ...THROTTLE_SALES_CHANNELS,
@@ -91,7 +90,16 @@ function channelAt(value: unknown, path: PolicyPath): ChannelLimits {
 export function validateThrottlingPolicy(data: unknown): ThrottlingPolicy {
   const root = mappingAt(data, [], ['windowSeconds', 'channels', 'partners'], ['subscriptions']);
   const windowSeconds = integerAt(root.windowSeconds, ['windowSeconds'], 1, 86_400);
-  const entries = mappingAt(root.channels, ['channels'], THROTTLE_CHANNELS);
+  const entries = recordAt(root.channels, ['channels']);
+  for (const channel of SALES_CHANNELS) {
+    if (entries[channel] === undefined) {
+      fail(
+        ['channels', channel],
+        'missing required field: every sales channel (contracts/canonical/sales-channels.ts) needs its own budget',
+      );
+    }
+  }
+  mappingAt(entries, ['channels'], THROTTLE_CHANNELS);
   const channels = {} as Record<ThrottleChannel, ChannelLimits>;
   for (const channel of THROTTLE_CHANNELS) {
     channels[channel] = channelAt(entries[channel], ['channels', channel]);

@@ -1,7 +1,16 @@
 import { EventEmitter } from 'node:events';
+import {
+  SALES_CHANNELS,
+  channelWebhookSegment,
+  type ChannelWebhookSegment,
+} from '../../contracts/canonical/sales-channels.ts';
 
-export const CHANNELS = ['ecommerce', 'mobile', 'pos', 'marketplace', 'loyalty'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+/**
+ * One emulated back-end per sales channel, at its webhook path segment (`/channels/pos/...`):
+ * derived from the channels' one declaration, so a new channel has its endpoint.
+ */
+export const CHANNELS: readonly ChannelName[] = SALES_CHANNELS.map(channelWebhookSegment);
+export type ChannelName = ChannelWebhookSegment;
 
 export const CHANNEL_MODES = [
   'accept',

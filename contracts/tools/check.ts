@@ -1,10 +1,17 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { breakingChanges } from './breaking-changes.ts';
-import { composeSupergraph, readSupergraphConfig } from './composition.ts';
-import { SUBGRAPH_NAMES, subgraphSdl } from './subgraph-sdl.ts';
+import {
+  composeSupergraph,
+  readSupergraphConfig,
+  subgraphDeclarationProblem,
+} from './composition.ts';
+import { CHANNEL_SCHEMA_FILES, generatedChannelSchema } from './json-schema-channels.ts';
+import { SUBGRAPH_NAMES } from '../canonical/subgraphs.ts';
+import { subgraphSdl } from './subgraph-sdl.ts';
 
 /**
- * CI's contract gate: the committed SDLs and supergraph equal what the code generates, and no
+ * CI's contract gate: the committed SDLs and supergraph, and the channel enums of the JSON
+ * Schemas, equal what the code generates (from contracts/canonical/sales-channels.ts), and no
  * subgraph breaks the latest released contract (contracts/releases/vN).
  */
 const problems: string[] = [];
@@ -17,6 +24,13 @@ for (const name of SUBGRAPH_NAMES) {
   }
 }
 
+try {
+  const disagreement = subgraphDeclarationProblem(readSupergraphConfig());
+  if (disagreement) problems.push(disagreement);
+} catch (error) {
+  problems.push((error as Error).message);
+}
+
 const supergraphFile = 'contracts/supergraph.graphql';
 const committedSupergraph = existsSync(supergraphFile) ? readFileSync(supergraphFile, 'utf8') : '';
 try {
@@ -25,6 +39,18 @@ try {
   }
 } catch (error) {
   problems.push((error as Error).message);
+}
+
+for (const file of CHANNEL_SCHEMA_FILES) {
+  try {
+    if (readFileSync(file, 'utf8') !== (await generatedChannelSchema(file))) {
+      problems.push(
+        `${file}: its channel enums differ from contracts/canonical/sales-channels.ts: run \`npm run contracts\` and commit the result`,
+      );
+    }
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
 }
 
 const releases = existsSync('contracts/releases')

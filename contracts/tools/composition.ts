@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { parse as parseYaml } from 'yaml';
+import { SUBGRAPH_DEFAULT_PORTS, SUBGRAPH_NAMES } from '../canonical/subgraphs.ts';
 import { GENERATED_HEADER, stripGeneratedHeader } from './generated-header.ts';
 
 type SupergraphYaml = {
@@ -27,6 +28,18 @@ export function readSupergraphConfig(path = 'supergraph.yaml'): SubgraphSource[]
       sdl: readFileSync(resolve(dirname(file), entry.schema.file), 'utf8'),
     };
   });
+}
+
+/**
+ * Where supergraph.yaml disagrees with the one declaration of the subgraphs
+ * (contracts/canonical/subgraphs.ts): names, their order and the routing_url ports; undefined
+ * when it agrees.
+ */
+export function subgraphDeclarationProblem(sources: SubgraphSource[]): string | undefined {
+  const declared = SUBGRAPH_NAMES.map((name) => `${name}:${SUBGRAPH_DEFAULT_PORTS[name]}`);
+  const inYaml = sources.map((s) => `${s.name}:${new URL(s.url).port}`);
+  if (declared.join(' ') === inYaml.join(' ')) return undefined;
+  return `supergraph.yaml declares ${inYaml.join(' ')}, contracts/canonical/subgraphs.ts ${declared.join(' ')}: make them agree`;
 }
 
 /** Composes the subgraphs into supergraph SDL, or throws with every composition error. */

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { SUBGRAPH_NAMES, subgraphSdl } from './subgraph-sdl.ts';
+import { SUBGRAPH_NAMES } from '../canonical/subgraphs.ts';
+import { subgraphSdl } from './subgraph-sdl.ts';
 
 for (const name of SUBGRAPH_NAMES) {
   writeFileSync(`contracts/subgraphs/${name}.graphql`, await subgraphSdl(name));

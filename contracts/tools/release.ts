@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { SUBGRAPH_NAMES } from './subgraph-sdl.ts';
+import { SUBGRAPH_NAMES } from '../canonical/subgraphs.ts';
 
 /** `npm run contracts:release -- v2`: freezes the committed subgraph SDLs as a released version. */
 const version = process.argv[2];

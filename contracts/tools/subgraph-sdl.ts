@@ -1,8 +1,6 @@
 import { graphql, type GraphQLSchema } from 'graphql';
+import type { SubgraphName } from '../canonical/subgraphs.ts';
 import { GENERATED_HEADER } from './generated-header.ts';
-
-export const SUBGRAPH_NAMES = ['promotion', 'pricing', 'inventory', 'funding'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 type SchemaBuilder = () => Promise<GraphQLSchema>;
 

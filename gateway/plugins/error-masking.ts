@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isPublicErrorCode } from '../../contracts/canonical/error-codes.ts';
 
 export type ErrorMaskingOptions = {
   /** Show the message of unexpected errors (never a stack trace). Default false (production). */
@@ -6,23 +7,6 @@ export type ErrorMaskingOptions = {
   /** Called with every unexpected error, for the log. Default console.error. */
   log?: (message: string, error: unknown) => void;
 };
-
-/** Codes a client may see as they are (shared/design/interfaces.md). */
-const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'RATE_LIMITED',
-  'BAD_USER_INPUT',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'OPERATION_LIMIT_EXCEEDED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'INVALID_STATE_TRANSITION',
-  'NOT_FOUND',
-  'CONFLICT',
-  'BACKEND_UNAVAILABLE',
-  'BAD_REQUEST',
-]);
 
 /** An error that set a 4xx HTTP status (`extensions.http.status`) without setting a code. */
 function isCodelessClientError(error: unknown): boolean {
@@ -57,7 +41,7 @@ export function errorMaskingFormatter(options: ErrorMaskingOptions = {}) {
     // version, a hash that does not match the query) with a 4xx status but no code: the
     // request's fault, typed as such.
     if (code === 'INTERNAL_SERVER_ERROR' && isCodelessClientError(error)) code = 'BAD_REQUEST';
-    if (code && PUBLIC_CODES.has(code)) {
+    if (isPublicErrorCode(code)) {
       return { message: formatted.message, ...base, extensions: { ...extensions, code } };
     }
     log('[gateway] unexpected error', error);

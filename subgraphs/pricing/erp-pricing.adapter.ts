@@ -1,6 +1,6 @@
 import { Big } from 'big.js';
 import { BackendError, type BackendClient } from '../shared/backend-client.ts';
-import { SalesChannel } from '../shared/canonical/enums.ts';
+import { type SalesChannel } from '../shared/canonical/enums.ts';
 import { backendUnavailable } from '../shared/errors.ts';
 import {
   ODataError,
@@ -76,11 +76,11 @@ export type ErpPricingAdapterOptions = {
 };
 
 export const DEFAULT_DISTRIBUTION_CHANNELS: Readonly<Record<SalesChannel, string>> = {
-  [SalesChannel.ECOMMERCE]: '10',
-  [SalesChannel.MOBILE]: '10',
-  [SalesChannel.POS]: '20',
-  [SalesChannel.MARKETPLACE]: '30',
-  [SalesChannel.LOYALTY]: '40',
+  ECOMMERCE: '10',
+  MOBILE: '10',
+  POS: '20',
+  MARKETPLACE: '30',
+  LOYALTY: '40',
 };
 
 export type PriceLookup = {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import type { ChannelDelivery, ChannelPublisher, DeliveryOutcome } from './channel-publisher.ts';
+import { channelWebhookSegment } from '../../contracts/canonical/sales-channels.ts';
 
 export type WebhookChannelPublisherOptions = {
   /** `{baseUrl}/{channel}/promotions`, e.g. http://127.0.0.1:4100/channels. */
@@ -58,7 +59,7 @@ export function createWebhookChannelPublisher(
   return {
     async deliver(delivery: ChannelDelivery): Promise<DeliveryOutcome> {
       try {
-        const res = await request(`${base}/${delivery.channel.toLowerCase()}/promotions`, {
+        const res = await request(`${base}/${channelWebhookSegment(delivery.channel)}/promotions`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',

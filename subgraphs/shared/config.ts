@@ -1,7 +1,16 @@
+import {
+  SUBGRAPH_DEFAULT_PORTS,
+  SUBGRAPH_NAMES,
+  subgraphEnvPrefix,
+  type SubgraphName,
+} from '../../contracts/canonical/subgraphs.ts';
+import { principalSecretsFrom } from '../../contracts/protocol/principal-token.ts';
+import { intFromEnv } from '../../contracts/runtime/env.ts';
+
 /**
  * The only reader of process.env for the subgraphs. Every variable is documented in .env.example.
  */
-export type SubgraphName = 'promotion' | 'pricing' | 'inventory' | 'funding';
+export type { SubgraphName };
 
 export type SubgraphConfig = {
   host: string;
@@ -34,29 +43,6 @@ export type SubgraphConfig = {
   principalSecrets: string[];
 };
 
-/** Same development default as gateway/config.ts; refused when NODE_ENV=production. */
-export const DEV_PRINCIPAL_SECRET = 'dev-only-principal-signing-secret-change-me';
-
-function principalSecrets(env: NodeJS.ProcessEnv): string[] {
-  const production = env.NODE_ENV === 'production';
-  const secrets = (env.PRINCIPAL_SIGNING_SECRET ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (secrets.length === 0) {
-    if (production)
-      throw new Error('PRINCIPAL_SIGNING_SECRET must be set when NODE_ENV=production');
-    return [DEV_PRINCIPAL_SECRET];
-  }
-  if (secrets.some((s) => s.length < 32)) {
-    throw new Error('PRINCIPAL_SIGNING_SECRET: every secret must be at least 32 characters');
-  }
-  if (production && secrets.includes(DEV_PRINCIPAL_SECRET)) {
-    throw new Error('PRINCIPAL_SIGNING_SECRET must not be the development default in production');
-  }
-  return secrets;
-}
-
 /** Development default of CHANNEL_SIGNING_SECRET (also backends/config.ts, the emulated channels). */
 export const DEV_CHANNEL_SIGNING_SECRET = 'dev-channel-signing-secret';
 
@@ -76,16 +62,6 @@ function channelSigningSecret(env: NodeJS.ProcessEnv, subgraph: SubgraphName | u
   return secret || DEV_CHANNEL_SIGNING_SECRET;
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  }
-  return value;
-}
-
 /**
  * `subgraph`: the subgraph this process runs, for the checks only it needs (the promotion
  * subgraph's CHANNEL_SIGNING_SECRET). Omitted: those checks are skipped (e.g. `npm run db:migrate`).
@@ -95,12 +71,12 @@ export function readSubgraphConfig(
   subgraph?: SubgraphName,
 ): SubgraphConfig {
   const erpUrl = env.ERP_URL ?? 'http://127.0.0.1:4100';
-  const ports: Record<SubgraphName, number> = {
-    promotion: intFromEnv(env, 'PROMOTION_PORT', 4001),
-    pricing: intFromEnv(env, 'PRICING_PORT', 4002),
-    inventory: intFromEnv(env, 'INVENTORY_PORT', 4003),
-    funding: intFromEnv(env, 'FUNDING_PORT', 4004),
-  };
+  const ports = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [
+      name,
+      intFromEnv(env, `${subgraphEnvPrefix(name)}_PORT`, SUBGRAPH_DEFAULT_PORTS[name]),
+    ]),
+  ) as Record<SubgraphName, number>;
   return {
     host: env.SUBGRAPH_HOST ?? '127.0.0.1',
     ports,
@@ -109,14 +85,17 @@ export function readSubgraphConfig(
     backendTimeoutMs: intFromEnv(env, 'BACKEND_TIMEOUT_MS', 2000),
     channelSigningSecret: channelSigningSecret(env, subgraph),
     logLevel: env.LOG_LEVEL ?? 'info',
-    principalSecrets: principalSecrets(env),
+    principalSecrets: principalSecretsFrom(
+      env.PRINCIPAL_SIGNING_SECRET,
+      env.NODE_ENV === 'production',
+    ),
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     redisUrl: env.REDIS_URL || undefined,
     subgraphUrls: Object.fromEntries(
-      (['promotion', 'pricing', 'inventory', 'funding'] as const).map((name) => [
+      SUBGRAPH_NAMES.map((name) => [
         name,
-        env[`${name.toUpperCase()}_URL`] ||
+        env[`${subgraphEnvPrefix(name)}_URL`] ||
           `http://${env.SUBGRAPH_HOST ?? '127.0.0.1'}:${ports[name]}/graphql`,
       ]),
     ) as Record<SubgraphName, string>,

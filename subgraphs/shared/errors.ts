@@ -1,13 +1,17 @@
 import { GraphQLError } from 'graphql';
+import { ERROR_CODES } from '../../contracts/canonical/error-codes.ts';
 
-/** The `extensions.code` values a subgraph may return (see shared/design/interfaces.md). */
+/**
+ * The `extensions.code` values a subgraph may return: a part of the public codes
+ * (contracts/canonical/error-codes.ts, their one declaration).
+ */
 export const ErrorCode = {
-  BadUserInput: 'BAD_USER_INPUT',
-  NotFound: 'NOT_FOUND',
-  InvalidStateTransition: 'INVALID_STATE_TRANSITION',
-  Conflict: 'CONFLICT',
-  Forbidden: 'FORBIDDEN',
-  BackendUnavailable: 'BACKEND_UNAVAILABLE',
+  BadUserInput: ERROR_CODES.BadUserInput,
+  NotFound: ERROR_CODES.NotFound,
+  InvalidStateTransition: ERROR_CODES.InvalidStateTransition,
+  Conflict: ERROR_CODES.Conflict,
+  Forbidden: ERROR_CODES.Forbidden,
+  BackendUnavailable: ERROR_CODES.BackendUnavailable,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { isPublicErrorCode } from '../../contracts/canonical/error-codes.ts';
 import { bindPrincipal, withFieldAccess } from './field-access.ts';
 import {
   PRINCIPAL_HEADER,
@@ -45,25 +46,16 @@ export type SubgraphServer = {
   listen(port: number, host?: string): Promise<RunningSubgraph>;
 };
 
-const KNOWN_CODES = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'INVALID_STATE_TRANSITION',
-  'CONFLICT',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'BACKEND_UNAVAILABLE',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-]);
-
-/** Keeps typed errors as they are; anything else becomes INTERNAL_SERVER_ERROR without detail. */
+/**
+ * Keeps typed errors (a public code, contracts/canonical/error-codes.ts) as they are; anything
+ * else becomes INTERNAL_SERVER_ERROR without detail.
+ */
 export function maskSubgraphError(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && KNOWN_CODES.has(code)) return formatted;
+  if (isPublicErrorCode(code)) return formatted;
   console.error('[subgraph] unexpected error', error);
   return {
     message: 'Internal server error',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PRINCIPAL_HEADER } from '../../contracts/protocol/principal-token.ts';
 import { createPrincipalSigner } from '../../gateway/forward-principal.ts';
 import { readSecurityRequirements } from '../../gateway/security/supergraph-security.ts';
 import type { Principal } from '../../gateway/principal.ts';
@@ -40,7 +41,7 @@ export function partnerPrincipal(vendorId: string, subject = `partner-${vendorId
 export function principalHeaders(
   principal: Principal = INTERNAL_TEST_PRINCIPAL,
 ): Record<string, string> {
-  return { 'x-gateway-principal': sign(principal) };
+  return { [PRINCIPAL_HEADER]: sign(principal) };
 }
 
 /** graphql-ws `connectionParams` carrying a signed principal. */

@@ -1,10 +1,13 @@
-import jwt from 'jsonwebtoken';
-import { PRINCIPAL_MAX_LIFETIME_SECONDS } from '../../../subgraphs/shared/forwarded-principal.ts';
+import {
+  PRINCIPAL_HEADER,
+  PRINCIPAL_MAX_LIFETIME_SECONDS,
+  signPrincipalToken,
+} from '../../../contracts/protocol/principal-token.ts';
 import type { BenchPrincipal } from '../../harness/bench-tokens.ts';
 import { BENCH_PRINCIPAL_SECRET } from './our-stack.ts';
 
-/** The header our subgraphs trust (subgraphs/shared/forwarded-principal.ts). */
-export const PRINCIPAL_HEADER = 'x-gateway-principal';
+/** The header our subgraphs trust (contracts/protocol/principal-token.ts). */
+export { PRINCIPAL_HEADER };
 
 /** Lifetime of a principal the harness signs: the longest our subgraphs accept (`exp - iat`). */
 const LIFETIME_SECONDS = PRINCIPAL_MAX_LIFETIME_SECONDS;
@@ -20,8 +23,7 @@ export const BENCH_PRINCIPAL_VALID_SECONDS = LIFETIME_SECONDS - RENEW_AFTER_SECO
 
 /**
  * The gateway-signed principal our subgraphs require, signed by the harness for `subject` in the
- * wire format of gateway/forward-principal.ts (HS256, issuer `promotions-gateway`, audience
- * `promotions-subgraphs`, claims sub/cls/scp/chn/pid/vid, `iat` and `exp`). Our subgraphs refuse
+ * gateway's wire format (contracts/protocol/principal-token.ts, the codec both sides use). Our subgraphs refuse
  * a principal valid for longer than PRINCIPAL_MAX_LIFETIME_SECONDS, so it is valid that long
  * and re-signed when older than RENEW_AFTER_SECONDS: call this again for every load run (the
  * harness does), never keep its headers. Sent by the load generator to every target: our gateway
@@ -37,21 +39,12 @@ export function createBenchPrincipalHeaders(
     const now = Date.now();
     const hit = cache.get(subject);
     if (hit && now - hit.signedAt < RENEW_AFTER_SECONDS * 1000) return hit.headers;
-    const claims = {
-      sub: subject,
-      cls: principal.tokenClass,
-      scp: [...principal.scopes],
-      ...(principal.channel ? { chn: principal.channel } : {}),
-      ...(principal.partnerId ? { pid: principal.partnerId } : {}),
-      ...(principal.vendorId ? { vid: principal.vendorId } : {}),
-      iat: Math.floor(now / 1000),
-    };
-    const token = jwt.sign(claims, BENCH_PRINCIPAL_SECRET, {
-      algorithm: 'HS256',
-      issuer: 'promotions-gateway',
-      audience: 'promotions-subgraphs',
-      expiresIn: LIFETIME_SECONDS,
-    });
+    const token = signPrincipalToken(
+      { ...principal, subject },
+      BENCH_PRINCIPAL_SECRET,
+      now,
+      LIFETIME_SECONDS,
+    );
     const headers = { [PRINCIPAL_HEADER]: token };
     cache.set(subject, { headers, signedAt: now });
     return headers;

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../../contracts/canonical/subgraphs.ts';
 import { stripSecurityFeatures } from '../../../gateway/security/supergraph-security.ts';
 import type { ScenarioContext } from '../scenario.ts';
 
-/** Our four subgraphs, as `npm start` runs them (backends/dev-stack.ts). */
-export const OUR_SUBGRAPHS = ['promotion', 'pricing', 'inventory', 'funding'] as const;
-export type OurSubgraph = (typeof OUR_SUBGRAPHS)[number];
+/** Our subgraphs, as `npm start` runs them: their one declaration (contracts/canonical/subgraphs.ts). */
+export const OUR_SUBGRAPHS = SUBGRAPH_NAMES;
+export type OurSubgraph = SubgraphName;
 
 /**
  * The secret the bench's subgraphs and our gateway share for the gateway-signed principal

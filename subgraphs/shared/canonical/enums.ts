@@ -1,14 +1,20 @@
 import { registerEnumType } from 'type-graphql';
+import {
+  SALES_CHANNELS,
+  type SalesChannelName,
+} from '../../../contracts/canonical/sales-channels.ts';
 
 /** Enums used by more than one subgraph: declared once so every SDL carries them identically. */
 
-export enum SalesChannel {
-  ECOMMERCE = 'ECOMMERCE',
-  MOBILE = 'MOBILE',
-  POS = 'POS',
-  MARKETPLACE = 'MARKETPLACE',
-  LOYALTY = 'LOYALTY',
-}
+/**
+ * The GraphQL enum of the sales channels, built from their one declaration
+ * (contracts/canonical/sales-channels.ts): `SalesChannel.ECOMMERCE` as a value, `SalesChannel`
+ * as the type of one channel, like a TypeScript enum.
+ */
+export const SalesChannel = Object.freeze(
+  Object.fromEntries(SALES_CHANNELS.map((channel) => [channel, channel])),
+) as { readonly [C in SalesChannelName]: SalesChannelName };
+export type SalesChannel = SalesChannelName;
 registerEnumType(SalesChannel, { name: 'SalesChannel', description: 'A channel that sells.' });
 
 export enum OfferKind {
@@ -27,4 +33,4 @@ export enum ReadinessArea {
 }
 registerEnumType(ReadinessArea, { name: 'ReadinessArea' });
 
-export const SALES_CHANNELS: readonly SalesChannel[] = Object.values(SalesChannel);
+export { SALES_CHANNELS };

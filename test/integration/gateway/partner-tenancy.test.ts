@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { PRINCIPAL_MAX_LIFETIME_SECONDS } from '../../../subgraphs/shared/forwarded-principal.ts';
+import {
+  PRINCIPAL_AUDIENCE,
+  PRINCIPAL_ISSUER,
+  PRINCIPAL_MAX_LIFETIME_SECONDS,
+} from '../../../contracts/protocol/principal-token.ts';
 import { principalHeaders, TEST_PRINCIPAL_SECRET } from '../../helpers/principal.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
@@ -352,8 +356,8 @@ describe('subgraphs trust only a principal the gateway signed', () => {
     sub: 'mallory',
     cls: 'internal',
     scp: [],
-    iss: 'promotions-gateway',
-    aud: 'promotions-subgraphs',
+    iss: PRINCIPAL_ISSUER,
+    aud: PRINCIPAL_AUDIENCE,
     iat: now(),
     exp: now() + 60,
     ...overrides,

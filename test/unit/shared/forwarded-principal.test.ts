@@ -5,10 +5,13 @@ import { createPrincipalSigner } from '../../../gateway/forward-principal.ts';
 import {
   createPrincipalVerifier,
   createServicePrincipalSigner,
+} from '../../../subgraphs/shared/forwarded-principal.ts';
+import {
   PRINCIPAL_AUDIENCE,
   PRINCIPAL_ISSUER,
+  PRINCIPAL_LIFETIME_SECONDS,
   PRINCIPAL_MAX_LIFETIME_SECONDS,
-} from '../../../subgraphs/shared/forwarded-principal.ts';
+} from '../../../contracts/protocol/principal-token.ts';
 
 const CURRENT = 'current-principal-secret-0123456789abcdef';
 const PREVIOUS = 'previous-principal-secret-0123456789abcdef';
@@ -100,6 +103,15 @@ describe('the forwarded principal must be short-lived, and a refusal names no ex
 
   test('the maximum lifetime is 300 s, one constant (the gateway signs 120 s tokens)', () => {
     assert.equal(PRINCIPAL_MAX_LIFETIME_SECONDS, 300);
+    const lifetimeOf = (token: string) => {
+      const { iat, exp } = jwt.decode(token) as { iat: number; exp: number };
+      return exp - iat;
+    };
+    const principal = { subject: 'ops', tokenClass: 'internal', scopes: [] };
+    const gateway = lifetimeOf(createPrincipalSigner({ secret: CURRENT })(principal));
+    const service = lifetimeOf(createServicePrincipalSigner({ secret: CURRENT, subject: 's' })());
+    assert.deepEqual([gateway, service], [PRINCIPAL_LIFETIME_SECONDS, PRINCIPAL_LIFETIME_SECONDS]);
+    assert.equal(PRINCIPAL_LIFETIME_SECONDS, 120);
   });
 
   test('without exp: refused (lifetime)', () => {

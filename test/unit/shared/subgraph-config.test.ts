@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DEV_PRINCIPAL_SECRET } from '../../../contracts/protocol/principal-token.ts';
 import {
   DEV_CHANNEL_SIGNING_SECRET,
-  DEV_PRINCIPAL_SECRET,
   readSubgraphConfig,
 } from '../../../subgraphs/shared/config.ts';
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadAuthPolicy } from '../../../../policies/auth-policy.ts';
 import { PolicyError } from '../../../../policies/load-policy.ts';
+import { SALES_CHANNELS } from '../../../../contracts/canonical/sales-channels.ts';
 
 const BASE = `issuer: https://auth.example
 audiences: [graph]
@@ -53,7 +54,7 @@ describe('auth policy loader', () => {
       tokenClasses: {
         'channel-app': {
           requiredClaims: ['channel'],
-          allowedValues: { channel: ['ECOMMERCE', 'MOBILE', 'POS', 'MARKETPLACE', 'LOYALTY'] },
+          allowedValues: { channel: [...SALES_CHANNELS] },
         },
         partner: { requiredClaims: ['partner_id', 'vendor_id'], allowedValues: {} },
         internal: { requiredClaims: [], allowedValues: {} },
@@ -103,6 +104,11 @@ describe('auth policy loader', () => {
       'allowed values for an undeclared claim',
       variant('      channel: [ECOMMERCE, MOBILE]', '      vendor_id: [V1]'),
       '13: tokenClasses.channel-app.allowedValues.vendor_id: unknown field (allowed: channel)',
+    ],
+    [
+      'an allowed channel that is not a sales channel',
+      variant('[ECOMMERCE, MOBILE]', '[ECOMMERCE, KIOSK]'),
+      `13: tokenClasses.channel-app.allowedValues.channel[1]: expected one of ${SALES_CHANNELS.join(', ')}, got "KIOSK"`,
     ],
     [
       'an empty allowed-values list',

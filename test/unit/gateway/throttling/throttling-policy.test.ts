@@ -8,7 +8,7 @@ import {
   loadThrottlingPolicy,
   THROTTLE_SALES_CHANNELS,
 } from '../../../../policies/throttling-policy.ts';
-import { SALES_CHANNELS } from '../../../../subgraphs/shared/canonical/enums.ts';
+import { SALES_CHANNELS } from '../../../../contracts/canonical/sales-channels.ts';
 
 const BASE = `windowSeconds: 60
 channels:
@@ -111,19 +111,19 @@ describe('throttling policy loader', () => {
     assert.deepEqual(policy.subscriptions, { perClient: 20 });
   });
 
-  test('a missing channel names the channels field', () => {
+  test('a missing sales channel names it and where the channels are declared', () => {
     refuses(
       variant('  POS: { points: 1000, mutationPoints: 100 }\n', ''),
       2,
-      'channels.POS: missing required field',
+      'channels.POS: missing required field: every sales channel (contracts/canonical/sales-channels.ts) needs its own budget',
     );
   });
 
   test('an unknown channel names it and lists the allowed ones', () => {
     refuses(
-      variant('  LOYALTY:', '  KIOSK: { points: 1, mutationPoints: 1 }\n  LOYALTY:'),
+      variant('  LOYALTY:', '  FAX: { points: 1, mutationPoints: 1 }\n  LOYALTY:'),
       10,
-      'channels.KIOSK: unknown field (allowed: ECOMMERCE, MOBILE, POS, MARKETPLACE, LOYALTY, partner, internal, anonymous)',
+      `channels.FAX: unknown field (allowed: ${[...SALES_CHANNELS, 'partner', 'internal', 'anonymous'].join(', ')})`,
     );
   });
 
