@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
+import { applyApolloTelemetry } from './apollo-telemetry.ts';
 import { ApolloServer } from '@apollo/server';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createHttpHandler } from './http-handler.ts';
@@ -9,35 +8,34 @@ import {
   type AuthorizationPolicy,
 } from '../policies/authorization-policy.ts';
 import type { OperationsPolicy } from '../policies/operations-policy.ts';
-import { readCostDirectives } from './limits/cost-directives.ts';
 import type { Authenticator } from './plugins/authenticate.ts';
-import {
-  createPrincipalSigner,
-  PRINCIPAL_HEADER,
-  PrincipalForwardingDataSource,
-} from './forward-principal.ts';
+import { createPrincipalSigner, PrincipalForwardingDataSource } from './forward-principal.ts';
 import { createApolloExecutor, createFastExecutor } from './execution/fast-executor.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
-import { createOperationAuthorizer } from './plugins/authorize.ts';
-import { checkSupergraph } from './supergraph-watch.ts';
 import { gatewayPlugins, pipelineSteps } from './plugins/index.ts';
 import { admittedExecutor } from './pipeline/admitted-executor.ts';
 import { createCostOf } from './plugins/operation-limits.ts';
-import { throttlePolicyOf, type ThrottleOptions } from './plugins/throttle.ts';
+import type { ThrottleOptions } from './plugins/throttle.ts';
 import type { GatewayContext } from './principal.ts';
 import { checkReadiness } from './readiness.ts';
-import {
-  readSecurityRequirements,
-  stripSecurityFeatures,
-  type SecurityRequirements,
-} from './security/supergraph-security.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import type { TrustedDocuments } from './trusted-document-manifest.ts';
-import { createSubscriptionServer } from './subscriptions/subscription-server.ts';
+import { createGatewaySubscriptions, type SubscriptionTuning } from './gateway-subscriptions.ts';
+import { createLiveSupergraph } from './live-supergraph.ts';
+import { listenGateway, type RunningGateway } from './listen-gateway.ts';
+import type { SupergraphArtifacts } from './supergraph-artifacts.ts';
 
-export type GatewayServerOptions = {
-  /** Composed supergraph SDL (contracts/supergraph.graphql). */
-  supergraphSdl: string;
+export type { RunningGateway } from './listen-gateway.ts';
+
+/**
+ * The composed supergraph (contracts/supergraph.graphql): its SDL, or what
+ * buildSupergraphArtifacts built from it (gateway/assemble.ts passes that: built once).
+ */
+export type SupergraphSource =
+  | { supergraphSdl: string; supergraph?: undefined }
+  | { supergraph: SupergraphArtifacts; supergraphSdl?: undefined };
+
+export type GatewayServerOptions = SupergraphSource & {
   /** Subgraph name → URL, overriding the routing URLs composed into the supergraph. */
   subgraphUrls: Record<string, string>;
   /**
@@ -83,55 +81,48 @@ export type GatewayServerOptions = {
    * (@apollo/gateway's executeQueryPlan). Default `fast`.
    */
   executor?: 'apollo' | 'fast';
+  /**
+   * Let @apollo/gateway send its telemetry to Apollo (config.ts `apolloTelemetry`). Default false:
+   * nothing goes to a third party (apollo-telemetry.ts).
+   */
+  apolloTelemetry?: boolean;
   /** Bearer token GET /metrics requires (METRICS_TOKEN). Default none: /metrics is open. */
   metricsToken?: string;
-};
-
-export type RunningGateway = {
-  url: string;
-  port: number;
-  /**
-   * Swaps in a new composed supergraph without a restart: queries plan against it from the next
-   * request, access control and costs are read from it, and open subscriptions continue on it
-   * (or end with the reason when their fields are gone or no longer allowed). Throws, changing
-   * nothing, when it cannot be used (e.g. a @policy rule the policy lacks).
-   */
-  reload(supergraphSdl: string): Promise<{ continued: number; ended: number }>;
-  close(): Promise<void>;
+  /** Buffer limits of each subscription. Default subscription-server.ts's (1000 events, 16 MiB). */
+  subscriptions?: SubscriptionTuning;
 };
 
 export type GatewayServer = {
   apollo: ApolloServer<GatewayContext>;
   registry: Registry;
+  /** The supergraph in force (swapped whole by the running gateway's reload). */
+  supergraph(): SupergraphArtifacts;
   listen(port: number, host?: string): Promise<RunningGateway>;
 };
 
 /** Builds the gateway (no side effects until `listen`). */
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
-  // Access control is read from the supergraph as composed; ApolloGateway, which refuses
-  // SECURITY features it does not enforce, gets the same supergraph without them.
-  // Mutated in place by reload(): the limits and the throttle read its maps on every request.
-  const costDirectives = { ...readCostDirectives(options.supergraphSdl) };
-  const authorizerFor = (security: SecurityRequirements) =>
-    createOperationAuthorizer({
-      requirements: security,
-      ...(options.authorization ? { policy: options.authorization } : {}),
-    });
-  let authorizer = authorizerFor(readSecurityRequirements(options.supergraphSdl));
-  let updateSupergraph: ((sdl: string) => void) | undefined;
-  const limits = { costDirectives, ...(options.operations ? { policy: options.operations } : {}) };
+  // Access control and costs are read from the supergraph as composed; ApolloGateway, which
+  // refuses SECURITY features it does not enforce, gets the same supergraph without them. All of
+  // it is built once per supergraph and swapped whole by reload (live-supergraph.ts).
+  const live = createLiveSupergraph({
+    supergraph: options.supergraph ?? options.supergraphSdl,
+    ...(options.authorization ? { authorization: options.authorization } : {}),
+  });
+  const limits = {
+    costDirectives: live.costDirectives,
+    ...(options.operations ? { policy: options.operations } : {}),
+  };
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,
   });
   const signPrincipal = createPrincipalSigner({ secret: options.principalSecret });
+  applyApolloTelemetry(options.apolloTelemetry ?? false);
   const gateway = new ApolloGateway({
     // A function, so reload() can hand ApolloGateway a new supergraph (update) at run time.
-    supergraphSdl: async ({ update }) => {
-      updateSupergraph = update;
-      return { supergraphSdl: stripSecurityFeatures(options.supergraphSdl) };
-    },
+    supergraphSdl: live.apolloSupergraph,
     buildService: ({ name, url }) =>
       new PrincipalForwardingDataSource({
         url: options.subgraphUrls[name] ?? url!,
@@ -155,15 +146,16 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       ...(options.operations ? { policy: options.operations } : {}),
     },
     limits: options.operationLimits === false ? false : limits,
-    // Built here (not by the step) so that reload() can replace it.
-    authorize: { current: () => authorizer },
+    // The supergraph in force's authorizer, replaced with it by reload().
+    authorize: { current: () => live.current().authorizer },
     // Without a limits step (benchmarks), the throttle measures the same cost itself.
     ...(options.throttle ? { throttle: { cost: createCostOf(limits), ...options.throttle } } : {}),
   });
+  const formatError = errorMaskingFormatter({ exposeInternalMessages: !production });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: gatewayPlugins({ registry, steps: () => steps, suggestions: { introspection } }),
-    formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     csrfPrevention: true,
@@ -190,88 +182,35 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   return {
     apollo,
     registry,
+    supergraph: () => live.current().artifacts,
     async listen(port, host = '127.0.0.1') {
       await apollo.start();
       started = true;
-      // Subscriptions (graphql-ws on `upgrade`, SSE on /graphql): gateway/subscriptions/.
-      const subscriptions = createSubscriptionServer({
-        supergraphSdl: options.supergraphSdl,
-        subgraphUrls: options.subgraphUrls,
-        ...(options.authenticate ? { authenticate: options.authenticate } : {}),
-        // The same steps as queries and mutations: trusted documents, limits, authorize, throttle.
-        steps: () => steps,
-        introspection,
-        ...(options.throttle
-          ? {
-              maxSubscriptionsPerClient: () =>
-                throttlePolicyOf(options.throttle!).subscriptions.perClient,
-            }
-          : {}),
-        upstreamHeaders: (principal) => ({ [PRINCIPAL_HEADER]: signPrincipal(principal) }),
-        fetcherFor,
-        formatError: errorMaskingFormatter({ exposeInternalMessages: !production }),
-        registry,
-        ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
-      });
-      const server: Server = createServer((req, res) => {
-        subscriptions
-          .handleSse(req, res)
-          .then((served) => (served ? undefined : handle(req, res)))
-          .catch((error: unknown) => {
-            console.error('[gateway] request failed', error);
-            if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-            res.end(
-              JSON.stringify({
-                errors: [
-                  {
-                    message: 'Internal server error',
-                    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-                  },
-                ],
-              }),
-            );
-          });
-      });
-      subscriptions.attach(server);
-      server.keepAliveTimeout = 65_000;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
-      const address = server.address() as AddressInfo;
-      return {
-        url: `http://${host}:${address.port}/graphql`,
-        port: address.port,
-        async reload(supergraphSdl) {
-          // Everything that can refuse the supergraph runs before anything is swapped.
-          checkSupergraph(supergraphSdl);
-          const security = readSecurityRequirements(supergraphSdl);
-          const nextAuthorizer = authorizerFor(security);
-          const stripped = stripSecurityFeatures(supergraphSdl);
-          if (!updateSupergraph) throw new Error('the gateway has not loaded a supergraph yet');
-          const update = updateSupergraph;
-          // Open subscriptions are checked again by the same steps, reading the new supergraph.
-          return subscriptions.reload({
-            supergraphSdl,
-            onSwap() {
-              update(stripped);
-              authorizer = nextAuthorizer;
-              Object.assign(costDirectives, readCostDirectives(supergraphSdl));
-            },
-          });
-        },
-        async close() {
-          started = false;
-          // Completes open subscriptions, closes WebSockets with 1001, ends SSE streams.
-          await subscriptions.close();
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          });
+      return listenGateway({
+        port,
+        host,
+        handle,
+        live,
+        subscriptions: createGatewaySubscriptions({
+          supergraph: live.current().artifacts,
+          subgraphUrls: options.subgraphUrls,
+          authenticate: options.authenticate,
+          steps: () => steps,
+          introspection,
+          throttle: options.throttle,
+          signPrincipal,
+          fetcherFor,
+          formatError,
+          registry,
+          maxBodyBytes: options.maxBodyBytes,
+          tuning: options.subscriptions,
+        }),
+        closing: () => (started = false),
+        async stop() {
           await apollo.stop();
           await closeFetcher();
         },
-      };
+      });
     },
   };
 }

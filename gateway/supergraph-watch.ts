@@ -1,8 +1,7 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { Supergraph } from '@apollo/federation-internals';
-import { readSecurityRequirements, stripSecurityFeatures } from './security/supergraph-security.ts';
+import { buildSupergraphArtifacts, type SupergraphArtifacts } from './supergraph-artifacts.ts';
 
 export type SupergraphWatchOptions = {
   /** Quiet time after the last change before the file is read. Default 250 ms. */
@@ -19,23 +18,18 @@ export type SupergraphWatch = {
   close(): void;
 };
 
-/** Throws when `sdl` is not a supergraph the gateway can run (federation or security errors). */
-export function checkSupergraph(sdl: string): void {
-  // Extracting the subgraphs is what finds most inconsistencies (the query planner does it).
-  Supergraph.build(stripSecurityFeatures(sdl)).subgraphs();
-  readSecurityRequirements(sdl);
-}
-
 /**
  * Watches a composed supergraph file (its directory, so editors and `rover` that replace the
  * file by a rename are seen too). After `debounceMs` of quiet, a changed file is read and
- * checked: an invalid one is refused with one log line and the last good one stays; a valid one
- * goes to `onChange` (the gateway's reload), and becomes the last good one when that succeeds.
+ * checked by building its artifacts (supergraph-artifacts.ts): an invalid one is refused with one
+ * log line and the last good one stays; a valid one goes to `onChange` (the gateway's reload)
+ * with those artifacts, so it is not built twice, and becomes the last good one when that
+ * succeeds.
  * `onChange` is not called for the file as it is at start (`initialSdl`).
  */
 export function watchSupergraph(
   path: string,
-  onChange: (sdl: string) => void | Promise<void>,
+  onChange: (sdl: string, supergraph: SupergraphArtifacts) => void | Promise<void>,
   options: SupergraphWatchOptions = {},
 ): SupergraphWatch {
   const file = resolve(path);
@@ -56,8 +50,9 @@ export function watchSupergraph(
       return;
     }
     if (sdl === good) return;
+    let supergraph: SupergraphArtifacts;
     try {
-      checkSupergraph(sdl);
+      supergraph = buildSupergraphArtifacts(sdl);
     } catch (error) {
       log(`[gateway] supergraph ${path} refused, keeping the last good one: ${messageOf(error)}`);
       return;
@@ -65,7 +60,7 @@ export function watchSupergraph(
     const previous = good;
     good = sdl;
     try {
-      await onChange(sdl);
+      await onChange(sdl, supergraph);
     } catch (error) {
       good = previous;
       log(

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadAuthPolicy } from '../../policies/auth-policy.ts';
-import { generateBenchSigningKey } from '../harness/bench-secrets.ts';
+import { generateBenchSigningKey, randomSecret } from '../harness/bench-secrets.ts';
 import { signBenchToken } from '../harness/bench-tokens.ts';
 import { FEDERATED_SELECTION, PRIMARY_SELECTION, openSubscribers } from './subscribers.ts';
 import { createDraft, latencySummary, type Summary } from './bench-helpers.ts';
@@ -48,32 +48,40 @@ async function memoryOf(proc: ChildProcess): Promise<Memory> {
   return (await message<{ usage: Memory }>(proc, 'memory')).usage;
 }
 
-const stackProc = child('./stack-process.ts');
+// Both gateways run with environment 'production': they trust a key made for this run, not the
+// development keys, and every token is signed with it; the run's principal secret is the
+// subgraphs' too.
+const signingKey = generateBenchSigningKey();
+const principalSecret = randomSecret();
+const stackProc = child('./stack-process.ts', [JSON.stringify(signingKey.jwks), principalSecret]);
 const stack = await message<{
   gatewayUrl: string;
-  internalToken: string;
   allScopes: string[];
   subgraphUrls: Record<string, string>;
 }>(stackProc, 'ready');
-// The measured gateway runs with environment 'production': it trusts a key made for this run,
-// not the development keys, and the subscribers' token is signed with it (the stack's gateway,
-// which only takes the mutations, keeps the test stack's development keys).
-const signingKey = generateBenchSigningKey();
 const authPolicy = loadAuthPolicy('policies/auth.yaml');
-const subscriberToken = signBenchToken(signingKey, {
-  subject: 'bench-subscriber',
-  tokenClass: 'internal',
-  scopes: stack.allScopes,
-  issuer: authPolicy.issuer,
-  audience: authPolicy.audiences[0]!,
-  ttlSeconds: 6 * 3600,
-});
+const tokenFor = (subject: string, scopes: string[]) =>
+  signBenchToken(signingKey, {
+    subject,
+    tokenClass: 'internal',
+    scopes,
+    issuer: authPolicy.issuer,
+    audience: authPolicy.audiences[0]!,
+    ttlSeconds: 6 * 3600,
+  });
+const subscriberToken = tokenFor('bench-subscriber', stack.allScopes);
+// Plus the readiness-override scope, which the promotion subgraph checks (no field carries it).
+const internalToken = tokenFor('bench-internal', [
+  ...stack.allScopes,
+  'promotion:approve:override',
+]);
 const gatewayProc = child('./gateway-process.ts', [
   JSON.stringify(stack.subgraphUrls),
   JSON.stringify(signingKey.jwks),
+  principalSecret,
 ]);
 const gateway = await message<{ url: string }>(gatewayProc, 'ready');
-const mutate = (name: string) => createDraft(stack.gatewayUrl, stack.internalToken, name);
+const mutate = (name: string) => createDraft(stack.gatewayUrl, internalToken, name);
 
 try {
   const start = await mutate('bench start');

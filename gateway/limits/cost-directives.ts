@@ -99,9 +99,9 @@ function listSizeOf(directive: ConstDirectiveNode, where: string): ListSizeRule 
   };
 }
 
-/** Every `@cost` / `@listSize` of a supergraph, by schema coordinate. */
-export function readCostDirectives(supergraphSdl: string): CostDirectives {
-  const document = parse(supergraphSdl);
+/** Every `@cost` / `@listSize` of a supergraph (SDL or parsed), by schema coordinate. */
+export function readCostDirectives(supergraph: string | DocumentNode): CostDirectives {
+  const document = typeof supergraph === 'string' ? parse(supergraph) : supergraph;
   const names = linkedNames(document);
   if (!names) return NO_COST_DIRECTIVES;
   const fields = new Map<string, number>();

@@ -102,9 +102,9 @@ export function andOf(left: string[][] | undefined, right: string[][]): string[]
   return left.flatMap((l) => right.map((r) => [...new Set([...l, ...r])]));
 }
 
-/** Every security requirement of a supergraph, by schema coordinate. */
-export function readSecurityRequirements(supergraphSdl: string): SecurityRequirements {
-  const document = parse(supergraphSdl);
+/** Every security requirement of a supergraph (SDL or parsed), by schema coordinate. */
+export function readSecurityRequirements(supergraph: string | DocumentNode): SecurityRequirements {
+  const document = typeof supergraph === 'string' ? parse(supergraph) : supergraph;
   const features = linkedFeatures(document);
   const requirements = new Map<string, SecurityRequirement>();
   if (features.size === 0) return requirements;
@@ -152,13 +152,19 @@ export function policyNames(requirements: SecurityRequirements): string[] {
  */
 export function stripSecurityFeatures(supergraphSdl: string): string {
   const document = parse(supergraphSdl);
+  const stripped = stripSecurityDocument(document);
+  return stripped === document ? supergraphSdl : `${print(stripped)}\n`;
+}
+
+/** `stripSecurityFeatures` of a parsed supergraph: the same document when it links none. */
+export function stripSecurityDocument(document: DocumentNode): DocumentNode {
   const features = linkedFeatures(document);
-  if (features.size === 0) return supergraphSdl;
+  if (features.size === 0) return document;
   const prefixes = [...features.keys()].map((name) => `${name}__`);
   const isSecurityLink = (node: ConstDirectiveNode) =>
     node.name.value === 'link' &&
     Object.values(SECURITY_FEATURES).some((url) => stringArg(node, 'url')?.startsWith(url));
-  const stripped = visit(document, {
+  return visit(document, {
     Directive(node) {
       const directive = node as ConstDirectiveNode;
       return features.has(directive.name.value) || isSecurityLink(directive) ? null : undefined;
@@ -170,5 +176,4 @@ export function stripSecurityFeatures(supergraphSdl: string): string {
       return prefixes.some((prefix) => node.name.value.startsWith(prefix)) ? null : undefined;
     },
   });
-  return `${print(stripped)}\n`;
 }

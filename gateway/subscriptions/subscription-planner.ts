@@ -1,7 +1,7 @@
-import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { stripSecurityFeatures } from '../security/supergraph-security.ts';
+import type { SupergraphArtifacts } from '../supergraph-artifacts.ts';
 
 /** A subscription's plan: the Primary (a subscription to the owning subgraph) and the Rest. */
 export type SubscriptionPlan = {
@@ -24,32 +24,28 @@ export type SubscriptionPlanner = {
 };
 
 export type SubscriptionPlannerOptions = {
-  /** The composed supergraph, WITH its security features (they are stripped here). */
-  supergraphSdl: string;
+  /** The supergraph as loaded (gateway/supergraph-artifacts.ts): its stripped supergraph. */
+  supergraph: SupergraphArtifacts;
   /** Plans kept. Default 500. */
   cacheSize?: number;
 };
 
 /**
  * Plans subscriptions with @apollo/query-planner from the same security-stripped supergraph
- * ApolloGateway gets (security/supergraph-security.ts), so both plan alike.
+ * ApolloGateway gets (gateway/supergraph-artifacts.ts), so both plan alike.
  */
 export function createSubscriptionPlanner(
   options: SubscriptionPlannerOptions,
 ): SubscriptionPlanner {
-  const supergraph = Supergraph.build(stripSecurityFeatures(options.supergraphSdl));
-  const apiSchema = supergraph.apiSchema();
+  const { supergraph, apiSchema, schema, supergraphSchema, routingUrls } = options.supergraph;
   const planner = new QueryPlanner(supergraph);
   const cache = new Map<string, SubscriptionPlan>();
   const limit = options.cacheSize ?? 500;
-  const routingUrls = Object.fromEntries(
-    supergraph.subgraphsMetadata().map(({ name, url }) => [name, url]),
-  );
   return {
-    schema: apiSchema.toGraphQLJSSchema(),
+    schema,
     apiSchema,
-    supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
-    routingUrls,
+    supergraphSchema,
+    routingUrls: { ...routingUrls },
     plan(document, operationName) {
       const key = `${operationName ?? ''}\n${print(document)}`;
       const hit = cache.get(key);

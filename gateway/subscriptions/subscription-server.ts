@@ -9,6 +9,7 @@ import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { Authenticator } from '../plugins/authenticate.ts';
 import { errorMaskingFormatter } from '../plugins/error-masking.ts';
 import { createSubgraphFetcher } from '../subgraph-fetcher.ts';
+import type { SupergraphArtifacts } from '../supergraph-artifacts.ts';
 import {
   startFederatedSubscription,
   type FederatedSubscription,
@@ -27,8 +28,8 @@ import { createUpstreamPool } from './upstream-pool.ts';
 import { createWsTransport } from './ws-transport.ts';
 
 export type SubscriptionServerOptions = {
-  /** The composed supergraph WITH its security features (stripped here for planning). */
-  supergraphSdl: string;
+  /** The supergraph as loaded (gateway/supergraph-artifacts.ts). */
+  supergraph: SupergraphArtifacts;
   /** Subgraph name → URL (http); the upstream graphql-ws URL is the same with ws://. */
   subgraphUrls: Record<string, string>;
   /** The queries' Authenticator (plugins/authenticate.ts). Default none: every caller anonymous. */
@@ -80,8 +81,8 @@ export type SubscriptionServerOptions = {
 };
 
 export type ReloadOptions = {
-  /** The new composed supergraph, WITH its security features. */
-  supergraphSdl: string;
+  /** The new supergraph, built (and so checked) by buildSupergraphArtifacts. */
+  supergraph: SupergraphArtifacts;
   /**
    * Called once the new supergraph is known to be usable, before open subscriptions are checked
    * again: the caller swaps what the steps read (the authorizer, the cost directives) here.
@@ -98,7 +99,7 @@ export type SubscriptionServer = {
    * New subscriptions use the new supergraph; every open one goes through the pipeline again
    * (a recheck: not charged) and continues after the last event it received, or ends with the
    * reason (GRAPHQL_VALIDATION_FAILED, FORBIDDEN...) when it no longer validates or is no longer
-   * allowed. Throws, changing nothing, when the supergraph is invalid.
+   * allowed. Throws, changing nothing, when the supergraph cannot be planned.
    */
   reload(options: ReloadOptions): Promise<{ continued: number; ended: number }>;
   /** Completes every subscription, closes WebSockets with 1001 and `reason`, ends SSE streams. */
@@ -115,9 +116,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   const path = options.path ?? '/graphql';
   const upstreamHeaders = options.upstreamHeaders ?? (() => ({}));
   const ownFetcher = options.fetcherFor ? undefined : createSubgraphFetcher({ timeoutMs: 10_000 });
-  const schemaFor = (supergraphSdl: string) =>
+  const schemaFor = (supergraph: SupergraphArtifacts) =>
     createSubscriptionSchema({
-      supergraphSdl,
+      supergraph,
       steps: options.steps,
       introspection: options.introspection ?? DEFAULT_AUTHORIZATION_POLICY.introspection,
       subgraphUrls: options.subgraphUrls,
@@ -129,7 +130,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         timeField: 'occurredAt',
       },
     });
-  let schema = schemaFor(options.supergraphSdl);
+  let schema = schemaFor(options.supergraph);
   const urls = { ...schema.urls }; // the pool reads it when it first connects to a subgraph
   const metrics = createSubscriptionMetrics(options.registry);
   const pool = createUpstreamPool({
@@ -207,7 +208,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       return true;
     },
     async reload(next) {
-      const nextSchema = schemaFor(next.supergraphSdl); // throws: nothing changed
+      const nextSchema = schemaFor(next.supergraph); // throws: nothing changed
+      // One synchronous step: no request sees the caller's half and not this one's.
       next.onSwap?.();
       schema = nextSchema;
       Object.assign(urls, nextSchema.urls);

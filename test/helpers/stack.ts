@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createBackendsServer } from '../../backends/server.ts';
-import { loadAuthPolicy } from '../../policies/auth-policy.ts';
-import { loadAuthorizationPolicy } from '../../policies/authorization-policy.ts';
-import { createKeyStore } from '../../gateway/auth/jwks-key-store.ts';
-import { createAuthenticator } from '../../gateway/plugins/authenticate.ts';
+import { assembleGateway, type GatewayOverrides } from '../../gateway/assemble.ts';
+import { readGatewayConfig } from '../../gateway/config.ts';
 import type { ThrottleOptions } from '../../gateway/plugins/throttle.ts';
-import {
-  createGatewayServer,
-  type GatewayServerOptions,
-  type RunningGateway,
-} from '../../gateway/server.ts';
-import { readSecurityRequirements } from '../../gateway/security/supergraph-security.ts';
+import type { GatewayServerOptions, RunningGateway } from '../../gateway/server.ts';
 import { createBackendClient, type BackendClient } from '../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../subgraphs/shared/subgraph-server.ts';
 import { createFundingServer } from '../../subgraphs/funding/server.ts';
@@ -84,6 +76,26 @@ export type TestStackOptions = {
   trustedDocuments?: GatewayServerOptions['trustedDocuments'];
 };
 
+/**
+ * What a test gateway replaces in the gateway `assembleGateway` makes from the default config:
+ * production error masking with the development keys, the test principal secret, and none of
+ * the policy files' limits, throttle or trusted documents unless the test passes them.
+ */
+export function testGatewayOverrides(
+  subgraphUrls: Record<string, string>,
+  options: Pick<TestStackOptions, 'throttle' | 'operations' | 'trustedDocuments'> = {},
+): GatewayOverrides {
+  return {
+    subgraphUrls,
+    environment: 'production',
+    principalSecret: TEST_PRINCIPAL_SECRET,
+    throttle: options.throttle ?? null,
+    operations: options.operations ?? null,
+    trustedDocuments: options.trustedDocuments ?? null,
+    metricsToken: null,
+  };
+}
+
 /** The whole federation in one process, every server on port 0 (house style: tests start factories). */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const backends = await createBackendsServer({
@@ -120,31 +132,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   });
   const promotionRunning = await promotion.listen(0);
   const subgraphs = { promotion: promotionRunning, pricing, inventory, funding };
-  const supergraphSdl = readFileSync('contracts/supergraph.graphql', 'utf8');
-  const authPolicy = loadAuthPolicy('policies/auth.yaml');
-  const allScopes = [
-    ...new Set(
-      [...readSecurityRequirements(supergraphSdl).values()].flatMap((r) => (r.scopes ?? []).flat()),
+  const assembled = assembleGateway(
+    readGatewayConfig({}),
+    testGatewayOverrides(
+      Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+      options,
     ),
-  ].sort();
+  );
+  const gateway = assembled.server;
+  const allScopes = [...assembled.supergraph.scopes];
   // Plus the readiness-override scope, which the subgraph checks (no field carries it).
   const internalToken = devToken({ scopes: [...allScopes, 'promotion:approve:override'] });
-  const gateway = createGatewayServer({
-    supergraphSdl,
-    subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
-    environment: 'production',
-    principalSecret: TEST_PRINCIPAL_SECRET,
-    authenticate: createAuthenticator({
-      policy: authPolicy,
-      keys: createKeyStore(authPolicy.keys),
-    }),
-    authorization: loadAuthorizationPolicy('policies/authorization.yaml', {
-      knownTokenClasses: Object.keys(authPolicy.tokenClasses),
-    }),
-    ...(options.throttle ? { throttle: options.throttle } : {}),
-    ...(options.operations ? { operations: options.operations } : {}),
-    ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
-  });
   let executions = 0;
   const executed: ExecutionRecord[] = [];
   gateway.apollo.addPlugin({
@@ -190,6 +188,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     async close() {
       await running.close();
+      await assembled.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
       await Promise.all(clients.map((c) => c.close()));
       await backends.close();

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadAuthPolicy } from '../../../policies/auth-policy.ts';
-import { loadAuthorizationPolicy } from '../../../policies/authorization-policy.ts';
-import { createKeyStore } from '../../../gateway/auth/jwks-key-store.ts';
-import { createAuthenticator } from '../../../gateway/plugins/authenticate.ts';
-import { createGatewayServer, type RunningGateway } from '../../../gateway/server.ts';
-import type { TestStack } from '../../helpers/stack.ts';
-import { TEST_PRINCIPAL_SECRET } from '../../helpers/principal.ts';
+import { assembleGateway } from '../../../gateway/assemble.ts';
+import { readGatewayConfig } from '../../../gateway/config.ts';
+import type { RunningGateway } from '../../../gateway/server.ts';
+import { testGatewayOverrides, type TestStack } from '../../helpers/stack.ts';
 
 /** What the tests select: promotion fields, and fields of the inventory and funding subgraphs. */
 export const EVENT_SELECTION = `{
@@ -107,24 +103,21 @@ export async function startGateway(
   stack: TestStack,
   subgraphUrls: Record<string, string> = {},
 ): Promise<RunningGateway> {
-  const supergraphSdl = readFileSync('contracts/supergraph.graphql', 'utf8');
-  const authPolicy = loadAuthPolicy('policies/auth.yaml');
-  return createGatewayServer({
-    supergraphSdl,
-    subgraphUrls: {
+  const assembled = assembleGateway(
+    readGatewayConfig({}),
+    testGatewayOverrides({
       ...Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
       ...subgraphUrls,
+    }),
+  );
+  const running = await assembled.server.listen(0);
+  return {
+    ...running,
+    async close() {
+      await running.close();
+      await assembled.close();
     },
-    principalSecret: TEST_PRINCIPAL_SECRET,
-    environment: 'production',
-    authenticate: createAuthenticator({
-      policy: authPolicy,
-      keys: createKeyStore(authPolicy.keys),
-    }),
-    authorization: loadAuthorizationPolicy('policies/authorization.yaml', {
-      knownTokenClasses: Object.keys(authPolicy.tokenClasses),
-    }),
-  }).listen(0);
+  };
 }
 
 /** One sample of the gateway's Prometheus text, e.g. `gateway_subscriptions_open{transport="sse"}`. */

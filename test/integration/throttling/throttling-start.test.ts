@@ -45,7 +45,7 @@ describe('gateway/index.ts with the throttling policy', () => {
       : relative(process.cwd(), file);
     assert.equal(
       output.trim(),
-      `[gateway] cannot start: ${shown}:50: channels.LOYALTY.mutationPoints: expected at most points (120000): the mutation budget is the lower one, got 999999`,
+      `[gateway] cannot start: ${shown}:51: channels.LOYALTY.mutationPoints: expected at most points (120000): the mutation budget is the lower one, got 999999`,
     );
   });
 
