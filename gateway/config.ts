@@ -68,6 +68,11 @@ export type GatewayConfig = {
   forwardHeaders: string[];
   /** Query-plan executor (GATEWAY_EXECUTOR): fast (gateway/execution/) or apollo. Default fast. */
   executor: 'apollo' | 'fast';
+  /**
+   * @apollo/gateway's own telemetry to Apollo (it reads APOLLO_TELEMETRY_DISABLED itself): off
+   * unless APOLLO_TELEMETRY_DISABLED=false. Default false (off).
+   */
+  apolloTelemetry: boolean;
 };
 
 /** PRINCIPAL_SIGNING_SECRET: the gateway signs with the first (contracts/protocol/principal-token.ts). */
@@ -150,5 +155,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean),
     executor: oneOf(env, 'GATEWAY_EXECUTOR', ['apollo', 'fast'], 'fast'),
+    apolloTelemetry: !bool(env, 'APOLLO_TELEMETRY_DISABLED', true),
   };
 }

@@ -1,4 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Registry } from 'prom-client';
 import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { GatewayContext } from '../principal.ts';
@@ -47,8 +51,8 @@ export function pipelineSteps(options: PipelineOptions): PipelineStep[] {
 }
 
 /**
- * Apollo Server's plugins: metrics, the pipeline's steps on its request lifecycle, and no
- * "Did you mean ...?" for callers who may not introspect.
+ * Apollo Server's plugins: no reporting to Apollo, metrics, the pipeline's steps on its request
+ * lifecycle, and no "Did you mean ...?" for callers who may not introspect.
  */
 export function gatewayPlugins(options: {
   registry: Registry;
@@ -56,6 +60,10 @@ export function gatewayPlugins(options: {
   suggestions: SchemaSuggestionsOptions;
 }): ApolloServerPlugin<GatewayContext>[] {
   return [
+    // Apollo's usage and schema reporting to GraphOS: off, whatever APOLLO_KEY says (this
+    // product reports to its own /metrics and logs, never to a third party).
+    ApolloServerPluginUsageReportingDisabled(),
+    ApolloServerPluginSchemaReportingDisabled(),
     metricsPlugin({ registry: options.registry }),
     requestPipelinePlugin(options),
     schemaSuggestionsPlugin(options.suggestions),
