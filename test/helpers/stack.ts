@@ -30,6 +30,14 @@ export type TestStack = {
     variables?: Record<string, unknown>,
     options?: QueryOptions,
   ): Promise<{ status: number; body: { data?: T; errors?: GraphQLErrorJson[] } }>;
+  /**
+   * POSTs a raw JSON body (any shape: operationName, documentId, extensions...) with `token`
+   * (null: anonymous) and returns status and parsed body.
+   */
+  post<T = Record<string, unknown>>(
+    body: unknown,
+    token: string | null,
+  ): Promise<{ status: number; body: { data?: T; errors?: GraphQLErrorJson[] } }>;
   /** An internal token carrying every scope the supergraph names. */
   internalToken: string;
   /** Every scope the supergraph names, sorted. */
@@ -173,6 +181,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     allScopes,
     executions: () => executions,
     executed: () => executed,
+    async post(body, token) {
+      const res = await fetch(running.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as never };
+    },
     async query(query, variables, options = {}) {
       const token = options.token === undefined ? internalToken : options.token;
       const res = await fetch(running.url, {

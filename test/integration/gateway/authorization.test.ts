@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { draftInput } from '../../helpers/draft-input.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
 
@@ -7,18 +8,7 @@ const QUERY = `{ promotions(first: 1) { edges { node { id name audit { edges { c
 const CREATE = `mutation($input: CreatePromotionDraftInput!) {
   createPromotionDraft(input: $input) { promotion { id state } }
 }`;
-const INPUT = {
-  name: 'Authz sale',
-  offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-  scope: { skus: ['SKU000001'] },
-  eligibility: { channels: ['ECOMMERCE'] },
-  window: {
-    startsAt: '2030-01-01T00:00:00Z',
-    endsAt: '2030-01-08T00:00:00Z',
-    timeZone: 'Europe/Berlin',
-  },
-  stacking: { mode: 'STACKABLE', priority: 1 },
-};
+const INPUT = draftInput('Authz sale');
 
 describe('authorization from the supergraph, through the whole stack', () => {
   let stack: TestStack;

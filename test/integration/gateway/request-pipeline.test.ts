@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { draftInput } from '../../helpers/draft-input.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
 
@@ -16,37 +17,14 @@ type Json = {
 const CREATE = `mutation Create($input: CreatePromotionDraftInput!) {
   createPromotionDraft(input: $input) { promotion { id version state } }
 }`;
-const DRAFT = {
-  name: 'Pipeline sale',
-  offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-  scope: { skus: ['SKU000001'] },
-  eligibility: { channels: ['ECOMMERCE'] },
-  window: {
-    startsAt: '2030-01-01T00:00:00Z',
-    endsAt: '2030-01-08T00:00:00Z',
-    timeZone: 'Europe/Berlin',
-  },
-  stacking: { mode: 'STACKABLE', priority: 1 },
-};
+const DRAFT = draftInput('Pipeline sale');
 
 describe('one resolved operation: nothing runs unchecked', () => {
   let stack: TestStack;
   let promotionId: string;
 
-  async function post(
-    body: unknown,
-    token: string | null,
-  ): Promise<{ status: number; body: Json }> {
-    const res = await fetch(stack.gatewayUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  }
+  const post = (body: unknown, token: string | null) =>
+    stack.post(body, token) as Promise<{ status: number; body: Json }>;
   async function state(): Promise<{ state: string; version: number }> {
     const res = await stack.query<{ promotion: { state: string; version: number } }>(
       'query($id: ID!) { promotion(id: $id) { state version } }',

@@ -36,17 +36,8 @@ type Body = {
   errors?: { message: string; extensions?: unknown }[];
 };
 
-async function post(body: unknown, token: string | null): Promise<{ status: number; body: Body }> {
-  const res = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Body };
-}
+const post = (body: unknown, token: string | null) =>
+  stack.post(body, token) as Promise<{ status: number; body: Body }>;
 
 const apq = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
 const edgesOf = (body: Body) =>

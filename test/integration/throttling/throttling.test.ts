@@ -8,6 +8,7 @@ import {
 } from '../../../gateway/throttling/redis-limiter-store.ts';
 import type { LimiterStore } from '../../../gateway/throttling/limiter-store.ts';
 import type { Budget, ThrottlingPolicy } from '../../../policies/throttling-policy.ts';
+import { draftInput } from '../../helpers/draft-input.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { SHARED_REDIS_URL, sharedRedisSkipReason } from './redis-process.ts';
 import { post, tokenFor, type ThrottledResponse } from './throttle-client.ts';
@@ -39,18 +40,7 @@ const Q4 = '{ promotions(first: 1) { edges { node { id } } } }';
 const CREATE = `mutation($input: CreatePromotionDraftInput!) {
   createPromotionDraft(input: $input) { promotion { id state } }
 }`;
-const INPUT = {
-  name: 'Throttled sale',
-  offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-  scope: { skus: ['SKU000001'] },
-  eligibility: { channels: ['ECOMMERCE'] },
-  window: {
-    startsAt: '2030-01-01T00:00:00Z',
-    endsAt: '2030-01-08T00:00:00Z',
-    timeZone: 'Europe/Berlin',
-  },
-  stacking: { mode: 'STACKABLE', priority: 1 },
-};
+const INPUT = draftInput('Throttled sale');
 
 const ecommerce = (clientId?: string, subject = 'shop-app') =>
   tokenFor({
