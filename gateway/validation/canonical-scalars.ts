@@ -19,11 +19,8 @@ import {
   type OperationDefinitionNode,
   type ValueNode,
 } from 'graphql';
-// The subgraphs' own parsing rules, reused rather than copied (one declaration per rule). The
-// module is pure (graphql only); the dependency points gateway → subgraphs/shared/canonical, never
-// back.
-// eslint-disable-next-line no-restricted-imports
-import * as canonical from '../../subgraphs/shared/canonical/scalars.ts';
+// The subgraphs' own parsing rules, declared once in the canonical contract (graphql only).
+import * as canonical from '../../contracts/canonical/scalars.ts';
 
 /**
  * Every canonical scalar the subgraphs declare, by name, derived from the module's exports (a
@@ -61,7 +58,7 @@ const key = (path: string, name: string) => (path ? `${path}.${name}` : name);
  * errors (HTTP 400) naming the argument or variable, the path inside it and the expected format:
  * argument literals (nested input objects and lists included, in the operation and in every
  * fragment it spreads), variable default values, and variable values per their declared types.
- * Same rules as the subgraphs (subgraphs/shared/canonical/scalars.ts): what passes here passes
+ * Same rules as the subgraphs (contracts/canonical/scalars.ts): what passes here passes
  * there. Scalars without canonical rules, enums, built-ins and values of the wrong shape are left
  * to graphql-js (validation and variable coercion report those).
  *

@@ -2,7 +2,11 @@ import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql
 import { requiresScopes } from '../shared/access-control.ts';
 import { ExternalRef } from '../shared/canonical/external-ref.type.ts';
 import { Money } from '../shared/canonical/money.type.ts';
-import { CurrencyCodeScalar, DecimalScalar, LocalDateScalar } from '../shared/canonical/scalars.ts';
+import {
+  CurrencyCodeScalar,
+  DecimalScalar,
+  LocalDateScalar,
+} from '../../contracts/canonical/scalars.ts';
 import {
   FundingStatus,
   FundingType,

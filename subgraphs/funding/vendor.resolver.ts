@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
-import { LocalDateScalar } from '../shared/canonical/scalars.ts';
+import { LocalDateScalar } from '../../contracts/canonical/scalars.ts';
 import type { FundingContext } from './context.ts';
 import { FundingAgreementConnection } from './funding-agreement-connection.type.ts';
 import { listFundingAgreements } from './funding-agreement.pagination.ts';

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
-import { DateTimeScalar, DecimalScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar, DecimalScalar } from '../../contracts/canonical/scalars.ts';
 import { Location } from './location.type.ts';
 import { StockStatus } from './stock-status.enum.ts';
 

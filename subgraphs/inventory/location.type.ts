@@ -1,6 +1,6 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { SalesChannel } from '../shared/canonical/enums.ts';
-import { TimeZoneScalar } from '../shared/canonical/scalars.ts';
+import { TimeZoneScalar } from '../../contracts/canonical/scalars.ts';
 import { LocationType } from './location-type.enum.ts';
 
 /** A store or warehouse that holds stock (an ERP plant). */

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { DecimalScalar } from '../shared/canonical/scalars.ts';
+import { DecimalScalar } from '../../contracts/canonical/scalars.ts';
 import { ReadinessCheck } from '../shared/canonical/readiness.type.ts';
 
 @ObjectType('Shortfall', { description: 'Expected demand above available-to-promise.' })

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Money } from '../shared/canonical/money.type.ts';
 import { ReadinessCheck } from '../shared/canonical/readiness.type.ts';
-import { DecimalScalar } from '../shared/canonical/scalars.ts';
+import { DecimalScalar } from '../../contracts/canonical/scalars.ts';
 
 @ObjectType('SkuPriceImpact', {
   description: 'One SKU at its binding scope (the location/channel with the lowest margin).',

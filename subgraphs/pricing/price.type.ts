@@ -1,6 +1,6 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Money } from '../shared/canonical/money.type.ts';
-import { LocalDateScalar } from '../shared/canonical/scalars.ts';
+import { LocalDateScalar } from '../../contracts/canonical/scalars.ts';
 import { PriceKind } from './pricing-enums.ts';
 
 /** The effective selling price of one base unit of a product, for a store/channel at an instant. */

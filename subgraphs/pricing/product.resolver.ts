@@ -3,7 +3,7 @@ import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 't
 import { AUTHENTICATED, requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
-import { DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import { badUserInput } from '../shared/errors.ts';
 import type { PricingContext } from './context.ts';
 import { requireNonEmpty } from './input-validation.ts';

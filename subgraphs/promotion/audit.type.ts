@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { SalesChannel } from '../shared/canonical/enums.ts';
-import { DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import { ActorKind, PromotionState } from './promotion-enums.ts';
 
 @ObjectType('Actor', { description: 'Who (or what) made a change.' })

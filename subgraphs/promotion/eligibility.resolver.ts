@@ -3,7 +3,7 @@ import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 't
 import { requiresScopes } from '../shared/access-control.ts';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { PromotionTerms } from '../shared/canonical/promotion-terms.type.ts';
-import { DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import { badUserInput } from '../shared/errors.ts';
 import type { PromotionContext } from './context.ts';
 import { evaluateSkus, offerRoots, type EligibleOfferRoot } from './eligibility-query.ts';

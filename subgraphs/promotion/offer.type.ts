@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { OfferKind } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
-import { DecimalScalar } from '../shared/canonical/scalars.ts';
+import { DecimalScalar } from '../../contracts/canonical/scalars.ts';
 import { ItemSelection } from './promotion-enums.ts';
 
 @ObjectType('BuyXGetY')

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { SalesChannel } from '../shared/canonical/enums.ts';
-import { DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import { Actor } from './audit.type.ts';
 import {
   ChannelIntent,

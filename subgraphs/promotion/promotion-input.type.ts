@@ -5,7 +5,7 @@ import {
   DateTimeScalar,
   DecimalScalar,
   TimeZoneScalar,
-} from '../shared/canonical/scalars.ts';
+} from '../../contracts/canonical/scalars.ts';
 import {
   DiscountClass,
   ItemSelection,

@@ -2,7 +2,7 @@ import { vendorFor } from './tenancy.ts';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
 import { PromotionTerms } from '../shared/canonical/promotion-terms.type.ts';
-import { DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import type { PromotionContext } from './context.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.ts';
 import { isLiveAt } from './eligibility.ts';

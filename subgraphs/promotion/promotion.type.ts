@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ExternalRef } from '../shared/canonical/external-ref.type.ts';
 import { ReadinessCheck } from '../shared/canonical/readiness.type.ts';
-import { CurrencyCodeScalar, DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { CurrencyCodeScalar, DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import { Offer } from './offer.type.ts';
 import { PromotionState } from './promotion-enums.ts';
 import { ChannelPublication } from './publication.type.ts';

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { SalesChannel } from '../shared/canonical/enums.ts';
-import { DateTimeScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar } from '../../contracts/canonical/scalars.ts';
 import { ChannelIntent, DeliveryStatus } from './promotion-enums.ts';
 
 /** Desired intent in one channel, and the delivery status of that intent (DOMAIN 3.3). */

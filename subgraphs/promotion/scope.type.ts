@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { SalesChannel } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
-import { DateTimeScalar, TimeZoneScalar } from '../shared/canonical/scalars.ts';
+import { DateTimeScalar, TimeZoneScalar } from '../../contracts/canonical/scalars.ts';
 import { DiscountClass, StackingMode, WindowMode } from './promotion-enums.ts';
 
 @ObjectType('ProductScope', {

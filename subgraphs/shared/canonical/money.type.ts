@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { CurrencyCodeScalar, DecimalScalar } from './scalars.ts';
+import { CurrencyCodeScalar, DecimalScalar } from '../../../contracts/canonical/scalars.ts';
 
 @Directive('@shareable')
 @ObjectType('Money', { description: 'An exact amount in one currency.' })

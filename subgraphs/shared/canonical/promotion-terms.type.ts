@@ -1,7 +1,12 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { OfferKind, SalesChannel } from './enums.ts';
 import { Money } from './money.type.ts';
-import { CurrencyCodeScalar, DateTimeScalar, DecimalScalar, TimeZoneScalar } from './scalars.ts';
+import {
+  CurrencyCodeScalar,
+  DateTimeScalar,
+  DecimalScalar,
+  TimeZoneScalar,
+} from '../../../contracts/canonical/scalars.ts';
 
 @Directive('@shareable')
 @ObjectType('SkuQuantity')

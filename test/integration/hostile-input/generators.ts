@@ -91,7 +91,7 @@ const VALID_SCALARS: Record<string, unknown[]> = {
   String: ['SKU000001', 'text', 'S001'],
   ID: ['S001', 'V100001', 'SKU000002', 'nope-id'],
 };
-/** Values each canonical scalar refuses (subgraphs/shared/canonical/scalars.ts). */
+/** Values each canonical scalar refuses (contracts/canonical/scalars.ts). */
 export const INVALID_SCALARS: Record<string, unknown[]> = {
   DateTime: [
     '2026-13-01T00:00:00Z',

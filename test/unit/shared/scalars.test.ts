@@ -7,7 +7,7 @@ import {
   DecimalScalar,
   LocalDateScalar,
   TimeZoneScalar,
-} from '../../../subgraphs/shared/canonical/scalars.ts';
+} from '../../../contracts/canonical/scalars.ts';
 
 describe('canonical scalars', () => {
   test('DateTime normalises to UTC and refuses values without an offset', () => {
