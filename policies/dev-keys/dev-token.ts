@@ -38,10 +38,16 @@ export function devPrivateKey(alg: DevAlgorithm): string {
   return readFileSync(join(import.meta.dirname, PRIVATE_KEY_FILES[alg]), 'utf8');
 }
 
-/** Signs a token with the development key, as the embedded default's gateway verifies it. */
-export function signDevToken(options: DevTokenOptions): string {
-  const alg = options.alg ?? 'RS256';
-  const iat = Math.floor((options.now ?? Date.now)() / 1000);
+/**
+ * The claims of a token as policies/auth.yaml reads them (iss, aud, sub, iat, nbf, exp,
+ * token_class, scope, and the tenancy claims that are set). Shared by the development tokens and
+ * the benchmark's tokens, which sign the same claims with a key of their own.
+ */
+export function tokenPayload(
+  options: DevTokenClaims & { issuer: string; audience: string; ttlSeconds: number },
+  nowMs: number = Date.now(),
+): Record<string, unknown> {
+  const iat = Math.floor(nowMs / 1000);
   const payload: Record<string, unknown> = {
     iss: options.issuer,
     aud: options.audience,
@@ -56,5 +62,12 @@ export function signDevToken(options: DevTokenOptions): string {
   if (options.partnerId !== undefined) payload.partner_id = options.partnerId;
   if (options.vendorId !== undefined) payload.vendor_id = options.vendorId;
   if (options.clientId !== undefined) payload.azp = options.clientId;
+  return payload;
+}
+
+/** Signs a token with the development key, as the embedded default's gateway verifies it. */
+export function signDevToken(options: DevTokenOptions): string {
+  const alg = options.alg ?? 'RS256';
+  const payload = tokenPayload(options, (options.now ?? Date.now)());
   return jwt.sign(payload, devPrivateKey(alg), { algorithm: alg, keyid: DEV_KEY_IDS[alg] });
 }
