@@ -1,43 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { signDevToken } from '../../../policies/dev-keys/dev-token.ts';
+import { startGatewayProcess } from '../../helpers/gateway-process.ts';
 
-type Started = { url: string; stop(): Promise<number | null> };
-
-/** Runs gateway/index.ts (the real entry point) and resolves once it listens, or when it exits. */
-function startGateway(
-  env: Record<string, string>,
-): Promise<Started | { code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/index.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      NODE_ENV: 'production',
-      PRINCIPAL_SIGNING_SECRET: 'production-principal-secret-for-this-test-only',
-      METRICS_TOKEN: 'metrics-token-for-this-test-0123456789',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  return new Promise((resolve) => {
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-      const url = /gateway listening on (\S+)/.exec(stdout)?.[1];
-      if (url) {
-        resolve({ url, stop: () => (child.kill('SIGTERM'), exited) });
-      }
-    });
-    void exited.then((code) => resolve({ code, stderr }));
-  });
-}
+const startGateway = startGatewayProcess;
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-start-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

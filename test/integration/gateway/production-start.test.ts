@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { signDevToken } from '../../../policies/dev-keys/dev-token.ts';
+import { startGatewayProcess } from '../../helpers/gateway-process.ts';
 import { sendJson, startHttpFixture } from '../../fixtures/http-fixture.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-this-test-0123456789';
@@ -44,40 +44,16 @@ function policyWith(jwksLine: string): string {
 }
 const urlPolicy = policyWith(`url: ${jwksUrl}`);
 
-type Started = { url: string; stderr(): string; stop(): Promise<number | null> };
-
-/** Runs gateway/index.ts in production; resolves once it listens, or when it exits. */
-function startGateway(
-  env: Record<string, string>,
-): Promise<Started | { code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/index.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      NODE_ENV: 'production',
-      PRINCIPAL_SIGNING_SECRET: 'production-principal-secret-for-this-test-only',
-      METRICS_TOKEN,
-      AUTH_POLICY_PATH: urlPolicy,
-      AUTH_DISABLED: '',
-      THROTTLING_DISABLED: '',
-      OPERATION_LIMITS_DISABLED: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The real gateway in production, with the test IdP's policy and no benchmark switch. */
+const startGateway = (env: Record<string, string>) =>
+  startGatewayProcess({
+    METRICS_TOKEN,
+    AUTH_POLICY_PATH: urlPolicy,
+    AUTH_DISABLED: '',
+    THROTTLING_DISABLED: '',
+    OPERATION_LIMITS_DISABLED: '',
+    ...env,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  return new Promise((resolve) => {
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-      const url = /gateway listening on (\S+)/.exec(stdout)?.[1];
-      if (url) resolve({ url, stderr: () => stderr, stop: () => (child.kill('SIGTERM'), exited) });
-    });
-    void exited.then((code) => resolve({ code, stderr }));
-  });
-}
 
 async function refused(env: Record<string, string>, message: string): Promise<void> {
   const result = await startGateway(env);
