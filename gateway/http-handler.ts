@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { ApolloServer, HeaderMap } from '@apollo/server';
+import { sendGraphQLError, sendJson, serveGraphQL } from '../contracts/runtime/apollo-node-http.ts';
 import type { GatewayContext } from './principal.ts';
 import { requestShapeProblem } from './validation/request-shape.ts';
 
@@ -17,6 +18,8 @@ export type HttpRoutes = {
    * without `Authorization: Bearer <it>`, 401. Default none: /metrics is open.
    */
   metricsToken?: string;
+  /** The control tower page, `/tower` and below (gateway/tower/serve-tower.ts). Default: 404. */
+  tower?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -26,33 +29,6 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1] ?? '';
   // Digests of equal length: neither the token's length nor its prefix shows in the timing.
   return timingSafeEqual(sha256(presented), sha256(token));
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function graphqlError(res: ServerResponse, status: number, message: string, code: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -65,7 +41,10 @@ export function createHttpHandler(routes: HttpRoutes) {
     try {
       url = new URL(req.url ?? '/', 'http://gateway');
     } catch {
-      return graphqlError(res, 400, 'The request target is not a valid URL', 'BAD_REQUEST');
+      return sendGraphQLError(res, 400, 'The request target is not a valid URL', 'BAD_REQUEST');
+    }
+    if (routes.tower && (url.pathname === '/tower' || url.pathname.startsWith('/tower/'))) {
+      return routes.tower(req, res, url);
     }
     switch (url.pathname) {
       case '/health/live': {
@@ -97,46 +76,18 @@ export function createHttpHandler(routes: HttpRoutes) {
     }
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST') {
-      return graphqlError(res, 405, `Method ${method} is not allowed on /graphql`, 'BAD_REQUEST');
+      const message = `Method ${method} is not allowed on /graphql`;
+      return sendGraphQLError(res, 405, message, 'BAD_REQUEST');
     }
-    const raw = method === 'POST' ? await readBody(req, routes.maxBodyBytes) : Buffer.alloc(0);
-    if (raw === undefined) {
-      return graphqlError(
-        res,
-        413,
-        `Request body exceeds ${routes.maxBodyBytes} bytes`,
-        'BAD_REQUEST',
-      );
-    }
-    let body: unknown;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return graphqlError(res, 400, 'Request body is not valid JSON', 'BAD_REQUEST');
-      }
-    }
-    const shapeProblem = requestShapeProblem(method, body, url.search);
-    if (shapeProblem) return graphqlError(res, 400, shapeProblem, 'BAD_REQUEST');
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const response = await routes.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search: url.search, body },
+    return serveGraphQL(req, res, url, {
+      apollo: routes.apollo,
+      maxBodyBytes: routes.maxBodyBytes,
+      requestProblem: requestShapeProblem,
       // The connection's address keys anonymous callers' throttling (no proxy header is trusted).
-      context: async () => ({
+      context: async (headers) => ({
         ...(await routes.context(headers)),
         ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
       }),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
   };
 }

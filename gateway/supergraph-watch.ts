@@ -1,6 +1,7 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { watchFile } from '../contracts/runtime/watch-file.ts';
 import { buildSupergraphArtifacts, type SupergraphArtifacts } from './supergraph-artifacts.ts';
 
 export type SupergraphWatchOptions = {
@@ -19,12 +20,12 @@ export type SupergraphWatch = {
 };
 
 /**
- * Watches a composed supergraph file (its directory, so editors and `rover` that replace the
- * file by a rename are seen too). After `debounceMs` of quiet, a changed file is read and
- * checked by building its artifacts (supergraph-artifacts.ts): an invalid one is refused with one
- * log line and the last good one stays; a valid one goes to `onChange` (the gateway's reload)
- * with those artifacts, so it is not built twice, and becomes the last good one when that
- * succeeds.
+ * Watches a composed supergraph file (contracts/runtime/watch-file.ts: its directory, so editors
+ * and `rover` that replace the file by a rename are seen too; one check at a time, in order).
+ * After `debounceMs` of quiet, a changed file is read and checked by building its artifacts
+ * (supergraph-artifacts.ts): an invalid one is refused with one log line and the last good one
+ * stays; a valid one goes to `onChange` (the gateway's reload) with those artifacts, so it is not
+ * built twice, and becomes the last good one when that succeeds.
  * `onChange` is not called for the file as it is at start (`initialSdl`).
  */
 export function watchSupergraph(
@@ -36,8 +37,6 @@ export function watchSupergraph(
   const log = options.log ?? ((message: string) => console.error(message));
   const debounceMs = options.debounceMs ?? 250;
   let good = options.initialSdl ?? readFileSync(file, 'utf8');
-  let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve();
 
   async function check(): Promise<void> {
     let sdl: string;
@@ -69,21 +68,11 @@ export function watchSupergraph(
     }
   }
 
-  const watcher: FSWatcher = watch(dirname(file), (_event, name) => {
-    if (name !== null && name !== basename(file)) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      running = running.then(check); // one check at a time, in order
-    }, debounceMs);
+  const watch = watchFile(file, check, {
+    debounceMs,
+    onError: (error) => log(`[gateway] watching ${path} failed: ${messageOf(error)}`),
   });
-  watcher.on('error', (error) => log(`[gateway] watching ${path} failed: ${messageOf(error)}`));
-  return {
-    current: () => good,
-    close() {
-      clearTimeout(timer);
-      watcher.close();
-    },
-  };
+  return { current: () => good, close: () => watch.close() };
 }
 
 function messageOf(error: unknown): string {

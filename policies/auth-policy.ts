@@ -1,17 +1,13 @@
-import {
-  booleanAt,
-  fail,
-  integerAt,
-  listAt,
-  loadPolicy,
-  mappingAt,
-  oneOfAt,
-  orDefault,
-  recordAt,
-  stringAt,
-  type PolicyPath,
-} from './load-policy.ts';
 import { SALES_CHANNELS } from '../contracts/canonical/sales-channels.ts';
+import { loadPolicy } from './load-policy.ts';
+import {
+  compilePolicySchema,
+  fail,
+  integer,
+  list,
+  TEXT,
+  type PolicyPath,
+} from './policy-schema.ts';
 
 /** Signature algorithms a policy may allow. HS256 is never listed: see `allowHs256ForDevelopment`. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -50,113 +46,121 @@ export type AuthPolicy = {
   tokenClasses: Record<string, TokenClass>;
 };
 
+/** auth.yaml as its schema admits it (defaults filled in). */
+type AuthPolicyFile = Omit<AuthPolicy, 'keys' | 'tokenClasses'> & {
+  jwks: { file?: string; url?: string; cacheSeconds?: number };
+  tokenClasses: Record<string, Omit<TokenClass, 'allowedValues'> & Partial<TokenClass>>;
+};
+
+const DEFAULT_JWKS_CACHE_SECONDS = 600;
+
+const matchesSchema = compilePolicySchema<AuthPolicyFile>({
+  type: 'object',
+  properties: {
+    issuer: TEXT,
+    audiences: list(TEXT, { minItems: 1 }),
+    algorithms: list({ enum: ASYMMETRIC_ALGORITHMS }, { minItems: 1 }),
+    jwks: {
+      type: 'object',
+      // Exactly one of file and url: checked after the schema, in words.
+      properties: { file: TEXT, url: TEXT, cacheSeconds: integer(10, 86_400) },
+      additionalProperties: false,
+    },
+    tokenClasses: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: {
+        type: 'string',
+        pattern: '^[a-z][a-z0-9-]*$',
+        messages: { pattern: 'expected a lowercase name (a-z, 0-9, -)' },
+      },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          requiredClaims: list({ enum: TENANCY_CLAIMS }),
+          description: TEXT,
+          // Only for claims the class requires: checked after the schema.
+          allowedValues: {
+            type: 'object',
+            properties: {
+              // The sales channels' one declaration, never a copy of it.
+              channel: list({ enum: SALES_CHANNELS }, { minItems: 1 }),
+              partner_id: list(TEXT, { minItems: 1 }),
+              vendor_id: list(TEXT, { minItems: 1 }),
+            },
+            additionalProperties: false,
+          },
+        },
+        required: ['requiredClaims'],
+        additionalProperties: false,
+      },
+      messages: { minProperties: 'expected at least one token class' },
+    },
+    clockSkewSeconds: { ...integer(0, 300), default: 30 },
+    maxTokenBytes: { ...integer(512, 16_384), default: 8192 },
+    allowHs256ForDevelopment: { type: 'boolean', default: false },
+  },
+  required: ['issuer', 'audiences', 'algorithms', 'jwks', 'tokenClasses'],
+  additionalProperties: false,
+});
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function jwksUrlAt(value: unknown, path: PolicyPath): string {
-  const text = stringAt(value, path);
-  let url: URL;
+function keySourceOf({ file, url, cacheSeconds }: AuthPolicyFile['jwks']): KeySource {
+  if ((file === undefined) === (url === undefined)) {
+    fail(['jwks'], 'expected exactly one of file (development) or url (production)');
+  }
+  if (file !== undefined) {
+    if (cacheSeconds !== undefined) fail(['jwks', 'cacheSeconds'], 'only with url');
+    return { kind: 'file', file };
+  }
+  let parsed: URL;
   try {
-    url = new URL(text);
+    parsed = new URL(url!);
   } catch {
-    fail(path, `expected an absolute URL, got ${JSON.stringify(text)}`);
+    fail(['jwks', 'url'], `expected an absolute URL, got ${JSON.stringify(url)}`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname))) {
-    fail(path, 'expected an https URL (plain http only for localhost)');
+  const local = parsed.protocol === 'http:' && LOCAL_HOSTS.has(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !local) {
+    fail(['jwks', 'url'], 'expected an https URL (plain http only for localhost)');
   }
-  return text;
+  return { kind: 'url', url: url!, cacheSeconds: cacheSeconds ?? DEFAULT_JWKS_CACHE_SECONDS };
 }
 
-function keySourceAt(value: unknown, path: PolicyPath): KeySource {
-  const jwks = mappingAt(value, path, [], ['file', 'url', 'cacheSeconds']);
-  if ((jwks.file === undefined) === (jwks.url === undefined)) {
-    fail(path, 'expected exactly one of file (development) or url (production)');
-  }
-  if (jwks.file !== undefined) {
-    if (jwks.cacheSeconds !== undefined) fail([...path, 'cacheSeconds'], 'only with url');
-    return { kind: 'file', file: stringAt(jwks.file, [...path, 'file']) };
-  }
-  return {
-    kind: 'url',
-    url: jwksUrlAt(jwks.url, [...path, 'url']),
-    cacheSeconds: orDefault(jwks.cacheSeconds, 600, (v) =>
-      integerAt(v, [...path, 'cacheSeconds'], 10, 86_400),
-    ),
-  };
-}
-
-/** A sales channel of contracts/canonical/sales-channels.ts (their one declaration). */
-const salesChannelAt = (value: unknown, path: PolicyPath): string =>
-  oneOfAt(value, path, SALES_CHANNELS);
-
-function tokenClassAt(value: unknown, path: PolicyPath): TokenClass {
-  const entry = mappingAt(value, path, ['requiredClaims'], ['description', 'allowedValues']);
-  if (entry.description !== undefined) stringAt(entry.description, [...path, 'description']);
-  const requiredClaims = listAt(entry.requiredClaims, [...path, 'requiredClaims'], (claim, at) =>
-    oneOfAt(claim, at, TENANCY_CLAIMS),
-  );
-  const allowedValues: TokenClass['allowedValues'] = {};
-  if (entry.allowedValues !== undefined) {
-    const at = [...path, 'allowedValues'];
-    const values = mappingAt(entry.allowedValues, at, [], requiredClaims);
-    for (const [claim, list] of Object.entries(values)) {
-      const check = claim === 'channel' ? salesChannelAt : stringAt;
-      allowedValues[claim as TenancyClaim] = listAt(list, [...at, claim], check, {
-        nonEmpty: true,
-      });
+function tokenClassOf(name: string, entry: AuthPolicyFile['tokenClasses'][string]): TokenClass {
+  const { requiredClaims, allowedValues = {} } = entry;
+  for (const claim of Object.keys(allowedValues)) {
+    if (!(requiredClaims as string[]).includes(claim)) {
+      fail(
+        ['tokenClasses', name, 'allowedValues', claim],
+        `unknown field (allowed: ${requiredClaims.join(', ')})`,
+      );
     }
   }
-  if (requiredClaims.includes('channel') && allowedValues.channel === undefined) {
-    allowedValues.channel = [...SALES_CHANNELS];
-  }
+  if (requiredClaims.includes('channel')) allowedValues.channel ??= [...SALES_CHANNELS];
   return { requiredClaims, allowedValues };
 }
 
-function tokenClassesAt(value: unknown, path: PolicyPath): Record<string, TokenClass> {
-  const classes = recordAt(value, path);
-  const names = Object.keys(classes);
-  if (names.length === 0) fail(path, 'expected at least one token class');
-  const tokenClasses: Record<string, TokenClass> = {};
-  for (const name of names) {
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) {
-      fail([...path, name], 'expected a lowercase name (a-z, 0-9, -)');
-    }
-    tokenClasses[name] = tokenClassAt(classes[name], [...path, name]);
-  }
-  return tokenClasses;
-}
-
-/** Validates the parsed auth.yaml; throws PolicyFieldError naming the field. */
+/** Validates the parsed auth.yaml; throws PolicyFieldError naming the fields. */
 export function validateAuthPolicy(data: unknown): AuthPolicy {
-  const root = mappingAt(
-    data,
-    [],
-    ['issuer', 'audiences', 'algorithms', 'jwks', 'tokenClasses'],
-    ['clockSkewSeconds', 'maxTokenBytes', 'allowHs256ForDevelopment'],
-  );
+  const { jwks, tokenClasses, ...rest } = matchesSchema(data);
   return {
-    issuer: stringAt(root.issuer, ['issuer']),
-    audiences: listAt(root.audiences, ['audiences'], stringAt, { nonEmpty: true }),
-    algorithms: listAt(
-      root.algorithms,
-      ['algorithms'],
-      (value, at) => oneOfAt(value, at, ASYMMETRIC_ALGORITHMS),
-      { nonEmpty: true },
+    ...rest,
+    keys: keySourceOf(jwks),
+    tokenClasses: Object.fromEntries(
+      Object.entries(tokenClasses).map(([name, entry]) => [name, tokenClassOf(name, entry)]),
     ),
-    clockSkewSeconds: orDefault(root.clockSkewSeconds, 30, (v) =>
-      integerAt(v, ['clockSkewSeconds'], 0, 300),
-    ),
-    maxTokenBytes: orDefault(root.maxTokenBytes, 8192, (v) =>
-      integerAt(v, ['maxTokenBytes'], 512, 16_384),
-    ),
-    keys: keySourceAt(root.jwks, ['jwks']),
-    allowHs256ForDevelopment: orDefault(root.allowHs256ForDevelopment, false, (v) =>
-      booleanAt(v, ['allowHs256ForDevelopment']),
-    ),
-    tokenClasses: tokenClassesAt(root.tokenClasses, ['tokenClasses']),
   };
 }
 
 /** Loads and validates an auth policy file (default policies/auth.yaml). */
 export function loadAuthPolicy(file = 'policies/auth.yaml'): AuthPolicy {
   return loadPolicy(file, validateAuthPolicy);
+}
+
+/** Refuses a token class name that policies/auth.yaml does not declare (when `known` is given). */
+export function checkTokenClass(name: string, path: PolicyPath, known?: readonly string[]): void {
+  if (known && !known.includes(name)) {
+    fail(path, `unknown token class "${name}" (policies/auth.yaml has: ${known.join(', ')})`);
+  }
 }

@@ -1,14 +1,6 @@
-import {
-  booleanAt,
-  fail,
-  listAt,
-  loadPolicy,
-  mappingAt,
-  orDefault,
-  recordAt,
-  stringAt,
-  type PolicyPath,
-} from './load-policy.ts';
+import { checkTokenClass } from './auth-policy.ts';
+import { loadPolicy } from './load-policy.ts';
+import { compilePolicySchema, list, TEXT } from './policy-schema.ts';
 
 /** A named rule `@policy` refers to: passes for an authenticated caller of a listed class. */
 export type PolicyRule = { tokenClasses: string[] };
@@ -36,52 +28,56 @@ export type AuthorizationPolicyOptions = {
   knownTokenClasses?: readonly string[];
 };
 
-function tokenClassesAt(value: unknown, path: PolicyPath, known?: readonly string[]): string[] {
-  return listAt(value, path, (item, at) => {
-    const name = stringAt(item, at);
-    if (known && !known.includes(name)) {
-      fail(at, `unknown token class "${name}" (policies/auth.yaml has: ${known.join(', ')})`);
-    }
-    return name;
-  });
-}
+const defaults = DEFAULT_AUTHORIZATION_POLICY.introspection;
 
-/** Validates the parsed authorization.yaml; throws PolicyFieldError naming the field. */
+const matchesSchema = compilePolicySchema<AuthorizationPolicy>({
+  type: 'object',
+  properties: {
+    policies: {
+      type: 'object',
+      propertyNames: {
+        type: 'string',
+        pattern: '^[a-z][a-z0-9:-]*$',
+        messages: { pattern: 'expected a lowercase name (a-z, 0-9, :, -)' },
+      },
+      additionalProperties: {
+        type: 'object',
+        properties: { tokenClasses: list(TEXT), description: TEXT },
+        required: ['tokenClasses'],
+        additionalProperties: false,
+      },
+      default: {},
+    },
+    introspection: {
+      type: 'object',
+      properties: {
+        tokenClasses: { ...list(TEXT), default: defaults.tokenClasses },
+        anonymous: { type: 'boolean', default: defaults.anonymous },
+      },
+      additionalProperties: false,
+      default: {},
+    },
+  },
+  additionalProperties: false,
+});
+
+/** Validates the parsed authorization.yaml; throws PolicyFieldError naming the fields. */
 export function validateAuthorizationPolicy(
   data: unknown,
   options: AuthorizationPolicyOptions = {},
 ): AuthorizationPolicy {
-  const root = mappingAt(data, [], [], ['policies', 'introspection']);
-  const policies: Record<string, PolicyRule> = {};
-  const rules = orDefault(root.policies, {}, (v) => recordAt(v, ['policies']));
-  for (const [name, value] of Object.entries(rules)) {
-    const path = ['policies', name];
-    if (!/^[a-z][a-z0-9:-]*$/.test(name)) fail(path, 'expected a lowercase name (a-z, 0-9, :, -)');
-    const rule = mappingAt(value, path, ['tokenClasses'], ['description']);
-    if (rule.description !== undefined) stringAt(rule.description, [...path, 'description']);
-    policies[name] = {
-      tokenClasses: tokenClassesAt(
-        rule.tokenClasses,
-        [...path, 'tokenClasses'],
-        options.knownTokenClasses,
-      ),
-    };
-  }
-  const defaults = DEFAULT_AUTHORIZATION_POLICY.introspection;
-  const introspection = orDefault(root.introspection, {}, (v) =>
-    mappingAt(v, ['introspection'], [], ['tokenClasses', 'anonymous']),
+  const { policies, introspection } = matchesSchema(data);
+  const known = options.knownTokenClasses;
+  const rules = Object.entries(policies).map(([name, { tokenClasses }]) => {
+    tokenClasses.forEach((tokenClass, index) =>
+      checkTokenClass(tokenClass, ['policies', name, 'tokenClasses', index], known),
+    );
+    return [name, { tokenClasses }] as const; // without its description
+  });
+  introspection.tokenClasses.forEach((tokenClass, index) =>
+    checkTokenClass(tokenClass, ['introspection', 'tokenClasses', index], known),
   );
-  return {
-    policies,
-    introspection: {
-      tokenClasses: orDefault(introspection.tokenClasses, defaults.tokenClasses, (v) =>
-        tokenClassesAt(v, ['introspection', 'tokenClasses'], options.knownTokenClasses),
-      ),
-      anonymous: orDefault(introspection.anonymous, defaults.anonymous, (v) =>
-        booleanAt(v, ['introspection', 'anonymous']),
-      ),
-    },
-  };
+  return { policies: Object.fromEntries(rules), introspection };
 }
 
 /** Loads and validates an authorization policy file (default policies/authorization.yaml). */

@@ -1,14 +1,4 @@
-import {
-  booleanAt,
-  fail,
-  integerAt,
-  listAt,
-  mappingAt,
-  orDefault,
-  recordAt,
-  stringAt,
-  type PolicyPath,
-} from './load-policy.ts';
+import { fail, integer, list, TEXT } from './policy-schema.ts';
 
 /** `@listSize` as the cost spec defines it, for a field the supergraph does not annotate. */
 export type ListSizeRule = {
@@ -45,75 +35,62 @@ export const DEFAULT_COST: CostDefaults = {
   listSizes: {},
 };
 
-const MAX = 1_000_000_000;
+const WEIGHT = integer(0, 1_000_000_000);
 
-function coordinateAt(name: string, path: PolicyPath, known?: ReadonlySet<string>): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    fail(path, 'expected a schema coordinate Type.field');
-  }
-  if (known && !known.has(name)) fail(path, `${name} is not a field of the supergraph`);
-}
+/** Keys of `fields` and `listSizes`. */
+const COORDINATE = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$',
+  messages: { pattern: 'expected a schema coordinate Type.field' },
+} as const;
 
-function listSizeAt(value: unknown, path: PolicyPath): ListSizeRule {
-  const entry = mappingAt(
-    value,
-    path,
-    [],
-    ['assumedSize', 'slicingArguments', 'sizedFields', 'requireOneSlicingArgument'],
-  );
-  const rule: ListSizeRule = {
-    slicingArguments: orDefault(entry.slicingArguments, [], (v) =>
-      listAt(v, [...path, 'slicingArguments'], stringAt),
-    ),
-    sizedFields: orDefault(entry.sizedFields, [], (v) =>
-      listAt(v, [...path, 'sizedFields'], stringAt),
-    ),
-    requireOneSlicingArgument: orDefault(entry.requireOneSlicingArgument, true, (v) =>
-      booleanAt(v, [...path, 'requireOneSlicingArgument']),
-    ),
-  };
-  if (entry.assumedSize !== undefined) {
-    rule.assumedSize = integerAt(entry.assumedSize, [...path, 'assumedSize'], 0, MAX);
-  }
-  if (rule.assumedSize === undefined && rule.slicingArguments.length === 0) {
-    fail(path, 'expected assumedSize or slicingArguments');
-  }
-  return rule;
-}
+/** JSON Schema of the `cost` section of operations.yaml (absent: every default). */
+export const COST_SCHEMA = {
+  type: 'object',
+  properties: {
+    objectCost: { ...WEIGHT, default: DEFAULT_COST.objectCost },
+    leafCost: { ...WEIGHT, default: DEFAULT_COST.leafCost },
+    mutationCost: { ...WEIGHT, default: DEFAULT_COST.mutationCost },
+    listSize: { ...WEIGHT, default: DEFAULT_COST.listSize },
+    fields: {
+      type: 'object',
+      propertyNames: COORDINATE,
+      additionalProperties: WEIGHT,
+      default: {},
+    },
+    listSizes: {
+      type: 'object',
+      propertyNames: COORDINATE,
+      additionalProperties: {
+        type: 'object',
+        // At least assumedSize or slicingArguments: checked after the schema.
+        properties: {
+          assumedSize: WEIGHT,
+          slicingArguments: { ...list(TEXT), default: [] },
+          sizedFields: { ...list(TEXT), default: [] },
+          requireOneSlicingArgument: { type: 'boolean', default: true },
+        },
+        additionalProperties: false,
+      },
+      default: {},
+    },
+  },
+  additionalProperties: false,
+  default: {},
+} as const;
 
-/** Validates the `cost` section of operations.yaml (absent: every default). */
-export function costAt(value: unknown, known?: ReadonlySet<string>): CostDefaults {
-  const defaults = DEFAULT_COST;
-  const cost = orDefault(value, {}, (v) =>
-    mappingAt(
-      v,
-      ['cost'],
-      [],
-      ['objectCost', 'leafCost', 'mutationCost', 'listSize', 'fields', 'listSizes'],
-    ),
-  );
-  const number = (name: keyof CostDefaults & string, fallback: number) =>
-    orDefault(cost[name], fallback, (v) => integerAt(v, ['cost', name], 0, MAX));
-  const fields: Record<string, number> = {};
-  for (const [name, weight] of Object.entries(
-    orDefault(cost.fields, {}, (v) => recordAt(v, ['cost', 'fields'])),
-  )) {
-    coordinateAt(name, ['cost', 'fields', name], known);
-    fields[name] = integerAt(weight, ['cost', 'fields', name], 0, MAX);
+/** Checks the schema-valid `cost` section: list size rules size something; coordinates exist. */
+export function checkCost(cost: CostDefaults, knownFields?: ReadonlySet<string>): void {
+  for (const section of ['fields', 'listSizes'] as const) {
+    for (const name of Object.keys(cost[section])) {
+      if (knownFields && !knownFields.has(name)) {
+        fail(['cost', section, name], `${name} is not a field of the supergraph`);
+      }
+    }
   }
-  const listSizes: Record<string, ListSizeRule> = {};
-  for (const [name, rule] of Object.entries(
-    orDefault(cost.listSizes, {}, (v) => recordAt(v, ['cost', 'listSizes'])),
-  )) {
-    coordinateAt(name, ['cost', 'listSizes', name], known);
-    listSizes[name] = listSizeAt(rule, ['cost', 'listSizes', name]);
+  for (const [name, rule] of Object.entries(cost.listSizes)) {
+    if (rule.assumedSize === undefined && rule.slicingArguments.length === 0) {
+      fail(['cost', 'listSizes', name], 'expected assumedSize or slicingArguments');
+    }
   }
-  return {
-    objectCost: number('objectCost', defaults.objectCost),
-    leafCost: number('leafCost', defaults.leafCost),
-    mutationCost: number('mutationCost', defaults.mutationCost),
-    listSize: number('listSize', defaults.listSize),
-    fields,
-    listSizes,
-  };
 }

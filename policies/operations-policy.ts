@@ -1,16 +1,19 @@
+import { checkTokenClass } from './auth-policy.ts';
+import { loadPolicy } from './load-policy.ts';
 import {
-  booleanAt,
+  checkCost,
+  COST_SCHEMA,
+  DEFAULT_COST,
+  type CostDefaults,
+} from './operations-cost-policy.ts';
+import {
+  compilePolicySchema,
   fail,
-  integerAt,
-  listAt,
-  loadPolicy,
-  mappingAt,
-  orDefault,
-  recordAt,
-  stringAt,
+  integer,
+  list,
+  TEXT,
   type PolicyPath,
-} from './load-policy.ts';
-import { costAt, DEFAULT_COST, type CostDefaults } from './operations-cost-policy.ts';
+} from './policy-schema.ts';
 
 export type { CostDefaults, ListSizeRule } from './operations-cost-policy.ts';
 
@@ -81,67 +84,74 @@ export function appliesTo(audience: Audience, tokenClass: string | undefined): b
   return audience.tokenClasses.includes(tokenClass) || audience.tokenClasses.includes('*');
 }
 
-const MAX = 1_000_000_000;
+const LIMITS = {
+  type: 'object',
+  properties: Object.fromEntries(LIMIT_NAMES.map((name) => [name, integer(1, 1_000_000_000)])),
+  required: LIMIT_NAMES,
+  additionalProperties: false,
+};
 
-function limitsAt(value: unknown, path: PolicyPath): OperationLimits {
-  const entry = mappingAt(value, path, LIMIT_NAMES);
-  const limits = {} as OperationLimits;
-  for (const name of LIMIT_NAMES) limits[name] = integerAt(entry[name], [...path, name], 1, MAX);
-  return limits;
+const audience = (fallback: Audience) => ({
+  type: 'object',
+  properties: {
+    tokenClasses: list(TEXT),
+    anonymous: { type: 'boolean', default: false },
+  },
+  required: ['tokenClasses'],
+  additionalProperties: false,
+  default: fallback,
+});
+
+const trusted = DEFAULT_OPERATIONS_POLICY.trustedDocuments;
+
+const matchesSchema = compilePolicySchema<OperationsPolicy>({
+  type: 'object',
+  properties: {
+    limits: {
+      type: 'object',
+      properties: {
+        anonymous: LIMITS,
+        // Every token class of auth.yaml, and only those: checked after the schema.
+        tokenClasses: { type: 'object', additionalProperties: LIMITS },
+      },
+      required: ['anonymous', 'tokenClasses'],
+      additionalProperties: false,
+    },
+    cost: COST_SCHEMA,
+    trustedDocuments: {
+      type: 'object',
+      properties: { requiredFor: audience(trusted.requiredFor), apq: audience(trusted.apq) },
+      additionalProperties: false,
+      default: {},
+    },
+  },
+  required: ['limits'],
+  additionalProperties: false,
+});
+
+function checkAudience(value: Audience, path: PolicyPath, known?: readonly string[]): void {
+  value.tokenClasses.forEach((name, index) => {
+    if (name !== '*') checkTokenClass(name, [...path, 'tokenClasses', index], known);
+  });
 }
 
-function tokenClassAt(value: unknown, path: PolicyPath, known?: readonly string[]): string {
-  const name = stringAt(value, path);
-  if (known && !known.includes(name)) {
-    fail(path, `unknown token class "${name}" (policies/auth.yaml has: ${known.join(', ')})`);
-  }
-  return name;
-}
-
-function audienceAt(value: unknown, path: PolicyPath, known?: readonly string[]): Audience {
-  const entry = mappingAt(value, path, ['tokenClasses'], ['anonymous']);
-  return {
-    tokenClasses: listAt(entry.tokenClasses, [...path, 'tokenClasses'], (item, at) =>
-      item === '*' ? item : tokenClassAt(item, at, known),
-    ),
-    anonymous: orDefault(entry.anonymous, false, (v) => booleanAt(v, [...path, 'anonymous'])),
-  };
-}
-
-/** Validates the parsed operations.yaml; throws PolicyFieldError naming the field. */
+/** Validates the parsed operations.yaml; throws PolicyFieldError naming the fields. */
 export function validateOperationsPolicy(
   data: unknown,
   options: OperationsPolicyOptions = {},
 ): OperationsPolicy {
+  const policy = matchesSchema(data);
   const known = options.knownTokenClasses;
-  const root = mappingAt(data, [], ['limits'], ['cost', 'trustedDocuments']);
-  const limits = mappingAt(root.limits, ['limits'], ['anonymous', 'tokenClasses']);
-  const classes = recordAt(limits.tokenClasses, ['limits', 'tokenClasses']);
-  const tokenClasses: Record<string, OperationLimits> = {};
-  for (const [name, value] of Object.entries(classes)) {
-    tokenClassAt(name, ['limits', 'tokenClasses', name], known);
-    tokenClasses[name] = limitsAt(value, ['limits', 'tokenClasses', name]);
-  }
-  const missing = (known ?? []).filter((name) => !tokenClasses[name]);
+  const limited = Object.keys(policy.limits.tokenClasses);
+  for (const name of limited) checkTokenClass(name, ['limits', 'tokenClasses', name], known);
+  const missing = (known ?? []).filter((name) => !limited.includes(name));
   if (missing.length > 0) {
     fail(['limits', 'tokenClasses'], `missing limits for token class(es) ${missing.join(', ')}`);
   }
-  const trusted = orDefault(root.trustedDocuments, {}, (v) =>
-    mappingAt(v, ['trustedDocuments'], [], ['requiredFor', 'apq']),
-  );
-  const defaults = DEFAULT_OPERATIONS_POLICY.trustedDocuments;
-  return {
-    limits: { anonymous: limitsAt(limits.anonymous, ['limits', 'anonymous']), tokenClasses },
-    cost: costAt(root.cost, options.knownFields),
-    trustedDocuments: {
-      requiredFor: orDefault(trusted.requiredFor, defaults.requiredFor, (v) =>
-        audienceAt(v, ['trustedDocuments', 'requiredFor'], known),
-      ),
-      apq: orDefault(trusted.apq, defaults.apq, (v) =>
-        audienceAt(v, ['trustedDocuments', 'apq'], known),
-      ),
-    },
-  };
+  checkCost(policy.cost, options.knownFields);
+  checkAudience(policy.trustedDocuments.requiredFor, ['trustedDocuments', 'requiredFor'], known);
+  checkAudience(policy.trustedDocuments.apq, ['trustedDocuments', 'apq'], known);
+  return policy;
 }
 
 /** Loads and validates an operations policy file (default policies/operations.yaml). */

@@ -1,14 +1,6 @@
-import {
-  fail,
-  integerAt,
-  loadPolicy,
-  mappingAt,
-  orDefault,
-  recordAt,
-  stringAt,
-  type PolicyPath,
-} from './load-policy.ts';
 import { SALES_CHANNELS } from '../contracts/canonical/sales-channels.ts';
+import { loadPolicy } from './load-policy.ts';
+import { compilePolicySchema, fail, integer, type PolicyPath } from './policy-schema.ts';
 
 /**
  * The sales channels: their one declaration (contracts/canonical/sales-channels.ts). Each needs an
@@ -50,82 +42,90 @@ export type ThrottlingPolicy = {
 
 export const DEFAULT_SUBSCRIPTIONS_PER_CLIENT = 20;
 
-const MAX_POINTS = 1_000_000_000;
+const POINTS = integer(1, 1_000_000_000);
 
-function budgetAt(value: unknown, path: PolicyPath, optional: readonly string[] = []): Budget {
-  const entry = mappingAt(value, path, ['points', 'mutationPoints'], optional);
-  const points = integerAt(entry.points, [...path, 'points'], 1, MAX_POINTS);
-  const mutationPoints = integerAt(
-    entry.mutationPoints,
-    [...path, 'mutationPoints'],
-    1,
-    MAX_POINTS,
-  );
+/** `mutationPoints` at most `points`, and a perClient budget within its channel's: after the schema. */
+const budget = (perClient?: object) => ({
+  type: 'object',
+  properties: { points: POINTS, mutationPoints: POINTS, ...(perClient && { perClient }) },
+  required: ['points', 'mutationPoints'],
+  additionalProperties: false,
+});
+
+const matchesSchema = compilePolicySchema<ThrottlingPolicy>({
+  type: 'object',
+  properties: {
+    windowSeconds: integer(1, 86_400),
+    channels: {
+      type: 'object',
+      properties: Object.fromEntries(THROTTLE_CHANNELS.map((name) => [name, budget(budget())])),
+      required: ['partner', 'internal', 'anonymous'],
+      additionalProperties: false,
+      allOf: [
+        {
+          required: SALES_CHANNELS,
+          messages: {
+            required:
+              'missing required field: every sales channel (contracts/canonical/sales-channels.ts) needs its own budget',
+          },
+        },
+      ],
+    },
+    partners: {
+      type: 'object',
+      properties: {
+        default: budget(),
+        overrides: { type: 'object', additionalProperties: budget(), default: {} },
+      },
+      required: ['default'],
+      additionalProperties: false,
+    },
+    subscriptions: {
+      type: 'object',
+      properties: { perClient: integer(1, 10_000) },
+      required: ['perClient'],
+      additionalProperties: false,
+      default: { perClient: DEFAULT_SUBSCRIPTIONS_PER_CLIENT },
+    },
+  },
+  required: ['windowSeconds', 'channels', 'partners'],
+  additionalProperties: false,
+});
+
+function checkBudget({ points, mutationPoints }: Budget, path: PolicyPath): void {
   if (mutationPoints > points) {
     fail(
       [...path, 'mutationPoints'],
       `expected at most points (${points}): the mutation budget is the lower one, got ${mutationPoints}`,
     );
   }
-  return { points, mutationPoints };
 }
 
-function channelAt(value: unknown, path: PolicyPath): ChannelLimits {
-  const limits: ChannelLimits = budgetAt(value, path, ['perClient']);
-  const perClient = (value as Record<string, unknown>).perClient;
-  if (perClient === undefined) return limits;
-  const client = budgetAt(perClient, [...path, 'perClient']);
+function checkChannel(limits: ChannelLimits, path: PolicyPath): void {
+  checkBudget(limits, path);
+  if (!limits.perClient) return;
+  checkBudget(limits.perClient, [...path, 'perClient']);
   for (const field of ['points', 'mutationPoints'] as const) {
-    if (client[field] > limits[field]) {
+    if (limits.perClient[field] > limits[field]) {
       fail(
         [...path, 'perClient', field],
-        `expected at most the channel's ${field} (${limits[field]}), got ${client[field]}`,
+        `expected at most the channel's ${field} (${limits[field]}), got ${limits.perClient[field]}`,
       );
     }
   }
-  return { ...limits, perClient: client };
 }
 
-/** Validates the parsed throttling.yaml; throws PolicyFieldError naming the field. */
+/** Validates the parsed throttling.yaml; throws PolicyFieldError naming the fields. */
 export function validateThrottlingPolicy(data: unknown): ThrottlingPolicy {
-  const root = mappingAt(data, [], ['windowSeconds', 'channels', 'partners'], ['subscriptions']);
-  const windowSeconds = integerAt(root.windowSeconds, ['windowSeconds'], 1, 86_400);
-  const entries = recordAt(root.channels, ['channels']);
-  for (const channel of SALES_CHANNELS) {
-    if (entries[channel] === undefined) {
-      fail(
-        ['channels', channel],
-        'missing required field: every sales channel (contracts/canonical/sales-channels.ts) needs its own budget',
-      );
-    }
-  }
-  mappingAt(entries, ['channels'], THROTTLE_CHANNELS);
-  const channels = {} as Record<ThrottleChannel, ChannelLimits>;
+  const policy = matchesSchema(data);
   for (const channel of THROTTLE_CHANNELS) {
-    channels[channel] = channelAt(entries[channel], ['channels', channel]);
+    checkChannel(policy.channels[channel], ['channels', channel]);
   }
-  const partners = mappingAt(root.partners, ['partners'], ['default'], ['overrides']);
-  const overrides: Record<string, Budget> = {};
-  const given = orDefault(partners.overrides, {}, (v) => recordAt(v, ['partners', 'overrides']));
-  for (const [partnerId, budget] of Object.entries(given)) {
-    const path = ['partners', 'overrides', partnerId];
-    stringAt(partnerId, path);
-    overrides[partnerId] = budgetAt(budget, path);
+  checkBudget(policy.partners.default, ['partners', 'default']);
+  for (const [partnerId, limits] of Object.entries(policy.partners.overrides)) {
+    checkBudget(limits, ['partners', 'overrides', partnerId]);
   }
-  const subscriptions = orDefault(
-    root.subscriptions,
-    { perClient: DEFAULT_SUBSCRIPTIONS_PER_CLIENT },
-    (value) => {
-      const entry = mappingAt(value, ['subscriptions'], ['perClient']);
-      return { perClient: integerAt(entry.perClient, ['subscriptions', 'perClient'], 1, 10_000) };
-    },
-  );
-  return {
-    windowSeconds,
-    channels,
-    partners: { default: budgetAt(partners.default, ['partners', 'default']), overrides },
-    subscriptions,
-  };
+  return policy;
 }
 
 /** Loads and validates a throttling policy file (default policies/throttling.yaml). */

@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { watchFile } from '../contracts/runtime/watch-file.ts';
 
 /** The result of one reload attempt. */
 export type PolicyReload<T> = { ok: true; policy: T } | { ok: false; error: Error };
@@ -20,10 +20,10 @@ export type WatchedPolicy<T> = {
 };
 
 /**
- * Loads a policy file and keeps it current while the process runs: the file's directory is
- * watched (editors often replace a file rather than write it), change events are debounced,
- * and the file is loaded again with the same validating `load`. A valid edit replaces the policy
- * in force; an invalid one is refused with one log line carrying the loader's
+ * Loads a policy file and keeps it current while the process runs (contracts/runtime/watch-file.ts:
+ * its directory watched, so a file replaced by a rename is seen; changes debounced): the file is
+ * loaded again with the same validating `load`. A valid edit replaces the policy in force in one
+ * assignment; an invalid one is refused with one log line carrying the loader's
  * `file:line: field: problem`, and the last good policy stays in force. The first load throws
  * (the process should not start on a bad file).
  */
@@ -34,12 +34,10 @@ export function watchPolicy<T>(
 ): WatchedPolicy<T> {
   const path = resolve(file);
   let policy = load(path);
-  let timer: NodeJS.Timeout | undefined;
   const info = options.log ?? ((line: string) => console.log(line));
   const error = options.log ?? ((line: string) => console.error(line));
 
   const reload = () => {
-    timer = undefined;
     let outcome: PolicyReload<T>;
     try {
       policy = load(path);
@@ -54,18 +52,9 @@ export function watchPolicy<T>(
     options.onReload?.(outcome);
   };
 
-  const watcher: FSWatcher = watch(dirname(path), (_event, changed) => {
-    if (changed !== null && changed.toString() !== basename(path)) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(reload, options.debounceMs ?? 100);
+  const watch = watchFile(path, reload, {
+    debounceMs: options.debounceMs ?? 100,
+    onError: (cause) => error(`[policy] watching ${file} failed: ${cause.message}`),
   });
-  watcher.unref();
-
-  return {
-    current: () => policy,
-    close() {
-      if (timer) clearTimeout(timer);
-      watcher.close();
-    },
-  };
+  return { current: () => policy, close: () => watch.close() };
 }

@@ -1,5 +1,5 @@
 import { assembleGateway, type AssembledGateway } from '../../gateway/assemble.ts';
-import { keysFromJwks } from '../../gateway/auth/jwks-key-store.ts';
+import { createJwksKeyStore } from '../../gateway/auth/jwks-key-store.ts';
 import { readGatewayConfig } from '../../gateway/config.ts';
 
 export type BenchGatewayOptions = {
@@ -19,12 +19,11 @@ export type BenchGatewayOptions = {
  * and no rate limits, operations policy or trusted documents (the benchmark measures delivery).
  */
 export function assembleBenchGateway(options: BenchGatewayOptions): AssembledGateway {
-  const keys = keysFromJwks(options.jwks);
   return assembleGateway(readGatewayConfig({}), {
     subgraphUrls: options.subgraphUrls,
     principalSecret: options.principalSecret,
     environment: 'production',
-    keys: { key: async (kid) => keys.get(kid) },
+    keys: createJwksKeyStore(options.jwks),
     throttle: null,
     operations: null,
     trustedDocuments: null,

@@ -7,7 +7,8 @@
  * |----------------------|------------------------------------------------------------------------|
  * | authorization header | the Authorization header is not `Bearer <token>`                       |
  * | too large            | the token is longer than the policy's maxTokenBytes                    |
- * | malformed            | not three base64url segments, header/payload not a JSON object, `crit` |
+ * | malformed            | not three base64url segments, header/payload not a JSON object, `crit`,|
+ * |                      | a `typ` other than a JWT's (`JWT`, `at+jwt`)                           |
  * | algorithm            | `alg` not allowed (`none`, HS* unless enabled, ...) or not the key's   |
  * | key                  | no `kid`, or a `kid` the JWKS does not hold                            |
  * | signature            | the signature does not verify                                          |
@@ -19,7 +20,8 @@
  * | class                | `token_class` unknown or its required claims missing or not allowed    |
  *
  * Signature, then time, audience and issuer are checked in that order, so a claim is only ever
- * reported on a token whose signature verified.
+ * reported on a token whose signature verified. Each reason comes from the step that failed
+ * (verify-token.ts), never from a library's message text.
  */
 export type RejectionReason =
   | 'authorization header'

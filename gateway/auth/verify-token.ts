@@ -1,6 +1,12 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose';
 import jwt from 'jsonwebtoken';
-import type { AuthPolicy } from '../../policies/auth-policy.ts';
+import type { AsymmetricAlgorithm, AuthPolicy } from '../../policies/auth-policy.ts';
 import type { KeyStore } from './jwks-key-store.ts';
 import { TokenRejectedError, type RejectionReason } from './token-rejection.ts';
 
@@ -21,44 +27,56 @@ export type VerifyTokenOptions = {
 
 export type VerifiedClaims = Record<string, unknown> & { sub: string; exp: number };
 
-const SEGMENT = /^[A-Za-z0-9_-]*$/;
+/** Three base64url segments, header and payload not empty (the signature may be: then refused). */
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** `typ` values of a JWT access token (RFC 7519, RFC 9068), any case, `application/` optional. */
+const JWT_TYPES = new Set(['jwt', 'at+jwt']);
 
 function reject(reason: RejectionReason): never {
   throw new TokenRejectedError(reason);
 }
 
-function jsonObject(segment: string): Record<string, unknown> {
-  let value: unknown;
+/** Header and payload as sent, before anything is verified. */
+function decoded(token: string): { header: ProtectedHeaderParameters; payload: JWTPayload } {
+  if (!COMPACT.test(token)) reject('malformed');
+  let parts: { header: ProtectedHeaderParameters; payload: JWTPayload };
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    parts = { header: decodeProtectedHeader(token), payload: decodeJwt(token) };
   } catch {
     reject('malformed');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) reject('malformed');
-  return value as Record<string, unknown>;
+  const { crit, typ } = parts.header;
+  if (crit !== undefined) reject('malformed');
+  const type = String(typ ?? 'JWT').toLowerCase();
+  if (!JWT_TYPES.has(type.replace(/^application\//, ''))) reject('malformed');
+  return parts;
 }
 
-/** jsonwebtoken's error → our vocabulary (the library's message never reaches the client). */
-function reasonFor(error: unknown): RejectionReason {
-  if (error instanceof jwt.TokenExpiredError) return 'expired';
-  if (error instanceof jwt.NotBeforeError) return 'not yet valid';
-  const message = error instanceof Error ? error.message : '';
-  if (message.startsWith('jwt audience invalid')) return 'audience';
-  if (message.startsWith('jwt issuer invalid')) return 'issuer';
-  if (message === 'invalid nbf value' || message === 'invalid exp value') return 'claims';
-  if (message === 'invalid signature' || message === 'jwt signature is required') {
-    return 'signature';
+/** The key for the header's alg and kid, or why there is none; the allow-list before any lookup. */
+async function keyFor(
+  { alg, kid }: ProtectedHeaderParameters,
+  options: VerifyTokenOptions,
+): Promise<KeyObject> {
+  if (alg === 'HS256' && options.hs256Secret) {
+    return createSecretKey(Buffer.from(options.hs256Secret, 'utf8'));
   }
-  if (message === 'invalid algorithm' || message.includes('"alg" parameter')) return 'algorithm';
-  if (message.startsWith('secretOrPublicKey must be')) return 'algorithm';
-  return 'malformed';
+  if (!(options.policy.algorithms as (string | undefined)[]).includes(alg)) reject('algorithm');
+  if (typeof kid !== 'string' || kid === '') reject('key');
+  const found = await options.keys.key(kid, alg as AsymmetricAlgorithm);
+  if (!found) reject('key');
+  if (found.alg !== alg) reject('algorithm');
+  return found.key;
 }
 
 /**
- * Verifies a compact JWS against the auth policy. Cheap structural checks and the algorithm
- * allow-list run BEFORE any key lookup; then jsonwebtoken checks the signature (with the one
- * algorithm the key is for), nbf, exp, audience and issuer. Returns the claims or throws
- * TokenRejectedError (see token-rejection.ts) / KeysUnavailableError.
+ * Verifies a compact JWS against the auth policy; returns the claims or throws TokenRejectedError
+ * (see token-rejection.ts) / KeysUnavailableError. Every reason is known from the step that
+ * failed, never from a library's message: the structure, `crit` and `typ`, then the algorithm
+ * allow-list and `kid` (before any key lookup); then jsonwebtoken verifies the signature with the
+ * one algorithm of the key, then nbf and exp (its NotBeforeError and TokenExpiredError, the only
+ * failures it can have once the signature verified); then audience, issuer and the claims'
+ * types, on claims now known to be signed.
  */
 export async function verifyToken(
   token: string,
@@ -66,44 +84,30 @@ export async function verifyToken(
 ): Promise<VerifiedClaims> {
   const { policy } = options;
   if (Buffer.byteLength(token) > policy.maxTokenBytes) reject('too large');
-  const segments = token.split('.');
-  if (segments.length !== 3 || !segments.every((segment) => SEGMENT.test(segment))) {
-    reject('malformed');
-  }
-  const [headerSegment, payloadSegment] = segments as [string, string, string];
-  if (!headerSegment || !payloadSegment) reject('malformed');
-  const header = jsonObject(headerSegment);
-  jsonObject(payloadSegment);
-  if (header.crit !== undefined) reject('malformed');
-
-  const alg = header.alg;
-  let key: KeyObject;
-  if (alg === 'HS256' && options.hs256Secret) {
-    key = createSecretKey(Buffer.from(options.hs256Secret, 'utf8'));
-  } else {
-    if (typeof alg !== 'string' || !(policy.algorithms as string[]).includes(alg)) {
-      reject('algorithm');
-    }
-    if (typeof header.kid !== 'string' || header.kid === '') reject('key');
-    const found = await options.keys.key(header.kid);
-    if (!found) reject('key');
-    if (found.alg !== alg) reject('algorithm');
-    key = found.key;
-  }
-
+  const { header, payload } = decoded(token);
+  const key = await keyFor(header, options);
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
+  // An ill-typed nbf or exp fails jsonwebtoken with the same error class as a bad signature:
+  // then it checks the signature alone, and the claim is refused below.
+  const timed = [payload.nbf, payload.exp].every((v) => v === undefined || typeof v === 'number');
   let claims: Record<string, unknown>;
   try {
     claims = jwt.verify(token, key, {
-      algorithms: [alg as jwt.Algorithm],
-      issuer: policy.issuer,
-      audience: policy.audiences as [string, ...string[]],
+      algorithms: [header.alg as jwt.Algorithm],
       clockTolerance: policy.clockSkewSeconds,
       clockTimestamp: nowSeconds,
+      ignoreNotBefore: !timed,
+      ignoreExpiration: !timed,
     }) as Record<string, unknown>;
   } catch (error) {
-    reject(reasonFor(error));
+    if (error instanceof jwt.NotBeforeError) reject('not yet valid');
+    if (error instanceof jwt.TokenExpiredError) reject('expired');
+    reject('signature');
   }
+  if (!timed) reject('claims');
+  const audiences = Array.isArray(claims.aud) ? (claims.aud as unknown[]) : [claims.aud];
+  if (!audiences.some((aud) => policy.audiences.includes(aud as string))) reject('audience');
+  if (claims.iss !== policy.issuer) reject('issuer');
   if (typeof claims.exp !== 'number') reject('claims');
   if (typeof claims.sub !== 'string' || claims.sub === '') reject('claims');
   if (claims.iat !== undefined) {

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { isPublicErrorCode } from '../../contracts/canonical/error-codes.ts';
+import {
+  sendGraphQLError,
+  sendJson,
+  serveGraphQL,
+} from '../../contracts/runtime/apollo-node-http.ts';
 import { bindPrincipal, withFieldAccess } from './field-access.ts';
 import {
   PRINCIPAL_HEADER,
@@ -92,72 +97,23 @@ export function createSubgraphServer<TContext extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') {
       const ok = options.ready ? await options.ready().catch(() => false) : true;
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ name: options.name, status: ok ? 'ok' : 'unavailable' }));
-      return;
+      const status = ok ? 'ok' : 'unavailable';
+      return sendJson(res, ok ? 200 : 503, { name: options.name, status });
     }
-    if (url.pathname !== '/graphql') {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'not found' }));
-      return;
-    }
-    const raw = await readBody(req, maxBody);
-    if (raw === undefined) {
-      res.writeHead(413, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }],
-        }),
-      );
-      return;
-    }
+    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    // The forwarded principal first: a caller without one gets nothing else, not even a parse.
     let principal: ForwardedPrincipal;
     try {
-      const header = req.headers[PRINCIPAL_HEADER];
-      principal = options.verifyPrincipal(Array.isArray(header) ? header[0] : header);
+      principal = options.verifyPrincipal(req.headers[PRINCIPAL_HEADER] as string | undefined);
     } catch (error) {
       const message = error instanceof GraphQLError ? error.message : 'invalid principal';
-      res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
-      return;
+      return sendGraphQLError(res, 401, message, 'UNAUTHENTICATED');
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    let body: unknown;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            errors: [
-              { message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
-            ],
-          }),
-        );
-        return;
-      }
-    }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: (req.method ?? 'GET').toUpperCase(),
-        headers,
-        search: url.search,
-        body,
-      },
-      context: () => context(req, principal),
+    return serveGraphQL(req, res, url, {
+      apollo,
+      maxBodyBytes: maxBody,
+      context: async () => context(req, principal),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
   }
 
   return {
@@ -168,14 +124,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
       const server: Server = createServer((req, res) => {
         handle(req, res).catch((error: unknown) => {
           console.error(`[${options.name}] request failed`, error);
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              errors: [
-                { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
-              ],
-            }),
-          );
+          if (!res.headersSent) {
+            sendGraphQLError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+          } else res.end();
         });
       });
       server.keepAliveTimeout = 65_000;
@@ -245,15 +196,4 @@ function subscriptionToken(
   const own = payload.extensions?.[PRINCIPAL_HEADER];
   const token = typeof own === 'string' ? own : connectionParams?.[PRINCIPAL_HEADER];
   return typeof token === 'string' ? token : undefined;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -90,6 +90,17 @@ describe('verifyToken', () => {
     assert.deepEqual(lookups, ['dev-rsa-2']);
   });
 
+  test("refuses a typ other than a JWT's, before any key lookup", async () => {
+    lookups.length = 0;
+    await refused(rs({}, { typ: 'JWE' }), 'malformed');
+    await refused(rs({}, { typ: 'dpop+jwt' }), 'malformed');
+    await refused(rs({}, { typ: 42 }), 'malformed');
+    assert.deepEqual(lookups, []);
+    for (const typ of ['JWT', 'jwt', 'at+jwt', 'application/at+JWT', undefined]) {
+      assert.equal((await verifyToken(rs({}, { typ }), options)).sub, 'user-1', String(typ));
+    }
+  });
+
   test('refuses a JWKS key of another type than the token alg', async () => {
     await refused(rs({}, { kid: 'dev-ec-1' }), 'algorithm');
   });
