@@ -1,10 +1,11 @@
-import type { FundingAdapter } from './funding-agreement.model.ts';
 import type { ForwardedPrincipal } from '../shared/forwarded-principal.ts';
 import { createFundingLoaders, type FundingLoaders } from './funding-agreement.loader.ts';
+import type { FundingPorts } from './ports/funding-ports.ts';
 import { tenantOf, type Tenant } from './tenancy.ts';
 
 export type FundingContext = {
-  adapter: FundingAdapter;
+  /** The back-end, one port per concern (usually behind the cache). */
+  ports: FundingPorts;
   loaders: FundingLoaders;
   /** The business day of this request (YYYY-MM-DD), read once so one answer is consistent. */
   today: string;
@@ -18,10 +19,10 @@ export function utcToday(): string {
 }
 
 export function createFundingContext(
-  adapter: FundingAdapter,
+  ports: FundingPorts,
   principal: ForwardedPrincipal,
   today: () => string = utcToday,
 ): FundingContext {
   const tenant = tenantOf(principal);
-  return { adapter, loaders: createFundingLoaders(adapter, tenant), today: today(), tenant };
+  return { ports, loaders: createFundingLoaders(ports, tenant), today: today(), tenant };
 }

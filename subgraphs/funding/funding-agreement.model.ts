@@ -1,6 +1,8 @@
 /**
- * The funding subgraph's canonical records: what the ERP adapter returns and the pure functions
- * (status, remaining, funding check) work on. No GraphQL and no ERP names here.
+ * The funding subgraph's canonical records: what its ports (ports/) return and the pure functions
+ * (status, remaining, funding check) work on. No GraphQL and no ERP names here. Each record type
+ * cached by a port has a version: bump it with any change to the type or its meaning, and cached
+ * entries of the old shape are never read.
  */
 
 export enum FundingType {
@@ -37,6 +39,7 @@ export type Activation = 'RELEASED' | 'NOT_RELEASED' | 'LOCKED' | 'UNKNOWN';
 export type MoneyValue = { amount: string; currency: string };
 
 export type VendorRecord = { id: string; name: string };
+export const VENDOR_RECORD_VERSION = 1;
 
 export type EligibilityRecord = {
   skus: string[];
@@ -71,9 +74,11 @@ export type AgreementRecord = {
   /** The ERP document number (`S4` external reference). */
   externalId: string;
 };
+export const AGREEMENT_RECORD_VERSION = 1;
 
 /** A list price normalised to one unit (decimal string, unrounded). */
 export type ListPrice = { amount: string; currency: string };
+export const LIST_PRICE_VERSION = 1;
 
 export type AgreementPageRequest = {
   vendorId: string;
@@ -83,18 +88,4 @@ export type AgreementPageRequest = {
   afterId?: string;
   /** Page size; the adapter reads one more to know whether a next page exists. */
   limit: number;
-};
-
-/** What the funding subgraph needs from its back-end (the ERP adapter implements it). */
-export type FundingAdapter = {
-  vendorsByIds(ids: readonly string[]): Promise<(VendorRecord | null)[]>;
-  agreementsByIds(ids: readonly string[]): Promise<(AgreementRecord | null)[]>;
-  /** Agreements of one vendor ordered by id. */
-  agreementsPage(
-    request: AgreementPageRequest,
-  ): Promise<{ records: AgreementRecord[]; hasMore: boolean }>;
-  /** Chain-wide regular (list) price per unit on a day, `null` when there is none. */
-  listPrices(lookups: readonly { sku: string; date: string }[]): Promise<(ListPrice | null)[]>;
-  /** Product group (category) of each SKU, `null` when the SKU is unknown. */
-  productGroups(skus: readonly string[]): Promise<(string | null)[]>;
 };

@@ -44,9 +44,9 @@ function pageArgs(args: FundingAgreementsArgs): { first: number; afterId?: strin
 }
 
 /**
- * One page of a vendor's agreements ordered by id (keyset paging in the ERP). `requireVendor`
+ * One page of a vendor's agreements ordered by id (keyset paging in the back-end). `requireVendor`
  * answers NOT_FOUND for an unknown vendor (the root query); the Vendor field already has one.
- * Pages read from the ERP prime the agreement loader.
+ * Pages read prime the agreement loader.
  */
 export async function listFundingAgreements(
   ctx: FundingContext,
@@ -57,7 +57,7 @@ export async function listFundingAgreements(
   const { first, afterId } = pageArgs(args);
   const [vendor, page] = await Promise.all([
     requireVendor ? ctx.loaders.vendorById.load(vendorId) : Promise.resolve(true),
-    ctx.adapter.agreementsPage({
+    ctx.ports.agreements.agreementsPage({
       vendorId,
       limit: first,
       ...(args.activeOn ? { activeOn: args.activeOn } : {}),

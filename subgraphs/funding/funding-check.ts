@@ -74,7 +74,7 @@ type CostBasis =
  *   Σ expected units × discount per unit × share / 100, where the discount per unit is
  *   `amountOff` (AMOUNT_OFF), list price × percentOff / 100 (PERCENT_OFF) or
  *   max(0, list price − fixedPrice) (FIXED_PRICE). Funding does not price: the list price is the
- *   ERP's chain-wide regular price on the promotion's first day (UTC), read by the adapter.
+ *   ERP's chain-wide regular price on the promotion's first day (UTC), read through the list-price port.
  * - no share and no per-unit amount, or another offer kind: not estimated.
  */
 function costBasis(terms: FundingTerms, agreement: AgreementRecord): CostBasis {

@@ -1,6 +1,9 @@
+import { describeCache } from '../shared/cache/create-cache.ts';
 import { runSubgraph } from '../shared/run-subgraph.ts';
-import { createFundingServer } from './server.ts';
+import { assembleFundingSubgraph } from './assemble.ts';
 
-await runSubgraph('funding', ({ config, erp }) =>
-  createFundingServer({ erp, principalSecrets: config.principalSecrets }),
+await runSubgraph(
+  'funding',
+  ({ config, erp }) => assembleFundingSubgraph(config, { erp }),
+  describeCache,
 );

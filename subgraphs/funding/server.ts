@@ -1,27 +1,23 @@
 import type { GraphQLSchema } from 'graphql';
-import type { BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier, type ForwardedPrincipal } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { createFundingContext, utcToday, type FundingContext } from './context.ts';
-import { createErpFundingAdapter, type ErpFundingAdapterOptions } from './erp-funding.adapter.ts';
-import type { FundingAdapter } from './funding-agreement.model.ts';
 import { resolveFundingAgreementReference } from './funding-agreement.reference.ts';
 import { FundingAgreementResolver } from './funding-agreement.resolver.ts';
 import { FundingCheckResolver } from './funding-check.resolver.ts';
 import { Promotion } from './funding-check.type.ts';
+import type { FundingPorts } from './ports/funding-ports.ts';
 import { resolveVendorReference } from './vendor.reference.ts';
 import { VendorResolver } from './vendor.resolver.ts';
 
 export type FundingServerDeps = {
   /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
   principalSecrets: readonly string[];
-  /** Client for the ERP root URL (service paths start with /sap/opu/...). */
-  erp: BackendClient;
+  /** The back-end: agreements, vendors, list prices, product groups (assemble.ts builds them, cached). */
+  ports: FundingPorts;
   /** Business day (YYYY-MM-DD) status is derived on; read once per request. Default: UTC today. */
   today?: () => string;
-  /** ERP mapping (settlement categories, list-price basis, keys per request, accruals path). */
-  adapter?: ErpFundingAdapterOptions;
 };
 
 /** The funding subgraph's federated schema (no I/O; also used to emit the SDL). */
@@ -39,13 +35,12 @@ export function buildFundingSchema(): Promise<GraphQLSchema> {
   );
 }
 
-/** Context factory: one adapter, fresh DataLoaders and a fixed business day per request. */
+/** Context factory: the ports, fresh DataLoaders and a fixed business day per request. */
 export function createFundingContextFactory(
   deps: Omit<FundingServerDeps, 'principalSecrets'>,
 ): (req: unknown, principal: ForwardedPrincipal) => FundingContext {
-  const adapter: FundingAdapter = createErpFundingAdapter(deps.erp, deps.adapter);
   const today = deps.today ?? utcToday;
-  return (_req, principal) => createFundingContext(adapter, principal, today);
+  return (_req, principal) => createFundingContext(deps.ports, principal, today);
 }
 
 export type FundingServer = {

@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { notFound } from '../shared/errors.ts';
 import { computeAtp } from './atp.ts';
-import { stockKey, type ErpInventoryAdapter } from './erp-inventory.adapter.ts';
 import type { InventoryPosition } from './inventory-position.type.ts';
+import type { LocationDirectory } from './location-directory.ts';
+import { stockKey, type StockSnapshot, type StockSource } from './ports/stock-source.port.ts';
 
 export type PositionKey = { sku: string; locationId: string };
 
@@ -11,24 +12,27 @@ export type PositionLoader = DataLoader<PositionKey, InventoryPosition, string>;
 /**
  * Per-request loader of inventory positions keyed by (sku, locationId). Every key requested in
  * one tick (many products in one `_entities` call, many promotions' readiness checks) becomes
- * one `readStock` call, which the adapter turns into a bounded number of chunked ERP queries.
+ * one `readStock` call of the stock port (which the SAP adapter turns into a bounded number of
+ * chunked ERP queries).
  */
 export function positionByKey(
-  adapter: ErpInventoryAdapter,
+  stock: StockSource,
+  directory: () => Promise<LocationDirectory>,
   lowStockThreshold: string,
 ): PositionLoader {
   return new DataLoader<PositionKey, InventoryPosition, string>(
     async (keys) => {
-      const locations = await adapter.listLocations();
+      const locations = await directory();
       const skus = [...new Set(keys.map((k) => k.sku))];
       const known = [...new Set(keys.map((k) => k.locationId))].filter((id) =>
         locations.byId.has(id),
       );
-      const stock = known.length > 0 ? await adapter.readStock(skus, known) : new Map();
+      const snapshots =
+        known.length > 0 ? await stock.readStock(skus, known) : new Map<string, StockSnapshot>();
       return keys.map((key) => {
         const location = locations.byId.get(key.locationId);
         if (!location) return notFound('Location', key.locationId);
-        const snapshot = stock.get(stockKey(key.sku, key.locationId))!;
+        const snapshot = snapshots.get(stockKey(key.sku, key.locationId))!;
         return {
           ...snapshot,
           location,
@@ -39,7 +43,7 @@ export function positionByKey(
     {
       cacheKeyFn: (key) => stockKey(key.sku, key.locationId),
       // Collect every key of the current turn of the event loop, including keys requested after
-      // awaiting already-resolved promises (e.g. the cached location list).
+      // awaiting already-resolved promises (e.g. the request's location directory).
       batchScheduleFn: (callback) => setImmediate(callback),
     },
   );

@@ -24,7 +24,7 @@ export class AvailabilityResolver {
   ): Promise<InventoryPosition[]> {
     validateSkus(skus);
     validateLocationIds(locationIds);
-    assertLocationsExist(locationIds, await ctx.adapter.listLocations());
+    assertLocationsExist(locationIds, await ctx.locations());
     return loadPositions(
       ctx.positions,
       skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId }))),

@@ -1,5 +1,5 @@
 import { badUserInput, notFound } from '../shared/errors.ts';
-import type { LocationDirectory } from './erp-inventory.adapter.ts';
+import type { LocationDirectory } from './location-directory.ts';
 
 /** Most SKUs, and most locations, in one availability request. */
 export const MAX_SKUS = 100;

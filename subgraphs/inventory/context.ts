@@ -1,8 +1,10 @@
-import type { ErpInventoryAdapter } from './erp-inventory.adapter.ts';
 import { positionByKey, type PositionLoader } from './availability.loader.ts';
+import { locationDirectory, type LocationDirectory } from './location-directory.ts';
+import type { InventoryPorts } from './ports/inventory-ports.ts';
 
 export type InventoryContext = {
-  adapter: ErpInventoryAdapter;
+  /** Every location, read from the location port once per request. */
+  locations: () => Promise<LocationDirectory>;
   /** ATP at or below this (base units) is LOW_STOCK. */
   lowStockThreshold: string;
   /** Per-request loader of positions keyed by (sku, locationId). */
@@ -10,8 +12,15 @@ export type InventoryContext = {
 };
 
 export function createInventoryContext(
-  adapter: ErpInventoryAdapter,
+  ports: InventoryPorts,
   lowStockThreshold: string,
 ): InventoryContext {
-  return { adapter, lowStockThreshold, positions: positionByKey(adapter, lowStockThreshold) };
+  let directory: Promise<LocationDirectory> | undefined;
+  const locations = (): Promise<LocationDirectory> =>
+    (directory ??= ports.locations.listLocations().then(locationDirectory));
+  return {
+    locations,
+    lowStockThreshold,
+    positions: positionByKey(ports.stock, locations, lowStockThreshold),
+  };
 }

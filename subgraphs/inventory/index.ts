@@ -1,6 +1,9 @@
+import { describeCache } from '../shared/cache/create-cache.ts';
 import { runSubgraph } from '../shared/run-subgraph.ts';
-import { createInventoryServer } from './server.ts';
+import { assembleInventorySubgraph } from './assemble.ts';
 
-await runSubgraph('inventory', ({ config, erp }) =>
-  createInventoryServer({ erp, principalSecrets: config.principalSecrets }),
+await runSubgraph(
+  'inventory',
+  ({ config, erp }) => assembleInventorySubgraph(config, { erp }),
+  describeCache,
 );

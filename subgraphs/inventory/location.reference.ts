@@ -6,5 +6,5 @@ export async function resolveLocationReference(
   reference: { id: string },
   ctx: InventoryContext,
 ): Promise<Location | null> {
-  return (await ctx.adapter.listLocations()).byId.get(reference.id) ?? null;
+  return (await ctx.locations()).byId.get(reference.id) ?? null;
 }

@@ -15,7 +15,7 @@ export class LocationResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: InventoryContext,
   ): Promise<Location | null> {
-    return (await ctx.adapter.listLocations()).byId.get(id) ?? null;
+    return (await ctx.locations()).byId.get(id) ?? null;
   }
 
   @Query(() => LocationConnection, {
@@ -32,7 +32,7 @@ export class LocationResolver {
       ]);
     }
     const afterId = after == null ? undefined : decodeLocationCursor(after);
-    const matching = (await ctx.adapter.listLocations()).all.filter(
+    const matching = (await ctx.locations()).all.filter(
       (l) =>
         (!type || l.type === type) &&
         (!channel || l.channels.includes(channel)) &&

@@ -18,7 +18,7 @@ export class ProductResolver {
     @Ctx() ctx: InventoryContext,
   ): Promise<InventoryPosition[]> {
     validateLocationIds(locationIds);
-    assertLocationsExist(locationIds, await ctx.adapter.listLocations());
+    assertLocationsExist(locationIds, await ctx.locations());
     return loadPositions(
       ctx.positions,
       locationIds.map((locationId) => ({ sku: product.sku, locationId })),

@@ -1,20 +1,16 @@
 import type { GraphQLSchema } from 'graphql';
-import type { BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './atp.ts';
 import { AvailabilityResolver } from './availability.resolver.ts';
 import { createInventoryContext, type InventoryContext } from './context.ts';
-import {
-  createErpInventoryAdapter,
-  type ErpInventoryAdapterOptions,
-} from './erp-inventory.adapter.ts';
 import { resolveInventoryPositionReference } from './inventory-position.reference.ts';
 import { InventoryPosition } from './inventory-position.type.ts';
 import { resolveLocationReference } from './location.reference.ts';
 import { LocationResolver } from './location.resolver.ts';
 import { Location } from './location.type.ts';
+import type { InventoryPorts } from './ports/inventory-ports.ts';
 import { resolveProductReference } from './product.reference.ts';
 import { ProductResolver } from './product.resolver.ts';
 import { Product } from './product.type.ts';
@@ -25,14 +21,10 @@ import { StockReadinessResolver } from './stock-readiness.resolver.ts';
 export type InventoryServerDeps = {
   /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
   principalSecrets: readonly string[];
-  /** Client for the ERP root URL. */
-  erp: BackendClient;
+  /** The back-end: stock and locations (assemble.ts builds them, cached, from the config). */
+  ports: InventoryPorts;
   /** ATP at or below this many base units is LOW_STOCK. Default 5. */
   lowStockThreshold?: number | string;
-  /** TTL of the stock cache per (SKU, location); 0 disables it. Default 2000 ms. */
-  stockCacheTtlMs?: number;
-  /** Further adapter settings (plant cache TTL, sellable storage locations, chunk size...). */
-  adapter?: Omit<ErpInventoryAdapterOptions, 'client' | 'stockCacheTtlMs'>;
 };
 
 export function buildInventorySchema(): Promise<GraphQLSchema> {
@@ -63,11 +55,6 @@ export function createInventoryServer(deps: InventoryServerDeps): InventoryServe
   if (!/^\d+(\.\d+)?$/.test(threshold)) {
     throw new Error(`lowStockThreshold must be a non-negative number, got "${threshold}"`);
   }
-  const adapter = createErpInventoryAdapter({
-    ...deps.adapter,
-    client: deps.erp,
-    ...(deps.stockCacheTtlMs !== undefined ? { stockCacheTtlMs: deps.stockCacheTtlMs } : {}),
-  });
   let schema: Promise<GraphQLSchema> | undefined;
   return {
     name: 'inventory',
@@ -77,7 +64,7 @@ export function createInventoryServer(deps: InventoryServerDeps): InventoryServe
         name: 'inventory',
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await schema,
-        context: () => createInventoryContext(adapter, threshold),
+        context: () => createInventoryContext(deps.ports, threshold),
       }).listen(port, host);
     },
   };

@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../shared/errors.ts';
 import { loadPositions } from './availability.loader.ts';
 import type { InventoryContext } from './context.ts';
-import { stockKey } from './erp-inventory.adapter.ts';
+import { stockKey } from './ports/stock-source.port.ts';
 import { Promotion } from './promotion.type.ts';
 import { assessStockReadiness, readinessLocations } from './stock-readiness.ts';
 import { InventoryReadiness } from './stock-readiness.type.ts';
@@ -24,7 +24,7 @@ export class StockReadinessResolver {
       channels: promotion.terms.channels ?? [],
       expectedUnitsBySku: promotion.terms.expectedUnitsBySku ?? [],
     };
-    const directory = await ctx.adapter.listLocations();
+    const directory = await ctx.locations();
     const { locationIds, unknownLocationIds } = readinessLocations(terms, directory);
     const skus = [...new Set(terms.skus)];
     const positions = await loadPositions(

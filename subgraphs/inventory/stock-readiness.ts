@@ -3,7 +3,7 @@ import { ReadinessArea, type SalesChannel } from '../shared/canonical/enums.ts';
 import type { ReadinessFinding } from '../shared/canonical/readiness.type.ts';
 import { badUserInput } from '../shared/errors.ts';
 import { formatQuantity } from './atp.ts';
-import type { LocationDirectory } from './erp-inventory.adapter.ts';
+import type { LocationDirectory } from './location-directory.ts';
 import { LocationType } from './location-type.enum.ts';
 import type { InventoryReadiness, Shortfall } from './stock-readiness.type.ts';
 

@@ -1,6 +1,6 @@
 import type { Big } from 'big.js';
 import { createCostLoader, type CostLoader } from './cost.loader.ts';
-import type { ErpPricingAdapter } from './erp-pricing.adapter.ts';
+import type { PricingPorts } from './ports/pricing-ports.ts';
 import { createPriceLoader, type PriceLoader } from './price.loader.ts';
 import { createProductLoader, type ProductLoader } from './product.loader.ts';
 
@@ -17,7 +17,8 @@ export type PricingContext = {
 };
 
 export type PricingContextDeps = {
-  adapter: ErpPricingAdapter;
+  /** The back-end, one port per concern (usually behind the cache). */
+  ports: PricingPorts;
   minimumMarginPercent: Big;
   /** Clock; default `Date.now`. */
   now?: () => number;
@@ -29,9 +30,9 @@ export function createPricingContext(deps: PricingContextDeps): PricingContext {
     now: (deps.now ?? Date.now)(),
     minimumMarginPercent: deps.minimumMarginPercent,
     loaders: {
-      priceByKey: createPriceLoader(deps.adapter),
-      productBySku: createProductLoader(deps.adapter),
-      costByKey: createCostLoader(deps.adapter),
+      priceByKey: createPriceLoader(deps.ports.prices),
+      productBySku: createProductLoader(deps.ports.products),
+      costByKey: createCostLoader(deps.ports.costs),
     },
   };
 }

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
-import type { CostLookup, CostRecord, ErpPricingAdapter } from './erp-pricing.adapter.ts';
+import type { CostLookup, CostRecord, CostSource } from './ports/cost-source.port.ts';
 
 export type CostLoader = DataLoader<CostLookup, CostRecord | null, string>;
 
 /** Per-request loader of unit cost by (sku, location); a `null` location means any plant. */
-export function createCostLoader(adapter: ErpPricingAdapter): CostLoader {
-  return new DataLoader<CostLookup, CostRecord | null, string>((keys) => adapter.findCosts(keys), {
+export function createCostLoader(costs: CostSource): CostLoader {
+  return new DataLoader<CostLookup, CostRecord | null, string>((keys) => costs.findCosts(keys), {
     cacheKeyFn: (key) => `${key.sku}\u0000${key.locationId ?? ''}`,
   });
 }

@@ -3,8 +3,8 @@ import { requiresScopes } from '../shared/access-control.ts';
 import { OfferKind, SALES_CHANNELS } from '../shared/canonical/enums.ts';
 import { Money } from '../shared/canonical/money.type.ts';
 import type { PricingContext } from './context.ts';
-import type { PriceRecord } from './erp-pricing.adapter.ts';
 import { EligibleOffer } from './eligible-offer.type.ts';
+import type { PriceRecord } from './ports/price-source.port.ts';
 import { bundleUnitPrices, promotionalUnitPrice, type OfferTerms } from './promotional-price.ts';
 
 /** The terms fields the offer's prices read; the gateway fetches them from the promotion subgraph. */

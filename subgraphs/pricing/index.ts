@@ -1,6 +1,9 @@
+import { describeCache } from '../shared/cache/create-cache.ts';
 import { runSubgraph } from '../shared/run-subgraph.ts';
-import { createPricingServer } from './server.ts';
+import { assemblePricingSubgraph } from './assemble.ts';
 
-await runSubgraph('pricing', ({ config, erp }) =>
-  createPricingServer({ erp, principalSecrets: config.principalSecrets }),
+await runSubgraph(
+  'pricing',
+  ({ config, erp }) => assemblePricingSubgraph(config, { erp }),
+  describeCache,
 );

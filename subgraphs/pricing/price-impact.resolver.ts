@@ -1,9 +1,10 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
 import type { PricingContext } from './context.ts';
-import type { CostRecord, PriceRecord } from './erp-pricing.adapter.ts';
 import { assessPriceImpact, priceImpactPlan, type PriceImpactTerms } from './price-impact.ts';
 import { PriceImpact } from './price-impact.type.ts';
+import type { CostRecord } from './ports/cost-source.port.ts';
+import type { PriceRecord } from './ports/price-source.port.ts';
 import { Promotion } from './promotion.type.ts';
 
 /** The terms fields `priceImpact` reads; the gateway fetches them from the promotion subgraph. */

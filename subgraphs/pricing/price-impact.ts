@@ -1,8 +1,9 @@
 import { Big } from 'big.js';
 import { OfferKind, ReadinessArea, SalesChannel } from '../shared/canonical/enums.ts';
-import type { CostRecord, PriceRecord } from './erp-pricing.adapter.ts';
 import { marginPercentAt, minimumPriceFor } from './margin.ts';
 import { roundMoney, roundPercent, toBig, type MoneyValue } from './money.ts';
+import type { CostRecord } from './ports/cost-source.port.ts';
+import type { PriceRecord } from './ports/price-source.port.ts';
 import {
   bundleUnitPrices,
   offerMoney,

@@ -1,4 +1,4 @@
-import type { PriceRecord } from './erp-pricing.adapter.ts';
+import type { PriceRecord } from './ports/price-source.port.ts';
 import type { Price } from './price.type.ts';
 
 /** Canonical price record → GraphQL Price. */

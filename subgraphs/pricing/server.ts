@@ -1,5 +1,4 @@
 import type { GraphQLSchema } from 'graphql';
-import type { BackendClient } from '../shared/backend-client.ts';
 import { buildFederatedSchema } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
@@ -7,8 +6,8 @@ import { createPricingContext, type PricingContext } from './context.ts';
 import { EligibleOffer } from './eligible-offer.type.ts';
 import { resolveEligibleOfferReference } from './eligible-offer.reference.ts';
 import { EligibleOfferResolver } from './eligible-offer.resolver.ts';
-import { createErpPricingAdapter, type ErpPricingAdapterOptions } from './erp-pricing.adapter.ts';
 import { parseMinimumMarginPercent } from './margin.ts';
+import type { PricingPorts } from './ports/pricing-ports.ts';
 import { PriceImpactResolver } from './price-impact.resolver.ts';
 import { PriceResolver } from './price.resolver.ts';
 import { resolveProductReference } from './product.reference.ts';
@@ -19,12 +18,10 @@ import { Promotion } from './promotion.type.ts';
 export type PricingServerDeps = {
   /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
   principalSecrets: readonly string[];
-  /** Client of the ERP (base URL = the ERP host; service paths start with /sap/opu/odata/sap/). */
-  erp: BackendClient;
+  /** The back-end: prices, costs, product master (assemble.ts builds them, cached, from the config). */
+  ports: PricingPorts;
   /** Minimum margin of the margin floor, percent of the selling price (0 <= m < 100). Default 10. */
   minimumMarginPercent?: string | number;
-  /** ERP mapping (sales organisation, channel → distribution channel, condition types, chunk size). */
-  erpOptions?: ErpPricingAdapterOptions;
   /** Clock for the default `at` of prices. Default `Date.now`. */
   now?: () => number;
 };
@@ -48,10 +45,13 @@ export function buildPricingSchema(): Promise<GraphQLSchema> {
 export function createPricingContextFactory(
   deps: Omit<PricingServerDeps, 'principalSecrets'>,
 ): () => PricingContext {
-  const adapter = createErpPricingAdapter(deps.erp, deps.erpOptions);
   const minimumMarginPercent = parseMinimumMarginPercent(deps.minimumMarginPercent);
   return () =>
-    createPricingContext({ adapter, minimumMarginPercent, ...(deps.now ? { now: deps.now } : {}) });
+    createPricingContext({
+      ports: deps.ports,
+      minimumMarginPercent,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
 }
 
 export type PricingServer = {

@@ -37,11 +37,70 @@ export type SubgraphConfig = {
   databaseUrl: string | undefined;
   /** PGlite data directory (PGLITE_DATA_DIR); unset: in memory, gone at exit. */
   pgliteDataDir: string | undefined;
-  /** Redis for the event bus (REDIS_URL); unset: in-process bus, one instance. */
+  /**
+   * Redis (REDIS_URL) for the promotion subgraph's event bus and the ERP caches of pricing,
+   * inventory and funding; unset: in-process bus and caches, one instance.
+   */
   redisUrl: string | undefined;
+  /** How long each port's answers are cached: see {@link CacheTtls}. */
+  cacheTtlMs: CacheTtls;
+  /** Most entries of the in-process cache (CACHE_MAX_ENTRIES; used without Redis). Default 100 000. */
+  cacheMaxEntries: number;
+  /**
+   * Namespace of the cache's Redis keys, `cache:<namespace>:<subgraph>:<port>:v<n>:...`, when
+   * deployments share one Redis (CACHE_KEY_PREFIX). Default none (`cache:<subgraph>:...`).
+   */
+  cacheKeyPrefix: string | undefined;
   /** Secrets accepted on the gateway-signed principal (PRINCIPAL_SIGNING_SECRET, comma-separated). */
   principalSecrets: string[];
 };
+
+/**
+ * Cache TTL per port in milliseconds, 0 = not cached (each read goes to the ERP). One variable
+ * each, `CACHE_TTL_<NAME>_MS`. The defaults keep today's freshness: stock and locations as the
+ * inventory adapter cached them, master data (which changes rarely) for minutes, and what moves
+ * money (prices, costs, agreement budgets) uncached until a deployment chooses a TTL.
+ */
+export type CacheTtls = {
+  /** Stock per (SKU, location) (inventory). CACHE_TTL_STOCK_MS, default 2000. */
+  stock: number;
+  /** The location (plant) list (inventory). CACHE_TTL_LOCATIONS_MS, default 60 000. */
+  locations: number;
+  /** Product master: pricing's product data, funding's product groups. CACHE_TTL_PRODUCTS_MS, default 300 000. */
+  products: number;
+  /** Vendor (supplier) master data (funding). CACHE_TTL_VENDORS_MS, default 300 000. */
+  vendors: number;
+  /** Prices per (SKU, location, channel, day): pricing's prices, funding's list prices. CACHE_TTL_PRICES_MS, default 0. */
+  prices: number;
+  /** Unit cost per (SKU, location) (pricing). CACHE_TTL_COSTS_MS, default 0. */
+  costs: number;
+  /** Funding agreements by id, with their committed and accrued budget (funding). CACHE_TTL_AGREEMENTS_MS, default 0. */
+  agreements: number;
+};
+
+export const DEFAULT_CACHE_TTLS: Readonly<CacheTtls> = {
+  stock: 2000,
+  locations: 60_000,
+  products: 300_000,
+  vendors: 300_000,
+  prices: 0,
+  costs: 0,
+  agreements: 0,
+};
+
+function cacheTtlsFrom(env: NodeJS.ProcessEnv): CacheTtls {
+  const ttl = (name: keyof CacheTtls): number =>
+    intFromEnv(env, `CACHE_TTL_${name.toUpperCase()}_MS`, DEFAULT_CACHE_TTLS[name]);
+  return {
+    stock: ttl('stock'),
+    locations: ttl('locations'),
+    products: ttl('products'),
+    vendors: ttl('vendors'),
+    prices: ttl('prices'),
+    costs: ttl('costs'),
+    agreements: ttl('agreements'),
+  };
+}
 
 /** Development default of CHANNEL_SIGNING_SECRET (also backends/config.ts, the emulated channels). */
 export const DEV_CHANNEL_SIGNING_SECRET = 'dev-channel-signing-secret';
@@ -92,6 +151,9 @@ export function readSubgraphConfig(
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    cacheTtlMs: cacheTtlsFrom(env),
+    cacheMaxEntries: intFromEnv(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
+    cacheKeyPrefix: env.CACHE_KEY_PREFIX || undefined,
     subgraphUrls: Object.fromEntries(
       SUBGRAPH_NAMES.map((name) => [
         name,

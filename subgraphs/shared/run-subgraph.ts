@@ -13,6 +13,17 @@ export type SubgraphStarter = (deps: {
   erp: BackendClient;
 }) => StartableSubgraph | Promise<StartableSubgraph>;
 
+/** The client of the subgraph's ERP, from its config (base URL, per-attempt timeout). */
+export function createErpClient(
+  config: Pick<SubgraphConfig, 'erpUrl' | 'backendTimeoutMs'>,
+): BackendClient {
+  return createBackendClient({
+    name: 'erp',
+    baseUrl: config.erpUrl,
+    timeoutMs: config.backendTimeoutMs,
+  });
+}
+
 /**
  * What every subgraph's index.ts does: read the config, open the ERP client, listen on the
  * subgraph's port, print one line, and close cleanly on SIGINT/SIGTERM.
@@ -30,11 +41,7 @@ export async function runSubgraph(
     console.error(`[${name}] cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
-  const erp = createBackendClient({
-    name: 'erp',
-    baseUrl: config.erpUrl,
-    timeoutMs: config.backendTimeoutMs,
-  });
+  const erp = createErpClient(config);
   const server = await start({ config, erp });
   const running = await server.listen(config.ports[name], config.host);
   // Installed before "listening" is printed (until a listener exists SIGTERM kills outright);

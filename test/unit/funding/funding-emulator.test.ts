@@ -6,10 +6,11 @@ import {
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
-import { createFundingServer } from '../../../subgraphs/funding/server.ts';
+import { assembleFundingSubgraph } from '../../../subgraphs/funding/assemble.ts';
 import { encodeCursor } from '../../../subgraphs/funding/funding-agreement.pagination.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
-import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
+import { principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 
 type Json = Record<string, unknown>;
 
@@ -44,11 +45,12 @@ describe('funding subgraph against the ERP emulator', () => {
       retries: 1,
       timeoutMs: EMULATOR_TIMEOUT_MS,
     });
-    running = await createFundingServer({
-      principalSecrets: TEST_PRINCIPAL_SECRETS,
+    // No cache: each test resets the emulator's data and counts its calls.
+    running = await assembleFundingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
       erp: client,
+      cache: null,
       today: () => '2026-11-20',
-      adapter: { log: () => {} },
+      sap: { log: () => {} },
     }).listen(0);
   });
   after(async () => {

@@ -5,6 +5,7 @@ import {
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
+import { createSapFundingPorts } from '../../../subgraphs/funding/adapters/sap/sap-funding.adapter.ts';
 import { createFundingServer } from '../../../subgraphs/funding/server.ts';
 import { encodeCursor } from '../../../subgraphs/funding/funding-agreement.pagination.ts';
 import { startErpFixture, type ErpFixture } from './erp-fixture.ts';
@@ -33,9 +34,8 @@ describe('funding subgraph schema (canned ERP)', () => {
     client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0, timeoutMs: 1000 });
     running = await createFundingServer({
       principalSecrets: TEST_PRINCIPAL_SECRETS,
-      erp: client,
+      ports: createSapFundingPorts(client, { log: () => {} }),
       today: () => '2026-11-20',
-      adapter: { log: () => {} },
     }).listen(0);
   });
   after(async () => {

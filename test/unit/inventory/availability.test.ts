@@ -12,7 +12,7 @@ const AVAILABILITY = `query ($skus: [String!]!, $locationIds: [ID!]!) {
 describe('Query.availability', () => {
   let inv: InventoryHarness;
   before(async () => {
-    inv = await startInventory(smallWorld(), { stockCacheTtlMs: 0 });
+    inv = await startInventory(smallWorld(), { cacheTtlMs: { stock: 0 } });
   });
   after(() => inv.close());
 
@@ -197,7 +197,7 @@ describe('Query.availability', () => {
 describe('ERP fan-out bound', () => {
   let inv: InventoryHarness;
   before(async () => {
-    inv = await startInventory(generatedWorld(50, 10), { stockCacheTtlMs: 60_000 });
+    inv = await startInventory(generatedWorld(50, 10), { cacheTtlMs: { stock: 60_000 } });
   });
   after(() => inv.close());
 

@@ -3,11 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import Big from 'big.js';
 import { createBackendsServer, type RunningBackends } from '../../../backends/server.ts';
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
-import { createInventoryServer } from '../../../subgraphs/inventory/server.ts';
+import { assembleInventorySubgraph } from '../../../subgraphs/inventory/assemble.ts';
+import { DEFAULT_CACHE_TTLS } from '../../../subgraphs/shared/config.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import type { GraphQLResponse } from './inventory-harness.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
-import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
+import { principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 
 /** The inventory subgraph over the real ERP emulator (`backends/`), counting calls there. */
 
@@ -45,11 +47,12 @@ async function startStack(options: Parameters<typeof createBackendsServer>[0]) {
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  const inventory = await createInventoryServer({
-    principalSecrets: TEST_PRINCIPAL_SECRETS,
-    erp: client,
-    stockCacheTtlMs: 0,
-  }).listen(0);
+  // Stock uncached (every request's stock reads are counted); the location list cached as configured.
+  const config = testSubgraphConfig({
+    erpUrl: backends.url,
+    cacheTtlMs: { ...DEFAULT_CACHE_TTLS, stock: 0 },
+  });
+  const inventory = await assembleInventorySubgraph(config, { erp: client }).listen(0);
   return { backends, client, inventory };
 }
 

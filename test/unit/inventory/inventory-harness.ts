@@ -1,10 +1,12 @@
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
+import { DEFAULT_CACHE_TTLS, type CacheTtls } from '../../../subgraphs/shared/config.ts';
 import {
-  createInventoryServer,
-  type InventoryServerDeps,
-} from '../../../subgraphs/inventory/server.ts';
+  assembleInventorySubgraph,
+  type InventoryOverrides,
+} from '../../../subgraphs/inventory/assemble.ts';
 import { startErpFixture, type ErpFixture, type ErpFixtureData } from './erp-fixture.ts';
-import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
+import { principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 
 export type GraphQLResponse = {
   data?: Record<string, unknown> | null;
@@ -18,20 +20,31 @@ export type InventoryHarness = {
   close(): Promise<void>;
 };
 
+export type InventoryHarnessOptions = Pick<InventoryOverrides, 'lowStockThreshold'> & {
+  /** Cache TTLs instead of the config's defaults (stock 2 s, locations 60 s). */
+  cacheTtlMs?: Partial<CacheTtls>;
+};
+
 /** The inventory subgraph on port 0 over the OData fixture ERP (no retries, quiet log). */
 export async function startInventory(
   data: ErpFixtureData,
-  deps: Omit<InventoryServerDeps, 'erp' | 'principalSecrets'> = {},
+  options: InventoryHarnessOptions = {},
   fixtureOptions: { pageSize?: number } = {},
 ): Promise<InventoryHarness> {
   const erp = await startErpFixture(data, fixtureOptions);
   const client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0 });
-  const running = await createInventoryServer({
+  const config = testSubgraphConfig({
+    erpUrl: erp.url,
+    cacheTtlMs: { ...DEFAULT_CACHE_TTLS, ...options.cacheTtlMs },
+  });
+  const inventory = assembleInventorySubgraph(config, {
     erp: client,
-    ...deps,
-    principalSecrets: TEST_PRINCIPAL_SECRETS,
-    adapter: { log: () => {}, ...deps.adapter },
-  }).listen(0);
+    sap: { log: () => {} },
+    ...(options.lowStockThreshold !== undefined
+      ? { lowStockThreshold: options.lowStockThreshold }
+      : {}),
+  });
+  const running = await inventory.listen(0);
   return {
     erp,
     url: running.url,
@@ -45,6 +58,7 @@ export async function startInventory(
     },
     async close() {
       await running.close();
+      await inventory.dispose();
       await client.close();
       await erp.close();
     },

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
-import type { LocationDirectory } from '../../../subgraphs/inventory/erp-inventory.adapter.ts';
+import { locationDirectory } from '../../../subgraphs/inventory/location-directory.ts';
 import { LocationType } from '../../../subgraphs/inventory/location-type.enum.ts';
-import type { Location } from '../../../subgraphs/inventory/location.type.ts';
+import type { LocationRecord } from '../../../subgraphs/inventory/ports/location-source.port.ts';
 import {
   assessStockReadiness,
   readinessLocations,
 } from '../../../subgraphs/inventory/stock-readiness.ts';
 
-function location(id: string, type: LocationType, channels: SalesChannel[]): Location {
+function location(id: string, type: LocationType, channels: SalesChannel[]): LocationRecord {
   return { id, name: id, type, timeZone: 'UTC', regionId: null, country: null, channels };
 }
 
@@ -20,7 +20,7 @@ const all = [
   location('D', LocationType.DC, [SalesChannel.ECOMMERCE]),
   location('E', LocationType.STORE, []),
 ];
-const directory: LocationDirectory = { all, byId: new Map(all.map((l) => [l.id, l])) };
+const directory = locationDirectory(all);
 
 describe('stock readiness: locations considered', () => {
   test('explicit location ids, unknown ones apart, duplicates once', () => {

@@ -7,10 +7,11 @@ import {
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
-import { createPricingServer } from '../../../subgraphs/pricing/server.ts';
+import { assemblePricingSubgraph } from '../../../subgraphs/pricing/assemble.ts';
 import { NOW } from './pricing-data.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
-import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
+import { principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 
 /**
  * The pricing subgraph over HTTP against the real ERP emulator (backends/): wire format, request
@@ -42,9 +43,10 @@ async function start(
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  const pricing = await createPricingServer({
-    principalSecrets: TEST_PRINCIPAL_SECRETS,
+  // No cache: every request's ERP calls are counted.
+  const pricing = await assemblePricingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
     erp: client,
+    cache: null,
     now: () => NOW,
   }).listen(0);
   return { backends, client, pricing };

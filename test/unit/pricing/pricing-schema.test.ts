@@ -5,6 +5,7 @@ import {
   createBackendClient,
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
+import { createSapPricingPorts } from '../../../subgraphs/pricing/adapters/sap/sap-pricing.adapter.ts';
 import {
   buildPricingSchema,
   createPricingContextFactory,
@@ -67,7 +68,10 @@ describe('pricing schema', () => {
     erp = await startErpFixture(PRICING_DATA);
     client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0, timeoutMs: 1000 });
     schema = await buildPricingSchema();
-    const context = createPricingContextFactory({ erp: client, now: () => NOW });
+    const context = createPricingContextFactory({
+      ports: createSapPricingPorts(client),
+      now: () => NOW,
+    });
     run = async (source, variableValues) =>
       JSON.parse(
         JSON.stringify(await graphql({ schema, source, variableValues, contextValue: context() })),
@@ -690,7 +694,10 @@ describe('EligibleOffer batching', () => {
 
   test('120 offers over 60 SKUs, 2 stores and 2 channels cost 4 price requests', async () => {
     const schema = await buildPricingSchema();
-    const context = createPricingContextFactory({ erp: client, now: () => NOW });
+    const context = createPricingContextFactory({
+      ports: createSapPricingPorts(client),
+      now: () => NOW,
+    });
     const representations = ['S001', 'S002'].flatMap((locationId) =>
       skus.map((sku, i) => ({
         __typename: 'EligibleOffer',

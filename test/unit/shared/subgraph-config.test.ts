@@ -72,3 +72,49 @@ describe('subgraph config: what production refuses', () => {
     }
   });
 });
+
+describe('subgraph config: the ERP caches', () => {
+  test('defaults: stock 2 s, locations 1 min, master data 5 min, what moves money uncached', () => {
+    const config = readSubgraphConfig({});
+    assert.deepEqual(config.cacheTtlMs, {
+      stock: 2000,
+      locations: 60_000,
+      products: 300_000,
+      vendors: 300_000,
+      prices: 0,
+      costs: 0,
+      agreements: 0,
+    });
+    assert.equal(config.cacheMaxEntries, 100_000);
+    assert.equal(config.cacheKeyPrefix, undefined);
+    assert.equal(config.redisUrl, undefined);
+  });
+
+  test('each TTL, the size and the Redis namespace are read from the environment', () => {
+    const config = readSubgraphConfig({
+      CACHE_TTL_STOCK_MS: '0',
+      CACHE_TTL_PRICES_MS: '5000',
+      CACHE_TTL_AGREEMENTS_MS: '1000',
+      CACHE_MAX_ENTRIES: '10',
+      CACHE_KEY_PREFIX: 'eu1',
+      REDIS_URL: 'redis://cache.internal:6379',
+    });
+    assert.deepEqual(
+      [config.cacheTtlMs.stock, config.cacheTtlMs.prices, config.cacheTtlMs.agreements],
+      [0, 5000, 1000],
+    );
+    assert.equal(config.cacheTtlMs.locations, 60_000);
+    assert.equal(config.cacheMaxEntries, 10);
+    assert.equal(config.cacheKeyPrefix, 'eu1');
+    assert.equal(config.redisUrl, 'redis://cache.internal:6379');
+  });
+
+  test('a TTL that is not a whole number of milliseconds refuses to start', () => {
+    assert.throws(() => readSubgraphConfig({ CACHE_TTL_STOCK_MS: '2s' }), {
+      message: 'CACHE_TTL_STOCK_MS must be an integer ≥ 0, got "2s"',
+    });
+    assert.throws(() => readSubgraphConfig({ CACHE_MAX_ENTRIES: '0' }), {
+      message: 'CACHE_MAX_ENTRIES must be an integer ≥ 1, got "0"',
+    });
+  });
+});

@@ -6,11 +6,9 @@ import {
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
-import {
-  createErpPricingAdapter,
-  type ErpPricingAdapter,
-  type PriceLookup,
-} from '../../../subgraphs/pricing/erp-pricing.adapter.ts';
+import { createSapPricingPorts } from '../../../subgraphs/pricing/adapters/sap/sap-pricing.adapter.ts';
+import type { PriceLookup } from '../../../subgraphs/pricing/ports/price-source.port.ts';
+import type { PricingPorts } from '../../../subgraphs/pricing/ports/pricing-ports.ts';
 import { MarginBasis, PriceKind } from '../../../subgraphs/pricing/pricing-enums.ts';
 import {
   filterOf,
@@ -34,15 +32,15 @@ const lookup = (
   at: when,
 });
 
-describe('ERP pricing adapter: prices', () => {
+describe('SAP pricing adapters: prices', () => {
   let erp: ErpFixture;
   let client: BackendClient;
-  let adapter: ErpPricingAdapter;
+  let adapter: PricingPorts;
 
   before(async () => {
     erp = await startErpFixture(PRICING_DATA);
     client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0, timeoutMs: 1000 });
-    adapter = createErpPricingAdapter(client);
+    adapter = createSapPricingPorts(client);
   });
   after(async () => {
     await client.close();
@@ -54,7 +52,7 @@ describe('ERP pricing adapter: prices', () => {
   });
 
   test('maps a chain-wide list price; open-ended validity becomes null; expired records are ignored', async () => {
-    assert.deepEqual(await adapter.findPrices([lookup('TG11', null)]), [
+    assert.deepEqual(await adapter.prices.findPrices([lookup('TG11', null)]), [
       {
         sku: 'TG11',
         kind: PriceKind.REGULAR,
@@ -70,7 +68,7 @@ describe('ERP pricing adapter: prices', () => {
   });
 
   test('normalises the pricing unit to one base unit and keeps perQuantity', async () => {
-    assert.deepEqual(await adapter.findPrices([lookup('TG12', null)]), [
+    assert.deepEqual(await adapter.prices.findPrices([lookup('TG12', null)]), [
       {
         sku: 'TG12',
         kind: PriceKind.REGULAR,
@@ -86,7 +84,7 @@ describe('ERP pricing adapter: prices', () => {
   });
 
   test('a store-specific record wins over the chain-wide one, only for that store', async () => {
-    const [s001, s002, chain] = await adapter.findPrices([
+    const [s001, s002, chain] = await adapter.prices.findPrices([
       lookup('TG13', 'S001', SalesChannel.POS),
       lookup('TG13', 'S002', SalesChannel.POS),
       lookup('TG13', null, SalesChannel.POS),
@@ -103,7 +101,7 @@ describe('ERP pricing adapter: prices', () => {
 
   test('clearance wins over the list price (even a store one) while valid', async () => {
     const april = Date.parse('2026-04-01T08:00:00Z');
-    const [march, marchChain, later] = await adapter.findPrices([
+    const [march, marchChain, later] = await adapter.prices.findPrices([
       lookup('TG14', 'S001', SalesChannel.POS),
       lookup('TG14', null, SalesChannel.POS),
       lookup('TG14', 'S001', SalesChannel.POS, april),
@@ -119,7 +117,7 @@ describe('ERP pricing adapter: prices', () => {
   });
 
   test('deleted records are ignored; a SKU with only expired prices has none', async () => {
-    const [socks, oldCap, unknown] = await adapter.findPrices([
+    const [socks, oldCap, unknown] = await adapter.prices.findPrices([
       lookup('TG15', null),
       lookup('TG16', null),
       lookup('NOPE', null),
@@ -130,7 +128,7 @@ describe('ERP pricing adapter: prices', () => {
   });
 
   test('maps channels to distribution channels; ECOMMERCE and MOBILE share one request', async () => {
-    const prices = await adapter.findPrices([
+    const prices = await adapter.prices.findPrices([
       lookup('TG17', null, SalesChannel.ECOMMERCE),
       lookup('TG17', null, SalesChannel.MOBILE),
       lookup('TG17', null, SalesChannel.MARKETPLACE),
@@ -147,7 +145,7 @@ describe('ERP pricing adapter: prices', () => {
   });
 
   test('sends the SAP query: condition types, sales org, channel, plant, materials, validity day, expand', async () => {
-    await adapter.findPrices([
+    await adapter.prices.findPrices([
       lookup('TG13', 'S001', SalesChannel.POS),
       lookup('TG14', 'S001', SalesChannel.POS),
     ]);
@@ -175,7 +173,7 @@ describe('ERP pricing adapter: prices', () => {
     const localClient = createBackendClient({ name: 'erp', baseUrl: local.url, retries: 0 });
     try {
       assert.deepEqual(
-        await createErpPricingAdapter(localClient).findPrices([lookup('PCT1', null)]),
+        await createSapPricingPorts(localClient).prices.findPrices([lookup('PCT1', null)]),
         [null],
       );
     } finally {
@@ -195,8 +193,8 @@ describe('ERP pricing adapter: prices', () => {
     const bulk = await startErpFixture({ prices });
     const bulkClient = createBackendClient({ name: 'erp', baseUrl: bulk.url, retries: 0 });
     try {
-      const bulkAdapter = createErpPricingAdapter(bulkClient);
-      const result = await bulkAdapter.findPrices([
+      const bulkAdapter = createSapPricingPorts(bulkClient);
+      const result = await bulkAdapter.prices.findPrices([
         ...skus.map((sku) => lookup(sku, null, SalesChannel.ECOMMERCE)),
         ...skus.map((sku) => lookup(sku, null, SalesChannel.MOBILE)),
       ]);
@@ -213,7 +211,7 @@ describe('ERP pricing adapter: prices', () => {
       );
 
       bulk.requests.length = 0;
-      await createErpPricingAdapter(bulkClient, { materialsPerCall: 10 }).findPrices(
+      await createSapPricingPorts(bulkClient, { materialsPerCall: 10 }).prices.findPrices(
         skus.map((sku) => lookup(sku, 'S001')),
       );
       assert.equal(bulk.requestsTo('A_SlsPrcgCndnRecdValidity').length, 10);
@@ -228,7 +226,7 @@ describe('ERP pricing adapter: prices', () => {
       status: 400,
       body: sapError('/IWBEP/CM_MGW_RT/022', 'Invalid filter: secret table KONP'),
     });
-    await assert.rejects(adapter.findPrices([lookup('TG11', null)]), (error: unknown) => {
+    await assert.rejects(adapter.prices.findPrices([lookup('TG11', null)]), (error: unknown) => {
       assert.ok(error instanceof GraphQLError);
       assert.equal(error.message, 'erp is unavailable: price lookup failed (HTTP 400)');
       assert.deepEqual(error.extensions, { code: 'BACKEND_UNAVAILABLE', backend: 'erp' });
@@ -241,22 +239,22 @@ describe('ERP pricing adapter: prices', () => {
       status: 503,
       body: sapError('/IWFND/CM_BEC/026', 'SAP backend down: host sap-prd-01'),
     });
-    await assert.rejects(adapter.findPrices([lookup('TG11', null)]), {
+    await assert.rejects(adapter.prices.findPrices([lookup('TG11', null)]), {
       message: 'erp is unavailable: price lookup failed (HTTP 503)',
       extensions: { code: 'BACKEND_UNAVAILABLE', backend: 'erp' },
     });
   });
 });
 
-describe('ERP pricing adapter: products and costs', () => {
+describe('SAP pricing adapters: products and costs', () => {
   let erp: ErpFixture;
   let client: BackendClient;
-  let adapter: ErpPricingAdapter;
+  let adapter: PricingPorts;
 
   before(async () => {
     erp = await startErpFixture(PRICING_DATA);
     client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0 });
-    adapter = createErpPricingAdapter(client);
+    adapter = createSapPricingPorts(client);
   });
   after(async () => {
     await client.close();
@@ -267,7 +265,7 @@ describe('ERP pricing adapter: products and costs', () => {
   });
 
   test('reads the product master with its English description in one request', async () => {
-    assert.deepEqual(await adapter.findProducts(['TG11', 'TG13', 'TG99', 'NOPE']), [
+    assert.deepEqual(await adapter.products.findProducts(['TG11', 'TG13', 'TG99', 'NOPE']), [
       { sku: 'TG11', name: 'Trail shoe', category: 'GRP007', brand: 'Acme', baseUnit: 'PC' },
       { sku: 'TG13', name: null, category: 'GRP003', brand: null, baseUnit: 'PC' },
       null,
@@ -287,7 +285,7 @@ describe('ERP pricing adapter: products and costs', () => {
 
   test('cost at a plant: standard or moving average, per base unit', async () => {
     assert.deepEqual(
-      await adapter.findCosts([
+      await adapter.costs.findCosts([
         { sku: 'TG11', locationId: 'S001' },
         { sku: 'TG11', locationId: 'S002' },
       ]),
@@ -316,7 +314,7 @@ describe('ERP pricing adapter: products and costs', () => {
 
   test('no location, or no valuation at the plant: the lowest valuation area of the SKU', async () => {
     assert.deepEqual(
-      await adapter.findCosts([
+      await adapter.costs.findCosts([
         { sku: 'TG11', locationId: null },
         { sku: 'TG12', locationId: 'S001' },
         { sku: 'TG16', locationId: null },
@@ -341,9 +339,9 @@ describe('ERP pricing adapter: products and costs', () => {
     );
   });
   test('a configured reference valuation area is the cost without a location', async () => {
-    const withReference = createErpPricingAdapter(client, { referenceValuationArea: 'DC01' });
+    const withReference = createSapPricingPorts(client, { referenceValuationArea: 'DC01' });
     assert.deepEqual(
-      await withReference.findCosts([
+      await withReference.costs.findCosts([
         { sku: 'TG12', locationId: null },
         { sku: 'TG11', locationId: null },
       ]),

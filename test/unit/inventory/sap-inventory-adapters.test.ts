@@ -5,24 +5,24 @@ import {
   createBackendClient,
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
-import {
-  createErpInventoryAdapter,
-  stockKey,
-  type ErpInventoryAdapterOptions,
-} from '../../../subgraphs/inventory/erp-inventory.adapter.ts';
+import { createSapInventoryPorts } from '../../../subgraphs/inventory/adapters/sap/sap-inventory.adapter.ts';
+import type { SapInventoryOptions } from '../../../subgraphs/inventory/adapters/sap/sap-inventory.options.ts';
+import { locationDirectory } from '../../../subgraphs/inventory/location-directory.ts';
+import { stockKey } from '../../../subgraphs/inventory/ports/stock-source.port.ts';
 import { generatedWorld, smallWorld, startErpFixture, type ErpFixture } from './erp-fixture.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 
-describe('ERP inventory adapter', () => {
+describe('SAP inventory adapters', () => {
   let erp: ErpFixture;
   const clients: BackendClient[] = [];
-  let clock = T0;
+  const clock = T0;
 
-  function adapter(options: Partial<ErpInventoryAdapterOptions> = {}, fixture = erp) {
+  function adapter(options: Partial<SapInventoryOptions> = {}, fixture = erp) {
     const client = createBackendClient({ name: 'erp', baseUrl: fixture.url, retries: 0 });
     clients.push(client);
-    return createErpInventoryAdapter({ client, now: () => clock, log: () => {}, ...options });
+    const ports = createSapInventoryPorts({ client, now: () => clock, log: () => {}, ...options });
+    return { listLocations: ports.locations.listLocations, readStock: ports.stock.readStock };
   }
 
   before(async () => {
@@ -33,8 +33,8 @@ describe('ERP inventory adapter', () => {
     await erp.close();
   });
 
-  test('maps plants to locations sorted by id (type, time zone, channels, fallbacks)', async () => {
-    const { all, byId } = await adapter().listLocations();
+  test('maps plants to locations (type, time zone, channels, fallbacks)', async () => {
+    const { all, byId } = locationDirectory(await adapter().listLocations());
     assert.deepEqual(
       all.map((l) => l.id),
       ['1001', '1002', '1003', '1900', '2000', '3001'],
@@ -60,20 +60,6 @@ describe('ERP inventory adapter', () => {
     });
     assert.equal(byId.get('2000')?.type, 'DC');
     assert.deepEqual(byId.get('2000')?.channels, []);
-  });
-
-  test('caches the plant list for its TTL and reloads after it', async () => {
-    erp.resetCounts();
-    clock = T0;
-    const a = adapter({ plantCacheTtlMs: 60_000 });
-    await Promise.all([a.listLocations(), a.listLocations()]);
-    clock = T0 + 59_999;
-    await a.listLocations();
-    assert.equal(erp.counts().A_Plant, 1);
-    clock = T0 + 60_000;
-    await a.listLocations();
-    assert.equal(erp.counts().A_Plant, 2);
-    clock = T0;
   });
 
   test('sums stock over sellable storage locations, stock types and batches', async () => {
@@ -163,46 +149,6 @@ describe('ERP inventory adapter', () => {
     );
   });
 
-  test('caches stock per (sku, plant) for the TTL, keeping asOf; 0 disables the cache', async () => {
-    erp.resetCounts();
-    clock = T0;
-    const cached = adapter({ stockCacheTtlMs: 2000 });
-    const first = await cached.readStock(['TG11'], ['1001', '1002']);
-    clock = T0 + 1999;
-    const second = await cached.readStock(['TG11'], ['1001']);
-    assert.equal(erp.counts().A_MatlStkInAcctMod, 1);
-    assert.deepEqual(second.get(stockKey('TG11', '1001')), first.get(stockKey('TG11', '1001')));
-    // only the missing pair is read: (TG12, 1001)
-    erp.resetCounts();
-    const mixed = await cached.readStock(['TG11', 'TG12'], ['1001']);
-    assert.equal(erp.counts().A_MatlStkInAcctMod, 1);
-    assert.match(
-      new URL(erp.requests[0]!.slice(4), 'http://x').searchParams.get('$filter')!,
-      /^Material eq 'TG12' and Plant eq '1001' and /,
-    );
-    assert.equal(mixed.get(stockKey('TG11', '1001'))!.asOf, new Date(T0).toISOString());
-    assert.equal(mixed.get(stockKey('TG12', '1001'))!.asOf, new Date(T0 + 1999).toISOString());
-    clock = T0 + 2000;
-    erp.resetCounts();
-    const third = await cached.readStock(['TG11'], ['1001']);
-    assert.equal(erp.counts().A_MatlStkInAcctMod, 1);
-    assert.equal(third.get(stockKey('TG11', '1001'))!.asOf, new Date(T0 + 2000).toISOString());
-
-    erp.resetCounts();
-    const uncached = adapter({ stockCacheTtlMs: 0 });
-    await uncached.readStock(['TG11'], ['1001']);
-    await uncached.readStock(['TG11'], ['1001']);
-    assert.equal(erp.counts().A_MatlStkInAcctMod, 2);
-    clock = T0;
-  });
-
-  test('concurrent reads of the same pairs share one ERP read', async () => {
-    erp.resetCounts();
-    const a = adapter();
-    await Promise.all([a.readStock(['TG11'], ['1001']), a.readStock(['TG11'], ['1001'])]);
-    assert.equal(erp.counts().A_MatlStkInAcctMod, 1);
-  });
-
   test('follows __next across pages', async () => {
     const paged = await startErpFixture(smallWorld(), { pageSize: 2 });
     try {
@@ -210,7 +156,7 @@ describe('ERP inventory adapter', () => {
       assert.equal(stock.get(stockKey('TG11', '1001'))!.onHand, '19.5');
       // 5 matching stock rows at 0001/0002 → 3 pages; 1 product-plant and 1 planning row
       assert.equal(paged.counts().A_MatlStkInAcctMod, 3);
-      assert.equal((await adapter({}, paged).listLocations()).all.length, 6);
+      assert.equal((await adapter({}, paged).listLocations()).length, 6);
       assert.equal(paged.counts().A_Plant, 3);
     } finally {
       await paged.close();
@@ -272,15 +218,12 @@ describe('ERP inventory adapter', () => {
   test('ERP 5xx becomes BACKEND_UNAVAILABLE without the ERP payload', async () => {
     erp.fail('A_ProductPlant', 503);
     try {
-      await assert.rejects(
-        adapter({ stockCacheTtlMs: 0 }).readStock(['TG11'], ['1001']),
-        (error) => {
-          assert.ok(error instanceof GraphQLError);
-          assert.equal(error.message, 'erp is unavailable: HTTP 503');
-          assert.deepEqual(error.extensions, { code: 'BACKEND_UNAVAILABLE', backend: 'erp' });
-          return true;
-        },
-      );
+      await assert.rejects(adapter().readStock(['TG11'], ['1001']), (error) => {
+        assert.ok(error instanceof GraphQLError);
+        assert.equal(error.message, 'erp is unavailable: HTTP 503');
+        assert.deepEqual(error.extensions, { code: 'BACKEND_UNAVAILABLE', backend: 'erp' });
+        return true;
+      });
     } finally {
       erp.fail('A_ProductPlant', undefined);
     }
@@ -302,14 +245,5 @@ describe('ERP inventory adapter', () => {
     } finally {
       erp.fail('A_Plant', undefined);
     }
-  });
-
-  test('a failed read is not cached', async () => {
-    const a = adapter();
-    erp.fail('A_MatlStkInAcctMod', 503);
-    await assert.rejects(a.readStock(['TG11'], ['1001']));
-    erp.fail('A_MatlStkInAcctMod', undefined);
-    const stock = await a.readStock(['TG11'], ['1001']);
-    assert.equal(stock.get(stockKey('TG11', '1001'))!.onHand, '19.5');
   });
 });

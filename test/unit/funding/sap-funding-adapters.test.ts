@@ -5,22 +5,22 @@ import {
   createBackendClient,
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
-import { createErpFundingAdapter } from '../../../subgraphs/funding/erp-funding.adapter.ts';
-import type { FundingAdapter } from '../../../subgraphs/funding/funding-agreement.model.ts';
+import { createSapFundingPorts } from '../../../subgraphs/funding/adapters/sap/sap-funding.adapter.ts';
+import type { FundingPorts } from '../../../subgraphs/funding/ports/funding-ports.ts';
 import { startErpFixture, type ErpFixture } from './erp-fixture.ts';
 
 const V4 = '/sap/opu/odata4/sap/api_condition_contract/srvd_a2x/sap/conditioncontract/0001';
 
-describe('ERP funding adapter (canned SAP responses)', () => {
+describe('SAP funding adapters (canned SAP responses)', () => {
   let erp: ErpFixture;
   let client: BackendClient;
-  let adapter: FundingAdapter;
+  let adapter: FundingPorts;
   const logged: string[] = [];
 
   before(async () => {
     erp = await startErpFixture();
     client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0, timeoutMs: 1000 });
-    adapter = createErpFundingAdapter(client, { log: (m) => logged.push(m) });
+    adapter = createSapFundingPorts(client, { log: (m) => logged.push(m) });
   });
   after(async () => {
     await client.close();
@@ -32,7 +32,7 @@ describe('ERP funding adapter (canned SAP responses)', () => {
   });
 
   test('maps condition contracts to canonical agreements in one OR-chained read plus one accruals read', async () => {
-    const [first, missing, lumpSum] = await adapter.agreementsByIds([
+    const [first, missing, lumpSum] = await adapter.agreements.agreementsByIds([
       '0000000001',
       '0000009999',
       '0000000004',
@@ -94,7 +94,7 @@ describe('ERP funding adapter (canned SAP responses)', () => {
   });
 
   test('scan-back per-unit rate, invoice settlement', async () => {
-    const [scanBack] = await adapter.agreementsByIds(['0000000003']);
+    const [scanBack] = await adapter.agreements.agreementsByIds(['0000000003']);
     assert.deepEqual(
       [
         scanBack!.type,
@@ -108,8 +108,12 @@ describe('ERP funding adapter (canned SAP responses)', () => {
   });
 
   test('keysPerCall chunks the OR-chain', async () => {
-    const small = createErpFundingAdapter(client, { keysPerCall: 2 });
-    const records = await small.agreementsByIds(['0000000001', '0000000002', '0000000003']);
+    const small = createSapFundingPorts(client, { keysPerCall: 2 });
+    const records = await small.agreements.agreementsByIds([
+      '0000000001',
+      '0000000002',
+      '0000000003',
+    ]);
     assert.deepEqual(
       records.map((r) => r?.id),
       ['0000000001', '0000000002', '0000000003'],
@@ -119,12 +123,12 @@ describe('ERP funding adapter (canned SAP responses)', () => {
   });
 
   test('a page of a vendor: keyset filter, order, $top = limit + 1', async () => {
-    const page = await adapter.agreementsPage({ vendorId: 'V100001', limit: 2 });
+    const page = await adapter.agreements.agreementsPage({ vendorId: 'V100001', limit: 2 });
     assert.deepEqual(
       [page.records.map((r) => r.id), page.hasMore],
       [['0000000001', '0000000002'], true],
     );
-    const next = await adapter.agreementsPage({
+    const next = await adapter.agreements.agreementsPage({
       vendorId: 'V100001',
       limit: 2,
       afterId: '0000000002',
@@ -133,7 +137,7 @@ describe('ERP funding adapter (canned SAP responses)', () => {
       [next.records.map((r) => r.id), next.hasMore],
       [['0000000003', '0000000005'], false],
     );
-    const active = await adapter.agreementsPage({
+    const active = await adapter.agreements.agreementsPage({
       vendorId: 'V100001',
       limit: 5,
       activeOn: '2026-11-20',
@@ -155,18 +159,17 @@ describe('ERP funding adapter (canned SAP responses)', () => {
   });
 
   test('suppliers, product groups and list prices (v2)', async () => {
-    assert.deepEqual(await adapter.vendorsByIds(['V100002', 'V999999', 'V100001']), [
+    assert.deepEqual(await adapter.vendors.vendorsByIds(['V100002', 'V999999', 'V100001']), [
       { id: 'V100002', name: 'Borealis AG' },
       null,
       { id: 'V100001', name: 'Acme Foods GmbH' },
     ]);
-    assert.deepEqual(await adapter.productGroups(['SKU000003', 'SKU000001', 'NOPE']), [
-      'GRP002',
-      'GRP001',
-      null,
-    ]);
     assert.deepEqual(
-      await adapter.listPrices([
+      await adapter.productGroups.productGroups(['SKU000003', 'SKU000001', 'NOPE']),
+      ['GRP002', 'GRP001', null],
+    );
+    assert.deepEqual(
+      await adapter.listPrices.listPrices([
         { sku: 'SKU000001', date: '2026-11-27' },
         { sku: 'SKU000001', date: '2024-06-01' },
         { sku: 'SKU000003', date: '2026-11-27' },
@@ -187,7 +190,7 @@ describe('ERP funding adapter (canned SAP responses)', () => {
 
   test('ERP 503 → BACKEND_UNAVAILABLE naming erp, without the payload', async () => {
     erp.failAll = true;
-    await assert.rejects(adapter.agreementsByIds(['0000000001']), (e: unknown) => {
+    await assert.rejects(adapter.agreements.agreementsByIds(['0000000001']), (e: unknown) => {
       assert.ok(e instanceof GraphQLError);
       assert.deepEqual(
         { message: e.message, extensions: e.extensions },

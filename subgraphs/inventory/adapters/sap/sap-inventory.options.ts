@@ -1,0 +1,21 @@
+import type { BackendClient } from '../../../shared/backend-client.ts';
+
+/** How the SAP inventory adapters read the ERP (every field but `client` optional). */
+export type SapInventoryOptions = {
+  /** Client whose base URL is the ERP root (the OData services live below `/sap/opu/odata/sap`). */
+  client: BackendClient;
+  /** Storage locations whose stock can be sold. Default `0001` (sales floor), `0002` (back room). */
+  sellableStorageLocations?: readonly string[];
+  /** Most SKUs in one ERP query. Default 40. */
+  skusPerQuery?: number;
+  /** Longest request URL (path and query string) sent to the ERP. Default 8000. */
+  maxUrlLength?: number;
+  /** Chunks read at the same time. Default 4. */
+  maxConcurrentChunks?: number;
+  /** Unit reported when the ERP has no stock row for a SKU. Default `PC`. */
+  defaultUnitOfMeasure?: string;
+  /** Clock of the snapshots' `asOf`, for tests. Default `Date.now`. */
+  now?: () => number;
+  /** Where ERP rejections (4xx) are reported with their ERP code. Default `console.warn`. */
+  log?: (message: string) => void;
+};

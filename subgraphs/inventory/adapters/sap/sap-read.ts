@@ -1,0 +1,64 @@
+import Big from 'big.js';
+import { GraphQLError } from 'graphql';
+import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
+import { backendUnavailable } from '../../../shared/errors.ts';
+import {
+  ODataError,
+  queryCollection,
+  type ODataRow,
+  type ODataV2QueryOptions,
+} from '../../../shared/odata-v2.ts';
+
+/** One OData v2 collection read of the SAP inventory adapters; failures become typed errors. */
+export async function sapQuery(
+  client: BackendClient,
+  path: string,
+  options: ODataV2QueryOptions,
+  log: (message: string) => void,
+): Promise<ODataRow[]> {
+  try {
+    return await queryCollection(client, path, options);
+  } catch (error) {
+    throw toErpError(error, path, log);
+  }
+}
+
+/** Maps ERP failures to typed GraphQL errors that never carry the ERP's payload. */
+function toErpError(error: unknown, path: string, log: (message: string) => void): unknown {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof BackendError) {
+    const reason = error.message.replace(/^erp: /, '');
+    return backendUnavailable(
+      'erp',
+      reason.startsWith('unexpected OData') ? 'unexpected response' : reason,
+    );
+  }
+  if (error instanceof ODataError) {
+    const entitySet = path.slice(path.lastIndexOf('/') + 1);
+    log(
+      `[inventory] ERP rejected a ${entitySet} query: HTTP ${error.status} ${error.code} ${error.message}`,
+    );
+    return backendUnavailable('erp', `request rejected (HTTP ${error.status})`);
+  }
+  return error;
+}
+
+/** A field as text ('' when absent). */
+export function text(value: unknown): string {
+  return typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+      ? ''
+      : String(value);
+}
+
+/** A quantity field ('' is 0); anything else unreadable is BACKEND_UNAVAILABLE. */
+export function decimal(value: unknown): Big {
+  const raw = text(value).trim();
+  if (raw === '') return new Big(0);
+  try {
+    return new Big(raw);
+  } catch {
+    throw backendUnavailable('erp', 'malformed quantity in response');
+  }
+}

@@ -1,0 +1,30 @@
+import type { StockComponents } from '../atp.ts';
+
+/** Stock of one SKU at one location, quantities as decimal strings in the base unit. */
+export type StockSnapshot = StockComponents & {
+  sku: string;
+  locationId: string;
+  unitOfMeasure: string;
+  /** When the back-end snapshot was read (ISO 8601, UTC). */
+  asOf: string;
+};
+
+/** Version of `StockSnapshot` in caches: bump it with any change to the type or its meaning. */
+export const STOCK_SNAPSHOT_VERSION = 1;
+
+/** Key of one (SKU, location) pair in `readStock`'s answer. */
+export function stockKey(sku: string, locationId: string): string {
+  return `${sku}\u0000${locationId}`;
+}
+
+/** Where stock (the components of available-to-promise) comes from. */
+export type StockSource = {
+  /**
+   * Stock for every (sku, locationId) pair of `skus` x `locationIds`, keyed by `stockKey`.
+   * A SKU (or location) the back-end does not know yields zero quantities.
+   */
+  readStock(
+    skus: readonly string[],
+    locationIds: readonly string[],
+  ): Promise<Map<string, StockSnapshot>>;
+};

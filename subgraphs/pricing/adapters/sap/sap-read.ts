@@ -1,0 +1,52 @@
+import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
+import { backendUnavailable } from '../../../shared/errors.ts';
+import { ODataError, queryCollection, type ODataRow } from '../../../shared/odata-v2.ts';
+
+/**
+ * One OData v2 collection read of the SAP pricing adapters; a failure becomes
+ * BACKEND_UNAVAILABLE naming `erp` and the operation (see `erpFailure`).
+ */
+export async function sapRead(
+  client: BackendClient,
+  operation: string,
+  path: string,
+  query: Parameters<typeof queryCollection>[2],
+): Promise<ODataRow[]> {
+  try {
+    return await queryCollection(client, path, query);
+  } catch (error) {
+    throw erpFailure(operation, error);
+  }
+}
+
+/** Maps a failed ERP call to BACKEND_UNAVAILABLE without the ERP's payload; other errors pass through. */
+export function erpFailure(operation: string, error: unknown): unknown {
+  if (error instanceof ODataError)
+    return backendUnavailable('erp', `${operation} failed (HTTP ${error.status})`);
+  if (error instanceof BackendError) {
+    const reason = error.message.startsWith(`${error.backend}: `)
+      ? error.message.slice(error.backend.length + 2)
+      : error.message;
+    return backendUnavailable('erp', `${operation} failed (${reason})`);
+  }
+  return error;
+}
+
+/** A non-empty string field, else `undefined`. */
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A to-one navigation arrives as the entity itself (or, from some servers, wrapped in `results`). */
+export function navigationEntity(value: unknown): ODataRow | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const results = (value as { results?: unknown }).results;
+  if (Array.isArray(results)) return results[0] as ODataRow | undefined;
+  return value as ODataRow;
+}
+
+export function navigationRows(value: unknown): ODataRow[] {
+  if (Array.isArray(value)) return value as ODataRow[];
+  const results = (value as { results?: unknown } | undefined)?.results;
+  return Array.isArray(results) ? (results as ODataRow[]) : [];
+}
