@@ -1,17 +1,15 @@
 /**
- * Child process of bench/lifecycle/lifecycle.ts: the promotion subgraph wired as
- * subgraphs/promotion/index.ts wires it (storage → relay → in-process bus, durable dispatcher,
- * webhook publisher), on port 0, with its own event loop so the load generator does not share it.
- * Differences from index.ts: the readiness gate is a stub that passes every check (the pricing,
- * inventory and funding subgraphs are not started), and the bus is always in-process.
+ * Child process of bench/lifecycle/lifecycle.ts: the promotion subgraph assembled as
+ * subgraphs/promotion/index.ts assembles it (storage → relay → in-process bus, durable
+ * dispatcher, webhook publisher), on port 0, with its own event loop so the load generator does
+ * not share it. Differences from index.ts: the readiness gate is a stub that passes every check
+ * and there is no funding directory (the pricing, inventory and funding subgraphs are not
+ * started), and the bus is always in-process.
  */
-import { createDurableDispatcher } from '../../subgraphs/promotion/delivery/durable-dispatcher.ts';
-import { InMemoryEventBus } from '../../subgraphs/promotion/in-memory-event-bus.ts';
-import type { ReadinessGate } from '../../subgraphs/promotion/readiness-gate.ts';
-import { createPromotionServer } from '../../subgraphs/promotion/server.ts';
-import { createPromotionStorage } from '../../subgraphs/promotion/storage/promotion-storage.ts';
-import { createBackendClient } from '../../subgraphs/shared/backend-client.ts';
+import { assemblePromotionSubgraph } from '../../subgraphs/promotion/assemble.ts';
+import type { ReadinessGate } from '../../subgraphs/promotion/readiness/readiness-gate.ts';
 import { ReadinessArea } from '../../subgraphs/shared/canonical/enums.ts';
+import { readSubgraphConfig } from '../../subgraphs/shared/config.ts';
 
 export type LifecycleServerArgs = {
   /** PostgreSQL connection string; PGlite in memory when absent. */
@@ -33,23 +31,18 @@ const PASSING_GATE: ReadinessGate = {
 };
 
 const args = JSON.parse(process.argv[2]!) as LifecycleServerArgs;
-const erp = createBackendClient({ name: 'erp', baseUrl: args.erpUrl, timeoutMs: 2000 });
-const eventBus = new InMemoryEventBus();
-const storage = await createPromotionStorage({
-  ...(args.databaseUrl ? { databaseUrl: args.databaseUrl } : {}),
-  bus: eventBus,
-});
-const server = createPromotionServer({
-  erp,
-  principalSecrets: [args.principalSecret],
-  readinessGate: PASSING_GATE,
-  channels: { baseUrl: args.channelsUrl, signingSecret: args.channelSecret },
-  repository: storage.repository,
-  eventBus,
-  dispatcher: ({ publisher, clock }) =>
-    createDurableDispatcher({ db: storage.db, repository: storage.repository, publisher, clock }),
-});
-const running = await server.listen(0, '127.0.0.1');
+const subgraph = await assemblePromotionSubgraph(
+  {
+    ...readSubgraphConfig({}),
+    erpUrl: args.erpUrl,
+    channelsUrl: args.channelsUrl,
+    channelSigningSecret: args.channelSecret,
+    principalSecrets: [args.principalSecret],
+    databaseUrl: args.databaseUrl,
+  },
+  { readinessGate: PASSING_GATE, fundingAgreements: null },
+);
+const running = await subgraph.listen(0, '127.0.0.1');
 process.send!({ type: 'ready', url: running.url });
 
 process.on('message', (message: { type: string }) => {
@@ -58,8 +51,7 @@ process.on('message', (message: { type: string }) => {
   } else if (message.type === 'stop') {
     void (async () => {
       await running.close();
-      await storage.close();
-      await erp.close();
+      await subgraph.dispose();
       process.send!({ type: 'stopped' }, () => process.exit(0));
     })();
   }

@@ -5,10 +5,11 @@
  */
 import { createBackendsServer } from '../../backends/server.ts';
 import { createBackendClient, type BackendClient } from '../../subgraphs/shared/backend-client.ts';
-import { createFundingServer } from '../../subgraphs/funding/server.ts';
-import { createInventoryServer } from '../../subgraphs/inventory/server.ts';
-import { createPricingServer } from '../../subgraphs/pricing/server.ts';
-import { createPromotionServer } from '../../subgraphs/promotion/server.ts';
+import { assembleFundingSubgraph } from '../../subgraphs/funding/assemble.ts';
+import { assembleInventorySubgraph } from '../../subgraphs/inventory/assemble.ts';
+import { assemblePricingSubgraph } from '../../subgraphs/pricing/assemble.ts';
+import { assemblePromotionSubgraph } from '../../subgraphs/promotion/assemble.ts';
+import { readSubgraphConfig } from '../../subgraphs/shared/config.ts';
 import { assembleBenchGateway } from './bench-gateway.ts';
 
 const jwks: unknown = JSON.parse(process.argv[2]!);
@@ -29,19 +30,35 @@ const erp = (): BackendClient => {
   clients.push(client);
   return client;
 };
-// The promotion subgraph's readiness gate asks the other three: they start first.
+const defaults = readSubgraphConfig({});
+// The promotion subgraph's readiness gate asks the other three: they start first, assembled
+// like in production (their own ERP clients, the in-process cache, default TTLs).
+const erpConfig = { ...defaults, principalSecrets, erpUrl: backends.url, backendTimeoutMs: 10_000 };
+const erpSubgraphs = {
+  pricing: assemblePricingSubgraph(erpConfig),
+  inventory: assembleInventorySubgraph(erpConfig),
+  funding: assembleFundingSubgraph(erpConfig),
+};
 const [pricing, inventory, funding] = await Promise.all([
-  createPricingServer({ erp: erp(), principalSecrets }).listen(0),
-  createInventoryServer({ erp: erp(), principalSecrets }).listen(0),
-  createFundingServer({ erp: erp(), principalSecrets }).listen(0),
+  erpSubgraphs.pricing.listen(0),
+  erpSubgraphs.inventory.listen(0),
+  erpSubgraphs.funding.listen(0),
 ]);
-const promotion = await createPromotionServer({
-  principalSecrets,
-  erp: erp(),
-  channels: { baseUrl: `${backends.url}/channels`, signingSecret: 'dev-channel-signing-secret' },
-  readinessUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
-  schedulerIntervalMs: 0,
-}).listen(0);
+const assembledPromotion = await assemblePromotionSubgraph(
+  {
+    ...defaults,
+    principalSecrets,
+    channelsUrl: `${backends.url}/channels`,
+    subgraphUrls: {
+      ...defaults.subgraphUrls,
+      pricing: pricing.url,
+      inventory: inventory.url,
+      funding: funding.url,
+    },
+  },
+  { erp: erp(), schedulerIntervalMs: 0 },
+);
+const promotion = await assembledPromotion.listen(0);
 const subgraphs = { promotion, pricing, inventory, funding };
 const subgraphUrls = Object.fromEntries(Object.entries(subgraphs).map(([n, s]) => [n, s.url]));
 const assembled = assembleBenchGateway({ subgraphUrls, jwks, principalSecret });
@@ -58,6 +75,8 @@ process.on('disconnect', () => {
     await gateway.close();
     await assembled.close();
     await Promise.all(Object.values(subgraphs).map((s) => s.close()));
+    await assembledPromotion.dispose();
+    await Promise.all(Object.values(erpSubgraphs).map((s) => s.dispose()));
     await Promise.all(clients.map((c) => c.close()));
     await backends.close();
   })().finally(() => process.exit(0));

@@ -5,11 +5,16 @@ import type { ThrottleOptions } from '../../gateway/plugins/throttle.ts';
 import type { GatewayServerOptions, RunningGateway } from '../../gateway/server.ts';
 import { createBackendClient, type BackendClient } from '../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../subgraphs/shared/subgraph-server.ts';
-import { createFundingServer } from '../../subgraphs/funding/server.ts';
-import { createInventoryServer } from '../../subgraphs/inventory/server.ts';
-import { createPricingServer } from '../../subgraphs/pricing/server.ts';
-import { createPromotionServer } from '../../subgraphs/promotion/server.ts';
-import { TEST_PRINCIPAL_SECRET, TEST_PRINCIPAL_SECRETS } from './principal.ts';
+import { assembleFundingSubgraph } from '../../subgraphs/funding/assemble.ts';
+import { assembleInventorySubgraph } from '../../subgraphs/inventory/assemble.ts';
+import { assemblePricingSubgraph } from '../../subgraphs/pricing/assemble.ts';
+import {
+  assemblePromotionSubgraph,
+  type AssembledPromotionSubgraph,
+} from '../../subgraphs/promotion/assemble.ts';
+import { acquirePglite, releasePglite } from './pglite-pool.ts';
+import { TEST_PRINCIPAL_SECRET } from './principal.ts';
+import { testSubgraphConfig } from './subgraph-config.ts';
 import { devToken } from './tokens.ts';
 import { EMULATOR_TIMEOUT_MS } from './timeouts.ts';
 
@@ -19,7 +24,8 @@ export type TestStack = {
   gatewayUrl: string;
   backends: Backends;
   subgraphs: Record<'promotion' | 'pricing' | 'inventory' | 'funding', RunningSubgraph>;
-  promotion: Awaited<ReturnType<typeof createPromotionServer>>;
+  /** The promotion subgraph as assembled (its `app`: repository, bus, dispatcher...). */
+  promotion: AssembledPromotionSubgraph;
   /**
    * POSTs a GraphQL operation to the gateway and returns status and parsed body. Sent with
    * `stack.internalToken` (every scope of the supergraph) unless `options.token` says otherwise
@@ -124,20 +130,36 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     clients.push(client);
     return client;
   };
-  // The promotion subgraph's readiness gate asks the other three: they start first.
-  const [pricing, inventory, funding] = await Promise.all([
-    createPricingServer({ erp: erp(), principalSecrets: TEST_PRINCIPAL_SECRETS }).listen(0),
-    createInventoryServer({ erp: erp(), principalSecrets: TEST_PRINCIPAL_SECRETS }).listen(0),
-    createFundingServer({ erp: erp(), principalSecrets: TEST_PRINCIPAL_SECRETS }).listen(0),
-  ]);
-  const promotion = createPromotionServer({
-    principalSecrets: TEST_PRINCIPAL_SECRETS,
-    erp: erp(),
-    channels: { baseUrl: `${backends.url}/channels`, signingSecret: 'dev-channel-signing-secret' },
-    readinessUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
-    schedulerIntervalMs: 0,
-    ...(options.clock ? { clock: options.clock } : {}),
+  // The promotion subgraph's readiness gate asks the other three: they start first. Each is
+  // assembled like in production (its own ERP client, the in-process cache, default TTLs).
+  const erpConfig = testSubgraphConfig({
+    erpUrl: backends.url,
+    backendTimeoutMs: EMULATOR_TIMEOUT_MS,
   });
+  const erpSubgraphs = {
+    pricing: assemblePricingSubgraph(erpConfig),
+    inventory: assembleInventorySubgraph(erpConfig),
+    funding: assembleFundingSubgraph(erpConfig),
+  };
+  const [pricing, inventory, funding] = await Promise.all([
+    erpSubgraphs.pricing.listen(0),
+    erpSubgraphs.inventory.listen(0),
+    erpSubgraphs.funding.listen(0),
+  ]);
+  // Its store: embedded PGlite in memory, from the test process's pool (pglite-pool.ts).
+  const promotionDb = await acquirePglite();
+  const promotion = await assemblePromotionSubgraph(
+    testSubgraphConfig({
+      channelsUrl: `${backends.url}/channels`,
+      subgraphUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
+    }),
+    {
+      erp: erp(),
+      database: promotionDb,
+      schedulerIntervalMs: 0,
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+  );
   const promotionRunning = await promotion.listen(0);
   const subgraphs = { promotion: promotionRunning, pricing, inventory, funding };
   const assembled = assembleGateway(
@@ -209,6 +231,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await running.close();
       await assembled.close();
       await Promise.all(Object.values(subgraphs).map((s) => s.close()));
+      await promotion.dispose();
+      await releasePglite(promotionDb);
+      await Promise.all(Object.values(erpSubgraphs).map((s) => s.dispose()));
       await Promise.all(clients.map((c) => c.close()));
       await backends.close();
     },

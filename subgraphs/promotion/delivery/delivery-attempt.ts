@@ -1,8 +1,8 @@
 import { ExponentialBackoff, handleAll, retry, type RetryPolicy } from 'cockatiel';
-import { deliveryStatusRecords } from '../delivery-status-records.ts';
-import type { ChannelPublisher } from '../channel-publisher.ts';
-import { DeliveryStatus } from '../promotion-enums.ts';
-import type { ChannelPublicationRecord, PromotionBusEvent } from '../promotion.model.ts';
+import { deliveryStatusRecords } from './delivery-status-records.ts';
+import type { ChannelPublisher } from './channel-publisher.ts';
+import { DeliveryStatus } from '../model/promotion-enums.ts';
+import type { ChannelPublicationRecord, PromotionBusEvent } from '../model/promotion.model.ts';
 import type { SqlDatabase } from '../storage/sql-database.ts';
 import { retryDelayMs, type RetryBackoffOptions } from './delivery-backoff.ts';
 import { recordLeased, type ClaimedDelivery, type LeaseAfter } from './delivery-leases.ts';
@@ -31,9 +31,9 @@ const storePolicy: RetryPolicy = retry(handleAll, {
 });
 
 /**
- * One attempt of a claimed delivery, with the in-process dispatcher's status sequence:
- * SENT, then ACKNOWLEDGED, FAILED (next_attempt_at from the backoff) or DEAD_LETTERED (after
- * `maxAttempts`, or at once on a permanent answer). A claimed SENT delivery was abandoned by a
+ * One attempt of a claimed delivery (the delivery state machine): SENT, then ACKNOWLEDGED,
+ * FAILED (next_attempt_at from the backoff) or DEAD_LETTERED (after `maxAttempts`, or at once
+ * on a permanent answer). A claimed SENT delivery was abandoned by a
  * dispatcher that died: that attempt is recorded as FAILED first. Stops quietly when the
  * delivery was superseded or the lease was lost to another dispatcher.
  */
@@ -97,7 +97,7 @@ export async function runClaimedDelivery(
   }
 }
 
-/** Stores one status change with the event and audit entry the in-process dispatcher writes. */
+/** Stores one status change with its event and audit entry (delivery-status-records.ts). */
 async function storeStatus(
   ctx: AttemptContext,
   claimed: ClaimedDelivery,

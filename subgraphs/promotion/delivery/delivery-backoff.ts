@@ -11,8 +11,8 @@ export type RetryBackoffOptions = {
  * The wait after the `failures`-th failed attempt (1, 2, ...), stored as `next_attempt_at` so a
  * restart or another process continues the schedule: exponential backoff with "equal" jitter
  * (cockatiel's `halfJitterGenerator`), i.e. with d = min(maxDelayMs, initialDelayMs · 2^(failures-1))
- * a uniform draw from [d/2, d). It needs only the attempt count, which the row keeps; the
- * decorrelated jitter of the in-process dispatcher would also need the previous draw.
+ * a uniform draw from [d/2, d). It needs only the attempt count, which the row keeps
+ * (decorrelated jitter would also need the previous draw).
  */
 export function retryDelayMs(failures: number, options: RetryBackoffOptions): number {
   const [delay] = halfJitterGenerator(Math.max(0, failures - 1), {

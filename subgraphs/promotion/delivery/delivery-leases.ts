@@ -1,6 +1,6 @@
-import type { DeliveryStatus } from '../promotion-enums.ts';
-import type { ChannelPublicationRecord } from '../promotion.model.ts';
-import type { CommitResult, DeliveryUpdate } from '../promotion.repository.ts';
+import type { DeliveryStatus } from '../model/promotion-enums.ts';
+import type { ChannelPublicationRecord } from '../model/promotion.model.ts';
+import type { CommitResult, DeliveryUpdate } from '../storage/promotion.repository.ts';
 import { applyDeliveryUpdate } from '../storage/promotion-commit.ts';
 import { publicationFromRow, type PublicationRow } from '../storage/promotion-rows.ts';
 import { toIso, type SqlDatabase } from '../storage/sql-database.ts';

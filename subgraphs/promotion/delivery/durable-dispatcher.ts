@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ChannelPublisher } from '../channel-publisher.ts';
-import type { DeliveryQueue } from '../command-core.ts';
-import type { PromotionBusEvent } from '../promotion.model.ts';
+import type { ChannelPublisher } from './channel-publisher.ts';
+import type { DeliveryQueue } from '../commands/command-core.ts';
+import type { PromotionBusEvent } from '../model/promotion.model.ts';
 import type { SqlDatabase } from '../storage/sql-database.ts';
 import { runClaimedDelivery, type AttemptContext } from './delivery-attempt.ts';
 import { claimDue, openDeliveries, type ClaimedDelivery } from './delivery-leases.ts';
@@ -36,7 +36,7 @@ export type DurableDispatcherOptions = {
   onError?: (error: unknown) => void;
 };
 
-/** What the app needs of a dispatcher: the in-process and the durable one both provide it. */
+/** What the app and the commands need of the dispatcher. */
 export type ChannelDeliveryDispatcher = DeliveryQueue & {
   whenIdle(): Promise<void>;
   close(): void | Promise<void>;
@@ -193,9 +193,9 @@ export class DurableChannelDispatcher implements ChannelDeliveryDispatcher {
 }
 
 /**
- * The dispatcher for the PostgreSQL/PGlite repository (the in-memory repository keeps the
- * in-process ChannelDispatcher). Polling starts at once and the first pass picks up whatever a
- * previous run left: PENDING and due FAILED deliveries, and SENT ones whose lease expired.
+ * The channel dispatcher, on PostgreSQL and PGlite alike. Polling starts at once and the first
+ * pass picks up whatever a previous run left: PENDING and due FAILED deliveries, and SENT ones
+ * whose lease expired.
  */
 export function createDurableDispatcher(
   options: DurableDispatcherOptions,

@@ -1,5 +1,5 @@
-import type { EventBus } from '../event-bus.ts';
-import type { PromotionBusEvent } from '../promotion.model.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { PromotionBusEvent } from '../model/promotion.model.ts';
 import { toInt, type SqlDatabase } from './sql-database.ts';
 
 export type OutboxRelayOptions = {

@@ -1,5 +1,5 @@
-import { PUBLISHED_STATES } from '../eligibility.ts';
-import type { PromotionBusEvent, PromotionRecord } from '../promotion.model.ts';
+import { PUBLISHED_STATES } from '../eligibility/eligibility.ts';
+import type { PromotionBusEvent, PromotionRecord } from '../model/promotion.model.ts';
 import type {
   CommitResult,
   DeliveryUpdate,
@@ -7,7 +7,7 @@ import type {
   PromotionChange,
   PromotionListQuery,
   PromotionRepository,
-} from '../promotion.repository.ts';
+} from './promotion.repository.ts';
 import { applyDeliveryUpdate, commitChange } from './promotion-commit.ts';
 import { listWhere } from './promotion-list-sql.ts';
 import {

@@ -1,5 +1,5 @@
-import type { PromotionState } from '../promotion-enums.ts';
-import type { PromotionRecord } from '../promotion.model.ts';
+import type { PromotionState } from '../model/promotion-enums.ts';
+import type { PromotionRecord } from '../model/promotion.model.ts';
 import {
   formatCursor,
   IdempotencyKeyTakenError,
@@ -7,7 +7,7 @@ import {
   type CommitResult,
   type DeliveryUpdate,
   type PromotionChange,
-} from '../promotion.repository.ts';
+} from './promotion.repository.ts';
 import {
   idempotencyFromRow,
   PROMOTION_COLUMNS,

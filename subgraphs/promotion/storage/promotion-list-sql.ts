@@ -1,5 +1,5 @@
-import { PromotionState } from '../promotion-enums.ts';
-import type { PromotionListQuery } from '../promotion.repository.ts';
+import { PromotionState } from '../model/promotion-enums.ts';
+import type { PromotionListQuery } from './promotion.repository.ts';
 
 /**
  * The WHERE clause of `list` for `FROM promotions p`: the same criteria as `matchesFilter`

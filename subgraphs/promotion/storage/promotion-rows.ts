@@ -4,9 +4,9 @@ import type {
   AuditRecord,
   ChannelPublicationRecord,
   PromotionRecord,
-} from '../promotion.model.ts';
-import type { ChannelIntent, DeliveryStatus, PromotionState } from '../promotion-enums.ts';
-import { formatCursor, type IdempotencyRecord } from '../promotion.repository.ts';
+} from '../model/promotion.model.ts';
+import type { ChannelIntent, DeliveryStatus, PromotionState } from '../model/promotion-enums.ts';
+import { formatCursor, type IdempotencyRecord } from './promotion.repository.ts';
 import { toInt, toIso, type SqlRow } from './sql-database.ts';
 
 /** Row ↔ record mapping. Reads take one statement, so a record and its channels agree. */

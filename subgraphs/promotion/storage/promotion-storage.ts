@@ -1,4 +1,4 @@
-import type { EventBus } from '../event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { withDatabaseUnavailableErrors } from './database-unavailable.ts';
 import { runMigrations } from './migrate.ts';
 import { OutboxRelay } from './outbox-relay.ts';
@@ -12,6 +12,11 @@ export type PromotionStorageOptions = {
   databaseUrl?: string;
   /** PGlite data directory; in memory when absent. Ignored with `databaseUrl`. */
   pgliteDataDir?: string;
+  /**
+   * An opened database to use instead (e.g. a pool on a test schema); `databaseUrl` and
+   * `pgliteDataDir` are then ignored. It stays open on `close`: it is the caller's.
+   */
+  db?: SqlDatabase;
   /** Where the relay forwards committed events. */
   bus: EventBus;
   /** Relay poll period (catches other processes' commits). Default 1000 ms; 0 disables. */
@@ -22,7 +27,7 @@ export type PromotionStorage = {
   db: SqlDatabase;
   repository: PostgresPromotionRepository;
   relay: OutboxRelay;
-  /** Stops the relay, then closes the database. */
+  /** Stops the relay, then closes the database (unless the caller passed it in). */
   close(): Promise<void>;
 };
 
@@ -33,13 +38,17 @@ export type PromotionStorage = {
 export async function createPromotionStorage(
   options: PromotionStorageOptions,
 ): Promise<PromotionStorage> {
-  const db = options.databaseUrl
-    ? createPgDatabase({ connectionString: options.databaseUrl })
-    : await createPgliteDatabase(options.pgliteDataDir ? { dataDir: options.pgliteDataDir } : {});
+  const db =
+    options.db ??
+    (options.databaseUrl
+      ? createPgDatabase({ connectionString: options.databaseUrl })
+      : await createPgliteDatabase(
+          options.pgliteDataDir ? { dataDir: options.pgliteDataDir } : {},
+        ));
   try {
     await runMigrations(db);
   } catch (error) {
-    await db.close();
+    if (!options.db) await db.close();
     throw error;
   }
   const relay = new OutboxRelay({
@@ -58,7 +67,7 @@ export async function createPromotionStorage(
     relay,
     async close() {
       await relay.close();
-      await db.close();
+      if (!options.db) await db.close();
     },
   };
 }

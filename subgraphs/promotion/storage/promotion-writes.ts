@@ -1,11 +1,11 @@
-import { busEvent } from '../bus-event.ts';
+import { busEvent } from '../events/bus-event.ts';
 import type {
   AuditDraft,
   ChannelPublicationRecord,
   EventDraft,
   PromotionBusEvent,
   PromotionRecord,
-} from '../promotion.model.ts';
+} from '../model/promotion.model.ts';
 import { searchText, storedRecord } from './promotion-rows.ts';
 import { toInt, type SqlExecutor } from './sql-database.ts';
 

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBackends } from '../../../backends/server.ts';
-import type { ChannelPublisher } from '../../../subgraphs/promotion/channel-publisher.ts';
+import type { ChannelPublisher } from '../../../subgraphs/promotion/delivery/channel-publisher.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 import { createTestSchema, pgSkipReason } from '../storage/storage-fixtures.ts';
 import {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { RunningBackends } from '../../../backends/server.ts';
-import type { ChannelPublisher } from '../../../subgraphs/promotion/channel-publisher.ts';
+import type { ChannelPublisher } from '../../../subgraphs/promotion/delivery/channel-publisher.ts';
 import { createPgDatabase } from '../../../subgraphs/promotion/storage/pg-database.ts';
 import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';

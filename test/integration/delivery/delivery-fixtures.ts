@@ -2,23 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { createBackendsServer, type RunningBackends } from '../../../backends/server.ts';
 import type { ChannelName } from '../../../backends/channels/channel-state.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
-import { newPublication } from '../../../subgraphs/promotion/channel-payload.ts';
+import { newPublication } from '../../../subgraphs/promotion/delivery/channel-payload.ts';
 import type {
   ChannelPublisher,
   DeliveryOutcome,
-} from '../../../subgraphs/promotion/channel-publisher.ts';
-import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/channel-webhook.adapter.ts';
-import { CommandCore, nextVersion } from '../../../subgraphs/promotion/command-core.ts';
+} from '../../../subgraphs/promotion/delivery/channel-publisher.ts';
+import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
+import { CommandCore, nextVersion } from '../../../subgraphs/promotion/commands/command-core.ts';
 import {
   createDurableDispatcher,
   type DurableChannelDispatcher,
   type DurableDispatcherOptions,
 } from '../../../subgraphs/promotion/delivery/durable-dispatcher.ts';
-import { ChannelIntent, PromotionState } from '../../../subgraphs/promotion/promotion-enums.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
-import { createPublicationCommands } from '../../../subgraphs/promotion/publication-commands.ts';
-import type { ProductMaster } from '../../../subgraphs/promotion/promotion-validation.ts';
-import type { ReadinessGate } from '../../../subgraphs/promotion/readiness-gate.ts';
+import {
+  ChannelIntent,
+  PromotionState,
+} from '../../../subgraphs/promotion/model/promotion-enums.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
+import { createPublicationCommands } from '../../../subgraphs/promotion/commands/publication-commands.ts';
+import type { ProductMaster } from '../../../subgraphs/promotion/commands/promotion-validation.ts';
+import type { ReadinessGate } from '../../../subgraphs/promotion/readiness/readiness-gate.ts';
 import { runMigrations } from '../../../subgraphs/promotion/storage/migrate.ts';
 import { PostgresPromotionRepository } from '../../../subgraphs/promotion/storage/postgres-promotion.repository.ts';
 import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';

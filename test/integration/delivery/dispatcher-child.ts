@@ -4,8 +4,8 @@
  * line on stdout and never records the outcome, so the parent can SIGKILL it between the send
  * and the acknowledgement.
  */
-import type { ChannelPublisher } from '../../../subgraphs/promotion/channel-publisher.ts';
-import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/channel-webhook.adapter.ts';
+import type { ChannelPublisher } from '../../../subgraphs/promotion/delivery/channel-publisher.ts';
+import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
 import { createDurableDispatcher } from '../../../subgraphs/promotion/delivery/durable-dispatcher.ts';
 import { createPgDatabase } from '../../../subgraphs/promotion/storage/pg-database.ts';
 

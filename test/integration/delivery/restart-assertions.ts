@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RunningBackends } from '../../../backends/server.ts';
 import type { ChannelName } from '../../../backends/channels/channel-state.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import { inbox } from './delivery-fixtures.ts';
 import {
   auditOf,

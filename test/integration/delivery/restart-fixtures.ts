@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict';
 import type { RunningBackends } from '../../../backends/server.ts';
-import type { ChannelPublisher } from '../../../subgraphs/promotion/channel-publisher.ts';
-import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/channel-webhook.adapter.ts';
-import { createDurableDispatcher } from '../../../subgraphs/promotion/delivery/durable-dispatcher.ts';
-import { InMemoryEventBus } from '../../../subgraphs/promotion/in-memory-event-bus.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
-import { createPromotionServer } from '../../../subgraphs/promotion/server.ts';
-import {
-  createPromotionStorage,
-  type PromotionStorage,
-} from '../../../subgraphs/promotion/storage/promotion-storage.ts';
+import type { ChannelPublisher } from '../../../subgraphs/promotion/delivery/channel-publisher.ts';
+import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
+import { InMemoryEventBus } from '../../../subgraphs/promotion/events/in-memory-event-bus.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
+import { assemblePromotionSubgraph } from '../../../subgraphs/promotion/assemble.ts';
+import type { PromotionStorage } from '../../../subgraphs/promotion/storage/promotion-storage.ts';
 import type { BackendClient } from '../../../subgraphs/shared/backend-client.ts';
-import { principalHeaders, TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
+import { principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 import { draftInput, FakeReadinessGate } from '../../unit/promotion/promotion-harness.ts';
 import { SECRET } from './delivery-fixtures.ts';
 
-/** The app of the restart test: the wiring of subgraphs/promotion/index.ts on a given server. */
+/** The app of the restart test: assemblePromotionSubgraph (as index.ts) on a given server. */
 
 export const CHANNELS = ['ECOMMERCE', 'MOBILE', 'POS'] as const;
 export const OWNER = 'restart-dispatcher';
@@ -70,8 +67,8 @@ export function restartDraft(n: number): Record<string, unknown> {
 }
 
 /**
- * Storage (PostgreSQL at `databaseUrl`, relay polling every 100 ms) + durable dispatcher + the
- * promotion server on port 0, against the emulated ERP and channels. `afterSend(n)` runs after
+ * The promotion subgraph as assembled for `databaseUrl` (relay polling every 100 ms, a
+ * test-sized durable dispatcher) on port 0, against the emulated ERP and channels. `afterSend(n)` runs after
  * the channel answered the n-th send, before its outcome is stored.
  */
 export async function startRestartApp(options: {
@@ -82,11 +79,6 @@ export async function startRestartApp(options: {
   onDispatcherError: (error: unknown) => void;
 }) {
   const bus = new RecordingBus();
-  const storage = await createPromotionStorage({
-    databaseUrl: options.databaseUrl,
-    bus,
-    pollIntervalMs: 100,
-  });
   const webhook = createWebhookChannelPublisher({
     baseUrl: `${options.backends.url}/channels`,
     signingSecret: SECRET,
@@ -100,21 +92,21 @@ export async function startRestartApp(options: {
       return outcome;
     },
   };
-  const server = createPromotionServer({
-    principalSecrets: TEST_PRINCIPAL_SECRETS,
-    readinessGate: new FakeReadinessGate(), // every check passes: readiness is not under test
-    erp: options.erp,
-    channels: { baseUrl: `${options.backends.url}/channels`, signingSecret: SECRET },
-    publisher,
-    repository: storage.repository,
-    eventBus: bus,
-    schedulerIntervalMs: 0,
-    dispatcher: ({ publisher: p, clock }) =>
-      createDurableDispatcher({
-        db: storage.db,
-        repository: storage.repository,
-        publisher: p,
-        clock,
+  const subgraph = await assemblePromotionSubgraph(
+    testSubgraphConfig({
+      databaseUrl: options.databaseUrl,
+      channelsUrl: `${options.backends.url}/channels`,
+      channelSigningSecret: SECRET,
+    }),
+    {
+      erp: options.erp,
+      readinessGate: new FakeReadinessGate(), // every check passes: readiness is not under test
+      fundingAgreements: null,
+      publisher,
+      eventBus: bus,
+      relayPollIntervalMs: 100,
+      schedulerIntervalMs: 0,
+      delivery: {
         owner: OWNER,
         // Enough attempts that the outage never dead-letters; short delays and lease.
         maxAttempts: 50,
@@ -123,9 +115,11 @@ export async function startRestartApp(options: {
         pollIntervalMs: 100,
         leaseMs: 1500,
         onError: options.onDispatcherError,
-      }),
-  });
-  const running = await server.listen(0);
+      },
+    },
+  );
+  const { storage } = subgraph;
+  const running = await subgraph.listen(0);
 
   /** POST to the subgraph as an internal caller; error locations dropped, the rest whole. */
   async function post(query: string, variables: Record<string, unknown> = {}) {
@@ -146,7 +140,7 @@ export async function startRestartApp(options: {
   return {
     bus,
     storage,
-    app: server.app,
+    app: subgraph.app,
     post,
     ok,
     async createDraft(n: number): Promise<string> {
@@ -157,7 +151,7 @@ export async function startRestartApp(options: {
     },
     async close() {
       await running.close();
-      await storage.close();
+      await subgraph.dispose();
     },
   };
 }

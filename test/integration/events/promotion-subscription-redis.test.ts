@@ -3,19 +3,20 @@ import { after, before, describe, test } from 'node:test';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createBackendsServer } from '../../../backends/server.ts';
-import { InMemoryPromotionRepository } from '../../../subgraphs/promotion/in-memory-promotion.repository.ts';
+import {
+  assemblePromotionSubgraph,
+  type AssembledPromotionSubgraph,
+} from '../../../subgraphs/promotion/assemble.ts';
 import {
   createRedisEventBus,
   type RedisEventBus,
-} from '../../../subgraphs/promotion/redis-event-bus.ts';
-import { createPromotionServer } from '../../../subgraphs/promotion/server.ts';
+} from '../../../subgraphs/promotion/events/redis-event-bus.ts';
+import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
-import {
-  principalConnectionParams,
-  principalHeaders,
-  TEST_PRINCIPAL_SECRETS,
-} from '../../helpers/principal.ts';
+import { acquirePglite, releasePglite } from '../../helpers/pglite-pool.ts';
+import { principalConnectionParams, principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 import { FakeReadinessGate } from '../../unit/promotion/promotion-harness.ts';
 import { SHARED_REDIS_URL, sharedRedisSkipReason } from '../throttling/redis-process.ts';
@@ -32,8 +33,8 @@ const skip = await sharedRedisSkipReason();
 
 /**
  * Two promotion subgraph instances, each with its own RedisEventBus on one stream (and one
- * repository between them, standing in for the shared PostgreSQL): a client subscribed to B
- * over graphql-ws receives what a mutation on A produced.
+ * PGlite database between them, standing in for the shared PostgreSQL): a client subscribed to
+ * B over graphql-ws receives what a mutation on A produced.
  */
 describe(
   'promotionStateChanged over the Redis event bus, across two subgraph instances',
@@ -44,6 +45,8 @@ describe(
     let erp: ReturnType<typeof createBackendClient>;
     let busA: RedisEventBus;
     let busB: RedisEventBus;
+    let db: SqlDatabase;
+    const subgraphs: AssembledPromotionSubgraph[] = [];
     let a: RunningSubgraph;
     let b: RunningSubgraph;
     let client: Client;
@@ -60,21 +63,22 @@ describe(
       });
       busA = await createRedisEventBus({ url: SHARED_REDIS_URL, prefix, retain: 10 });
       busB = await createRedisEventBus({ url: SHARED_REDIS_URL, prefix, retain: 10 });
-      const repository = new InMemoryPromotionRepository();
-      const instance = (eventBus: RedisEventBus) =>
-        createPromotionServer({
-          principalSecrets: TEST_PRINCIPAL_SECRETS,
-          readinessGate: new FakeReadinessGate(),
+      db = await acquirePglite();
+      const config = testSubgraphConfig({ channelsUrl: `${backends.url}/channels` });
+      const instance = async (eventBus: RedisEventBus) => {
+        const subgraph = await assemblePromotionSubgraph(config, {
           erp,
-          channels: {
-            baseUrl: `${backends.url}/channels`,
-            signingSecret: 'dev-channel-signing-secret',
-          },
+          readinessGate: new FakeReadinessGate(),
+          fundingAgreements: null,
           schedulerIntervalMs: 0,
-          repository,
           eventBus,
-        }).listen(0);
-      a = await instance(busA); // the repository's events go to bus A (first wired wins)
+          database: db,
+        });
+        subgraphs.push(subgraph);
+        return subgraph.listen(0);
+      };
+      // Each relay forwards the outbox rows it finds unpublished; A's commits wake A's first.
+      a = await instance(busA);
       b = await instance(busB);
       client = createClient({
         url: b.url.replace(/^http/, 'ws'),
@@ -87,6 +91,8 @@ describe(
       await client?.dispose();
       await b?.close();
       await a?.close();
+      for (const subgraph of subgraphs) await subgraph.dispose();
+      if (db) await releasePglite(db);
       await busA?.close();
       await busB?.close();
       await erp?.close();

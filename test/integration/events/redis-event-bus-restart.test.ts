@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import {
   createRedisEventBus,
   type RedisEventBus,
-} from '../../../subgraphs/promotion/redis-event-bus.ts';
+} from '../../../subgraphs/promotion/events/redis-event-bus.ts';
 import {
   redisServerSkipReason,
   startRedisProcess,

@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { InvalidEventError } from '../../../subgraphs/promotion/promotion-event-schema.ts';
+import { InvalidEventError } from '../../../subgraphs/promotion/events/promotion-event-schema.ts';
 import {
   CursorExpiredError,
   createRedisEventBus,
   type RedisEventBus,
   type RedisEventBusOptions,
-} from '../../../subgraphs/promotion/redis-event-bus.ts';
+} from '../../../subgraphs/promotion/events/redis-event-bus.ts';
 import { SHARED_REDIS_URL, sharedRedisSkipReason } from '../throttling/redis-process.ts';
 import {
   busEvent,
@@ -77,7 +77,7 @@ describe('RedisEventBus on the shared Redis', { skip: skip ?? false }, () => {
   });
 
   test('appends issued back to back without awaiting keep their order (nothing refused)', async () => {
-    // The in-memory repository's commits append like this when wired to the Redis bus.
+    // As callers that do not await one another issue them (the bus must not rely on the relay).
     const bus = await open();
     await Promise.all(range(1, 300).map((n) => bus.append([busEvent(n)])));
     assert.equal(await admin.xlen(bus.streamKey), 300);

@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import {
   PromotionEventKind,
   PromotionState,
-} from '../../../subgraphs/promotion/promotion-enums.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
-import { formatCursor } from '../../../subgraphs/promotion/promotion.repository.ts';
+} from '../../../subgraphs/promotion/model/promotion-enums.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
+import { formatCursor } from '../../../subgraphs/promotion/storage/promotion.repository.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 
 /** A random key prefix per test file (parallel test files never share a stream). */

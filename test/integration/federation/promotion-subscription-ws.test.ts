@@ -5,13 +5,15 @@ import WebSocket from 'ws';
 import { createBackendsServer } from '../../../backends/server.ts';
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
-import { createPromotionServer } from '../../../subgraphs/promotion/server.ts';
-import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 import {
-  principalConnectionParams,
-  principalHeaders,
-  TEST_PRINCIPAL_SECRETS,
-} from '../../helpers/principal.ts';
+  assemblePromotionSubgraph,
+  type AssembledPromotionSubgraph,
+} from '../../../subgraphs/promotion/assemble.ts';
+import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
+import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
+import { acquirePglite, releasePglite } from '../../helpers/pglite-pool.ts';
+import { principalConnectionParams, principalHeaders } from '../../helpers/principal.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 import { FakeReadinessGate } from '../../unit/promotion/promotion-harness.ts';
 
 type Event = {
@@ -23,6 +25,8 @@ type Event = {
 
 describe('promotion subgraph serves promotionStateChanged over graphql-ws', () => {
   let backends: Awaited<ReturnType<ReturnType<typeof createBackendsServer>['listen']>>;
+  let promotion: AssembledPromotionSubgraph;
+  let db: SqlDatabase;
   let subgraph: RunningSubgraph;
   let client: Client;
   const erp = () =>
@@ -39,16 +43,18 @@ describe('promotion subgraph serves promotionStateChanged over graphql-ws', () =
       0,
     );
     erpClient = erp();
-    subgraph = await createPromotionServer({
-      principalSecrets: TEST_PRINCIPAL_SECRETS,
-      readinessGate: new FakeReadinessGate(),
-      erp: erpClient,
-      channels: {
-        baseUrl: `${backends.url}/channels`,
-        signingSecret: 'dev-channel-signing-secret',
+    db = await acquirePglite();
+    promotion = await assemblePromotionSubgraph(
+      testSubgraphConfig({ channelsUrl: `${backends.url}/channels` }),
+      {
+        erp: erpClient,
+        readinessGate: new FakeReadinessGate(),
+        fundingAgreements: null,
+        schedulerIntervalMs: 0,
+        database: db,
       },
-      schedulerIntervalMs: 0,
-    }).listen(0);
+    );
+    subgraph = await promotion.listen(0);
     client = createClient({
       url: subgraph.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
@@ -59,6 +65,8 @@ describe('promotion subgraph serves promotionStateChanged over graphql-ws', () =
   after(async () => {
     await client.dispose();
     await subgraph.close();
+    await promotion.dispose();
+    await releasePglite(db);
     await erpClient.close();
     await backends.close();
   });

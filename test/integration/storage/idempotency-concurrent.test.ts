@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { InMemoryEventBus } from '../../../subgraphs/promotion/in-memory-event-bus.ts';
-import { PostgresPromotionRepository } from '../../../subgraphs/promotion/storage/postgres-promotion.repository.ts';
-import { runMigrations } from '../../../subgraphs/promotion/storage/migrate.ts';
 import {
   CREATE,
   createApproved,
@@ -35,20 +32,16 @@ describe(
 
     before(async () => {
       schema = await createTestSchema();
-      await runMigrations(schema.open(2));
-      const instance = async () =>
-        createHarness({
-          repository: new PostgresPromotionRepository(schema.open(4)),
-          eventBus: new InMemoryEventBus(),
-        });
+      // Each instance migrates the schema on start (the second finds nothing to do).
+      const instance = async () => createHarness({ database: schema.open(4) });
       a = await instance();
       b = await instance();
       for (const h of [a, b]) h.clock.set('2026-03-12T00:00:00Z');
     });
     after(async () => {
       await Promise.all([a?.app.dispatcher.whenIdle(), b?.app.dispatcher.whenIdle()]);
-      a?.close();
-      b?.close();
+      await a?.close();
+      await b?.close();
       await schema?.drop();
     });
 

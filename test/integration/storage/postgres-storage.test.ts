@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventBus } from '../../../subgraphs/promotion/event-bus.ts';
-import { InMemoryEventBus } from '../../../subgraphs/promotion/in-memory-event-bus.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import type { EventBus } from '../../../subgraphs/promotion/events/event-bus.ts';
+import { InMemoryEventBus } from '../../../subgraphs/promotion/events/in-memory-event-bus.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import {
   formatCursor,
   IdempotencyKeyTakenError,
-} from '../../../subgraphs/promotion/promotion.repository.ts';
+} from '../../../subgraphs/promotion/storage/promotion.repository.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 import { main as migrateCommand } from '../../../subgraphs/promotion/storage/migrate-command.ts';
 import { loadMigrations, runMigrations } from '../../../subgraphs/promotion/storage/migrate.ts';

@@ -5,18 +5,18 @@ import {
   DeliveryStatus,
   PromotionEventKind,
   PromotionState,
-} from '../../../subgraphs/promotion/promotion-enums.ts';
+} from '../../../subgraphs/promotion/model/promotion-enums.ts';
 import type {
   PromotionBusEvent,
   PromotionRecord,
-} from '../../../subgraphs/promotion/promotion.model.ts';
+} from '../../../subgraphs/promotion/model/promotion.model.ts';
 import {
   IdempotencyKeyTakenError,
   isCursor,
   VersionConflictError,
   type PromotionChange,
   type PromotionRepository,
-} from '../../../subgraphs/promotion/promotion.repository.ts';
+} from '../../../subgraphs/promotion/storage/promotion.repository.ts';
 import {
   ACTOR,
   auditDraft,

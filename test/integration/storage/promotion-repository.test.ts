@@ -1,14 +1,8 @@
-import { InMemoryPromotionRepository } from '../../../subgraphs/promotion/in-memory-promotion.repository.ts';
 import { runMigrations } from '../../../subgraphs/promotion/storage/migrate.ts';
 import { createPgliteDatabase } from '../../../subgraphs/promotion/storage/pglite-database.ts';
 import { PostgresPromotionRepository } from '../../../subgraphs/promotion/storage/postgres-promotion.repository.ts';
 import { promotionRepositoryContract } from './promotion-repository-contract.ts';
 import { createTestSchema, pgSkipReason } from './storage-fixtures.ts';
-
-promotionRepositoryContract('in memory', async () => ({
-  repository: new InMemoryPromotionRepository(),
-  close: async () => undefined,
-}));
 
 promotionRepositoryContract('PostgreSQL on PGlite', async () => {
   const db = await createPgliteDatabase();

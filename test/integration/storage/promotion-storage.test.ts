@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryEventBus } from '../../../subgraphs/promotion/in-memory-event-bus.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import { InMemoryEventBus } from '../../../subgraphs/promotion/events/in-memory-event-bus.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import { createPromotionStorage } from '../../../subgraphs/promotion/storage/promotion-storage.ts';
 import { buildRecord, createChange, nextChange } from './storage-fixtures.ts';
 

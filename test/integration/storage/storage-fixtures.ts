@@ -11,14 +11,14 @@ import {
   PromotionState,
   StackingMode,
   WindowMode,
-} from '../../../subgraphs/promotion/promotion-enums.ts';
+} from '../../../subgraphs/promotion/model/promotion-enums.ts';
 import type {
   AuditDraft,
   ChannelPublicationRecord,
   EventDraft,
   PromotionRecord,
-} from '../../../subgraphs/promotion/promotion.model.ts';
-import type { PromotionChange } from '../../../subgraphs/promotion/promotion.repository.ts';
+} from '../../../subgraphs/promotion/model/promotion.model.ts';
+import type { PromotionChange } from '../../../subgraphs/promotion/storage/promotion.repository.ts';
 import { createPgDatabase } from '../../../subgraphs/promotion/storage/pg-database.ts';
 import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
 

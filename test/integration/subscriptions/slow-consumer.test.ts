@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { createDraft, metric, wsUrl } from './subscription-kit.ts';
 import { startSubscriptionGateway, type SubscriptionGateway } from './subscription-gateway.ts';

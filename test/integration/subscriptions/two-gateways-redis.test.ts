@@ -6,19 +6,18 @@ import type { RunningGateway } from '../../../gateway/server.ts';
 import {
   createRedisEventBus,
   type RedisEventBus,
-} from '../../../subgraphs/promotion/redis-event-bus.ts';
-import { createPromotionServer } from '../../../subgraphs/promotion/server.ts';
+} from '../../../subgraphs/promotion/events/redis-event-bus.ts';
 import {
-  createPromotionStorage,
-  type PromotionStorage,
-} from '../../../subgraphs/promotion/storage/promotion-storage.ts';
+  assemblePromotionSubgraph,
+  type AssembledPromotionSubgraph,
+} from '../../../subgraphs/promotion/assemble.ts';
 import {
   createBackendClient,
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
-import { TEST_PRINCIPAL_SECRETS } from '../../helpers/principal.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 import { createTestSchema, PG_URL, pgSkipReason } from '../storage/storage-fixtures.ts';
 import { SHARED_REDIS_URL, sharedRedisSkipReason } from '../throttling/redis-process.ts';
@@ -57,7 +56,7 @@ describe(
     let schema: Awaited<ReturnType<typeof createTestSchema>>;
     const prefix = `ev:test:${randomBytes(6).toString('hex')}:`;
     const buses: RedisEventBus[] = [];
-    const storages: PromotionStorage[] = [];
+    const subgraphs: AssembledPromotionSubgraph[] = [];
     const instances: RunningSubgraph[] = [];
     const clients: BackendClient[] = [];
     const gateways: RunningGateway[] = [];
@@ -69,8 +68,6 @@ describe(
       for (let i = 0; i < 2; i += 1) {
         const bus = await createRedisEventBus({ url: SHARED_REDIS_URL, prefix, retain: 1000 });
         buses.push(bus);
-        const storage = await createPromotionStorage({ databaseUrl, bus });
-        storages.push(storage);
         const erp = createBackendClient({
           name: 'erp',
           baseUrl: stack.backends.url,
@@ -79,19 +76,18 @@ describe(
         });
         clients.push(erp);
         const { pricing, inventory, funding } = stack.subgraphs;
-        const server = createPromotionServer({
-          principalSecrets: TEST_PRINCIPAL_SECRETS,
+        const config = testSubgraphConfig({
+          databaseUrl,
+          channelsUrl: `${stack.backends.url}/channels`,
+          subgraphUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
+        });
+        const subgraph = await assemblePromotionSubgraph(config, {
           erp,
-          channels: {
-            baseUrl: `${stack.backends.url}/channels`,
-            signingSecret: 'dev-channel-signing-secret',
-          },
-          readinessUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
           schedulerIntervalMs: 0,
-          repository: storage.repository,
           eventBus: bus,
         });
-        instances.push(await server.listen(0));
+        subgraphs.push(subgraph);
+        instances.push(await subgraph.listen(0));
       }
       for (const instance of instances) {
         gateways.push(await startGateway(stack, { promotion: instance.url }));
@@ -101,7 +97,7 @@ describe(
     after(async () => {
       await Promise.all(gateways.map((g) => g.close()));
       await Promise.all(instances.map((i) => i.close()));
-      await Promise.all(storages.map((s) => s.close()));
+      await Promise.all(subgraphs.map((s) => s.dispose()));
       await Promise.all(buses.map((b) => b.close()));
       await Promise.all(clients.map((c) => c.close()));
       const redis = new Redis(SHARED_REDIS_URL);

@@ -12,7 +12,7 @@ import { principalFromClaims } from '../../../gateway/auth/principal-from-claims
 import { selectBuckets } from '../../../gateway/throttling/select-buckets.ts';
 import { loadAuthPolicy } from '../../../policies/auth-policy.ts';
 import { loadThrottlingPolicy } from '../../../policies/throttling-policy.ts';
-import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/channel-webhook.adapter.ts';
+import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
 import type { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 
 const channel = process.argv[2]! as SalesChannel;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ReadinessArea } from '../../../subgraphs/shared/canonical/enums.ts';
 import { CREATE, createHarness, draftInput, type Harness } from './promotion-harness.ts';
 
@@ -50,6 +50,7 @@ describe('approval readiness gate', () => {
     id = created.createPromotionDraft.promotion.id;
     await h.run(`mutation { submitPromotion(id: "${id}", expectedVersion: 1) { eventCursor } }`);
   });
+  afterEach(() => h.close());
 
   test('all checks pass: APPROVED with the report stored', async () => {
     const data = await h.run<Approved>(APPROVE, { id, v: 2 }, approver);

@@ -50,7 +50,7 @@ describe('control and bidi characters in arguments', () => {
         '{ promotions { edges { cursor } } }',
       );
       assert.deepEqual(list.promotions.edges, []);
-      h.close();
+      await h.close();
     });
   }
 
@@ -63,7 +63,7 @@ describe('control and bidi characters in arguments', () => {
       code: 'BAD_USER_INPUT',
       problems: [{ field: 'input.scope.skus[1]', message: 'must not contain control characters' }],
     });
-    h.close();
+    await h.close();
   });
 
   test('ordinary text stays valid: tabs, newlines, accents, CJK, emoji (with joiners)', async () => {
@@ -77,6 +77,6 @@ describe('control and bidi characters in arguments', () => {
       { input: draftInput({ name, description }) },
     );
     assert.deepEqual(data.createPromotionDraft.promotion, { name, description });
-    h.close();
+    await h.close();
   });
 });

@@ -6,7 +6,7 @@ import {
   createBackendClient,
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
-import { createErpProductAdapter } from '../../../subgraphs/promotion/erp-product.adapter.ts';
+import { createErpProductAdapter } from '../../../subgraphs/promotion/adapters/erp-product.adapter.ts';
 import { FakeClock } from './promotion-harness.ts';
 
 const sku = (n: number) => `SKU${String(n).padStart(6, '0')}`;

@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, subscribe, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { ForwardedPrincipal } from '../../../subgraphs/shared/forwarded-principal.ts';
-import { createPromotionContext } from '../../../subgraphs/promotion/context.ts';
-import { PromotionSubscriptionResolver } from '../../../subgraphs/promotion/promotion-subscription.resolver.ts';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import { createPromotionContext } from '../../../subgraphs/promotion/graph/context.ts';
+import { PromotionSubscriptionResolver } from '../../../subgraphs/promotion/graph/promotion-subscription.resolver.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import { createHarness, draftInput, principalOf, type Harness } from './promotion-harness.ts';
 
 const VENDOR_A = 'V100001';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ForwardedPrincipal } from '../../../subgraphs/shared/forwarded-principal.ts';
-import type { FundingAgreementDirectory } from '../../../subgraphs/promotion/subgraph-funding.adapter.ts';
+import type { FundingAgreementDirectory } from '../../../subgraphs/promotion/readiness/subgraph-funding.adapter.ts';
 import { createHarness, draftInput, type Harness } from './promotion-harness.ts';
 
 const VENDOR_A = 'V100001';
@@ -93,7 +93,7 @@ describe("a partner cannot attach another vendor's funding agreement", () => {
     assert.deepEqual(own.createPromotionDraft.promotion.fundingAgreement, { id: AGREEMENT_A });
     assert.deepEqual(own.createPromotionDraft.promotion.vendor, { id: VENDOR_A });
     assert.deepEqual(directory.asked, [AGREEMENT_B, 'FA-NOPE', AGREEMENT_A]);
-    h.close();
+    await h.close();
   });
 
   test('updatePromotionDraft: the same answer, the draft unchanged', async () => {
@@ -123,7 +123,7 @@ describe("a partner cannot attach another vendor's funding agreement", () => {
     directory.asked = [];
     await h.run(UPDATE, { id, v: 1, input: { name: 'Renamed' } }, partnerA);
     assert.deepEqual(directory.asked, []);
-    h.close();
+    await h.close();
   });
 
   test('the funding subgraph not answering refuses the draft (fail closed)', async () => {
@@ -139,7 +139,7 @@ describe("a partner cannot attach another vendor's funding agreement", () => {
     );
     assert.equal(result.data, null);
     assert.equal(await count(h), 0);
-    h.close();
+    await h.close();
   });
 
   test('without a directory a partner naming an agreement is BACKEND_UNAVAILABLE, not accepted', async () => {
@@ -154,7 +154,7 @@ describe("a partner cannot attach another vendor's funding agreement", () => {
       [['funding is unavailable: no funding directory configured', 'BACKEND_UNAVAILABLE']],
     );
     assert.equal(await count(h), 0);
-    h.close();
+    await h.close();
   });
 
   test('internal callers are not confined (the readiness gate checks the agreement)', async () => {
@@ -167,6 +167,6 @@ describe("a partner cannot attach another vendor's funding agreement", () => {
     });
     assert.deepEqual(data.createPromotionDraft.promotion.fundingAgreement, { id: AGREEMENT_B });
     assert.deepEqual(directory.asked, []);
-    h.close();
+    await h.close();
   });
 });

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { PromotionBusEvent } from '../../../subgraphs/promotion/promotion.model.ts';
+import type { PromotionBusEvent } from '../../../subgraphs/promotion/model/promotion.model.ts';
 import { createHarness, createPublished, type Harness } from './promotion-harness.ts';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 

@@ -1,25 +1,30 @@
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
-import type { BackendClient } from '../../../subgraphs/shared/backend-client.ts';
 import { backendUnavailable } from '../../../subgraphs/shared/errors.ts';
 import type {
   ChannelDelivery,
   ChannelPublisher,
   DeliveryOutcome,
-} from '../../../subgraphs/promotion/channel-publisher.ts';
+} from '../../../subgraphs/promotion/delivery/channel-publisher.ts';
 import type { ForwardedPrincipal } from '../../../subgraphs/shared/forwarded-principal.ts';
-import { createPromotionContext, type PromotionApp } from '../../../subgraphs/promotion/context.ts';
-import type { ProductMaster } from '../../../subgraphs/promotion/promotion-validation.ts';
+import {
+  createPromotionContext,
+  type PromotionApp,
+} from '../../../subgraphs/promotion/graph/context.ts';
+import type { ProductMaster } from '../../../subgraphs/promotion/commands/promotion-validation.ts';
 import type {
   ReadinessCheckData,
   ReadinessGate,
-} from '../../../subgraphs/promotion/readiness-gate.ts';
+} from '../../../subgraphs/promotion/readiness/readiness-gate.ts';
 import { ReadinessArea } from '../../../subgraphs/shared/canonical/enums.ts';
+import { buildPromotionSchema } from '../../../subgraphs/promotion/server.ts';
 import {
-  buildPromotionSchema,
-  createPromotionApp,
-  type PromotionServerDeps,
-} from '../../../subgraphs/promotion/server.ts';
+  assemblePromotionSubgraph,
+  type AssembledPromotionSubgraph,
+  type PromotionOverrides,
+} from '../../../subgraphs/promotion/assemble.ts';
+import { acquirePglite, releasePglite } from '../../helpers/pglite-pool.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 
 /** A clock tests move by hand. */
 export class FakeClock {
@@ -107,6 +112,8 @@ export const promotionSchema = (): Promise<GraphQLSchema> =>
 
 export type Harness = {
   app: PromotionApp;
+  /** The assembled subgraph (storage: embedded PGlite in memory). */
+  subgraph: AssembledPromotionSubgraph;
   schema: GraphQLSchema;
   clock: FakeClock;
   master: FakeProductMaster;
@@ -124,7 +131,8 @@ export type Harness = {
     variables?: Record<string, unknown>,
     actor?: string | ForwardedPrincipal,
   ): Promise<T>;
-  close(): void;
+  /** Stops the dispatcher and scheduler and closes the store. */
+  close(): Promise<void>;
 };
 
 export const T0 = '2026-03-01T00:00:00.000Z';
@@ -136,25 +144,33 @@ export function principalOf(actor?: string | ForwardedPrincipal): ForwardedPrinc
   return { subject: 'anonymous', tokenClass: 'anonymous', scopes: [] };
 }
 
-export async function createHarness(
-  overrides: Partial<PromotionServerDeps> = {},
-): Promise<Harness> {
+/**
+ * The promotion subgraph as `assemblePromotionSubgraph` builds it from the default config
+ * (embedded PGlite in memory, in-process bus), with fakes for the ERP, the channels, the
+ * readiness gate and the clock, and no funding directory. The PGlite database comes from the
+ * test process's pool (test/helpers/pglite-pool.ts) unless `overrides.database` names one.
+ * Deliveries run on real time (their retries come due while the test clock stands still) with
+ * 1-5 ms retry delays. Close it (`await h.close()`): an open PGlite delays the process's exit.
+ */
+export async function createHarness(overrides: PromotionOverrides = {}): Promise<Harness> {
   const schema = await promotionSchema();
   const clock = new FakeClock(T0);
   const master = new FakeProductMaster();
   const publisher = new FakePublisher();
   const gate = new FakeReadinessGate();
-  const app = createPromotionApp({
-    erp: {} as BackendClient,
-    channels: { baseUrl: 'http://127.0.0.1:1', signingSecret: 'test-secret' },
+  const database = overrides.database ?? (await acquirePglite());
+  const subgraph = await assemblePromotionSubgraph(testSubgraphConfig(), {
+    database,
     clock: clock.now,
     schedulerIntervalMs: 0,
     productMaster: master,
     publisher,
     readinessGate: gate,
-    delivery: { initialDelayMs: 1, maxDelayMs: 5 },
+    fundingAgreements: null,
     ...overrides,
+    delivery: { clock: () => new Date(), initialDelayMs: 1, maxDelayMs: 5, ...overrides.delivery },
   });
+  const { app } = subgraph;
   const exec = async <T>(
     source: string,
     variables?: Record<string, unknown>,
@@ -174,6 +190,7 @@ export async function createHarness(
   };
   return {
     app,
+    subgraph,
     schema,
     clock,
     master,
@@ -191,8 +208,9 @@ export async function createHarness(
       }
       return result.data as T;
     },
-    close() {
-      app.dispatcher.close();
+    async close() {
+      await subgraph.dispose();
+      if (!overrides.database) await releasePglite(database);
     },
   };
 }

@@ -10,23 +10,26 @@ import {
 } from '../../../subgraphs/shared/backend-client.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import {
-  createPromotionServer,
-  type PromotionServer,
-} from '../../../subgraphs/promotion/server.ts';
+  assemblePromotionSubgraph,
+  type AssembledPromotionSubgraph,
+} from '../../../subgraphs/promotion/assemble.ts';
 import { draftInput, FakeClock, FakeReadinessGate, PROMOTION_FIELDS } from './promotion-harness.ts';
 import {
   ALL_TEST_SCOPES,
   principalConnectionParams,
   principalHeaders,
-  TEST_PRINCIPAL_SECRETS,
 } from '../../helpers/principal.ts';
+import { acquirePglite, releasePglite } from '../../helpers/pglite-pool.ts';
+import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
+import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
 
 type Body<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
 describe('promotion subgraph server against the emulated ERP and channels', () => {
   let backends: RunningBackends;
   let erp: BackendClient;
-  let server: PromotionServer;
+  let server: AssembledPromotionSubgraph;
+  let db: SqlDatabase;
   let running: RunningSubgraph;
   const clock = new FakeClock('2026-03-01T00:00:00Z');
 
@@ -53,23 +56,27 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
       seed: { skus: 100, locations: 10, vendors: 3 },
     }).listen(0);
     erp = createBackendClient({ name: 'erp', baseUrl: backends.url, timeoutMs: 1000 });
-    server = createPromotionServer({
-      principalSecrets: TEST_PRINCIPAL_SECRETS,
-      readinessGate: new FakeReadinessGate(),
-      erp,
-      channels: {
-        baseUrl: `${backends.url}/channels`,
-        signingSecret: 'dev-channel-signing-secret',
-        timeoutMs: 500,
+    db = await acquirePglite();
+    server = await assemblePromotionSubgraph(
+      testSubgraphConfig({ channelsUrl: `${backends.url}/channels` }),
+      {
+        erp,
+        readinessGate: new FakeReadinessGate(),
+        fundingAgreements: null,
+        database: db,
+        clock: clock.now,
+        schedulerIntervalMs: 0,
+        channelTimeoutMs: 500,
+        // Retries come due in real time while the test clock stands still.
+        delivery: { clock: () => new Date(), maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 5 },
       },
-      clock: clock.now,
-      schedulerIntervalMs: 0,
-      delivery: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 5 },
-    });
+    );
     running = await server.listen(0);
   });
   after(async () => {
     await running.close();
+    await server.dispose();
+    await releasePglite(db);
     await erp.close();
     await backends.close();
   });

@@ -1,14 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphQLError } from 'graphql';
-import { PromotionState as S } from '../../../subgraphs/promotion/promotion-enums.ts';
+import { PromotionState as S } from '../../../subgraphs/promotion/model/promotion-enums.ts';
 import {
   allowedTransitions,
   planTransition,
   stateByClock,
   TRANSITIONS,
   type PromotionAction,
-} from '../../../subgraphs/promotion/promotion-state-machine.ts';
+} from '../../../subgraphs/promotion/commands/promotion-state-machine.ts';
 
 const window = { startsAt: '2026-03-10T00:00:00Z', endsAt: '2026-03-20T00:00:00Z' };
 const before = new Date('2026-03-05T00:00:00Z');

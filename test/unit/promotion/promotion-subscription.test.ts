@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, subscribe, type ExecutionResult } from 'graphql';
-import { createPromotionContext } from '../../../subgraphs/promotion/context.ts';
+import { createPromotionContext } from '../../../subgraphs/promotion/graph/context.ts';
 import {
   CREATE,
   createHarness,

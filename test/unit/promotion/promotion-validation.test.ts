@@ -296,7 +296,7 @@ describe('control characters in arguments', () => {
       '{ promotions { edges { cursor } } }',
     );
     assert.deepEqual(list.promotions.edges, []);
-    h.close();
+    await h.close();
   });
 
   test('tabs and newlines are ordinary text', async () => {
@@ -306,6 +306,6 @@ describe('control characters in arguments', () => {
       { input: draftInput({ name: 'Winter\tsale\nline two' }) },
     );
     assert.equal(data.createPromotionDraft.promotion.name, 'Winter\tsale\nline two');
-    h.close();
+    await h.close();
   });
 });

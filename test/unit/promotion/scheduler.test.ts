@@ -94,7 +94,7 @@ describe('scheduler', () => {
       assert.equal(value?.actor.kind, 'SCHEDULER');
     } finally {
       await timed.app.scheduler.stop();
-      timed.close();
+      await timed.close();
     }
   });
 });

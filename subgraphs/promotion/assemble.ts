@@ -1,0 +1,172 @@
+import { createBackendClient, type BackendClient } from '../shared/backend-client.ts';
+import type { SubgraphConfig } from '../shared/config.ts';
+import type { StartableSubgraph } from '../shared/run-subgraph.ts';
+import type { RunningSubgraph } from '../shared/subgraph-server.ts';
+import { createErpProductAdapter } from './adapters/erp-product.adapter.ts';
+import { createWebhookChannelPublisher } from './adapters/channel-webhook.adapter.ts';
+import { createPromotionCommands } from './commands/promotion-commands.ts';
+import type { ProductMaster } from './commands/promotion-validation.ts';
+import { PromotionScheduler } from './commands/scheduler.ts';
+import type { ChannelPublisher } from './delivery/channel-publisher.ts';
+import {
+  createDurableDispatcher,
+  type DurableDispatcherOptions,
+} from './delivery/durable-dispatcher.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { InMemoryEventBus } from './events/in-memory-event-bus.ts';
+import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus.ts';
+import type { PromotionApp } from './graph/context.ts';
+import { createSubgraphPorts, type SubgraphPortsOverrides } from './readiness/subgraph-ports.ts';
+import { createPromotionServer } from './server.ts';
+import { createPromotionStorage, type PromotionStorage } from './storage/promotion-storage.ts';
+import type { SqlDatabase } from './storage/sql-database.ts';
+
+/** What a caller (tests, the bench) may replace in the subgraph `config` describes. */
+export type PromotionOverrides = SubgraphPortsOverrides & {
+  /**
+   * ERP client of the product master. Default: one on `config.erpUrl`, closed by dispose (none
+   * when `productMaster` is given).
+   */
+  erp?: BackendClient;
+  /** Domain time: windows, scheduler, audit and events. Default: the system clock. */
+  clock?: () => Date;
+  /** Scheduler period; 0 disables its timer (call `app.scheduler.advanceByClock`). Default 1000. */
+  schedulerIntervalMs?: number;
+  /**
+   * The event bus. Default: Redis Streams at `config.redisUrl`, else in-process (one instance).
+   * A bus passed here stays open on dispose: it is the caller's.
+   */
+  eventBus?: EventBus;
+  /**
+   * An opened database instead of the one `config` names (e.g. a pool on a test schema, or one
+   * PGlite two instances share). It stays open on dispose: it is the caller's.
+   */
+  database?: SqlDatabase;
+  /** Outbox relay poll period (other processes' commits). Default 1000 ms. */
+  relayPollIntervalMs?: number;
+  /**
+   * The durable dispatcher's tuning: retries, poll interval, lease, owner, error sink, and its
+   * clock (retry schedule and leases; default `clock`). Defaults: delivery/durable-dispatcher.ts.
+   */
+  delivery?: Partial<Omit<DurableDispatcherOptions, 'db' | 'repository' | 'publisher'>>;
+  /** Channel webhook timeout per attempt. Default 5000 ms. */
+  channelTimeoutMs?: number;
+  /** Replaces the webhooks to `config.channelsUrl`. */
+  publisher?: ChannelPublisher;
+  /** Replaces the ERP product master. */
+  productMaster?: ProductMaster;
+  /** Promotion id generator. Default `prm_` + 20 hex characters. */
+  newId?: () => string;
+};
+
+export type AssembledPromotionSubgraph = StartableSubgraph & {
+  /** The long-lived parts every request shares (tests drive them directly). */
+  app: PromotionApp;
+  /** Database, repository and outbox relay. */
+  storage: PromotionStorage;
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+  /** Stops the scheduler and dispatcher, then closes storage and what was opened here. */
+  dispose(): Promise<void>;
+};
+
+/**
+ * The one composition root of the promotion subgraph (index.ts, the tests and the bench): the
+ * store (PostgreSQL at `config.databaseUrl`, else embedded PGlite, in memory unless
+ * `config.pgliteDataDir`) with its outbox relay, the event bus (Redis at `config.redisUrl`, else
+ * in-process), the durable channel dispatcher, the ERP product master, the readiness gate and
+ * funding directory over the other subgraphs, commands and scheduler. Opens the store and runs
+ * its migrations; serves nothing until `listen`.
+ */
+export async function assemblePromotionSubgraph(
+  config: SubgraphConfig,
+  overrides: PromotionOverrides = {},
+): Promise<AssembledPromotionSubgraph> {
+  const clock = overrides.clock ?? (() => new Date());
+  const eventBus =
+    overrides.eventBus ??
+    (config.redisUrl
+      ? await createRedisEventBus({ url: config.redisUrl })
+      : new InMemoryEventBus());
+  const closeBus = async () => {
+    if (!overrides.eventBus && eventBus instanceof RedisEventBus) await eventBus.close();
+  };
+  let storage: PromotionStorage;
+  try {
+    storage = await createPromotionStorage({
+      ...(overrides.database ? { db: overrides.database } : {}),
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      ...(config.pgliteDataDir ? { pgliteDataDir: config.pgliteDataDir } : {}),
+      ...(overrides.relayPollIntervalMs !== undefined
+        ? { pollIntervalMs: overrides.relayPollIntervalMs }
+        : {}),
+      bus: eventBus,
+    });
+  } catch (error) {
+    await closeBus();
+    throw error;
+  }
+  const { repository } = storage;
+  // An ERP client of its own only when the product master needs one and none was passed.
+  const ownErp =
+    overrides.productMaster || overrides.erp
+      ? undefined
+      : createBackendClient({
+          name: 'erp',
+          baseUrl: config.erpUrl,
+          timeoutMs: config.backendTimeoutMs,
+        });
+  const productMaster =
+    overrides.productMaster ?? createErpProductAdapter((overrides.erp ?? ownErp)!, { clock });
+  const publisher =
+    overrides.publisher ??
+    createWebhookChannelPublisher({
+      baseUrl: config.channelsUrl,
+      signingSecret: config.channelSigningSecret,
+      ...(overrides.channelTimeoutMs !== undefined
+        ? { timeoutMs: overrides.channelTimeoutMs }
+        : {}),
+      clock,
+    });
+  // Deliveries live in the database: nothing lost on restart, instances share the work.
+  const dispatcher = createDurableDispatcher({
+    clock,
+    ...overrides.delivery,
+    db: storage.db,
+    repository,
+    publisher,
+  });
+  const ports = createSubgraphPorts(config, overrides);
+  const commands = createPromotionCommands({
+    repository,
+    dispatcher,
+    productMaster,
+    readinessGate: ports.readinessGate,
+    ...(ports.fundingAgreements ? { fundingAgreements: ports.fundingAgreements } : {}),
+    clock,
+    ...(overrides.newId ? { newId: overrides.newId } : {}),
+  });
+  const scheduler = new PromotionScheduler({
+    core: commands.core,
+    repository,
+    intervalMs: overrides.schedulerIntervalMs ?? 1000,
+  });
+  const app: PromotionApp = { repository, eventBus, commands, dispatcher, scheduler, clock };
+  const server = createPromotionServer({ app, principalSecrets: config.principalSecrets });
+  let disposed: Promise<void> | undefined;
+  return {
+    app,
+    storage,
+    listen: server.listen,
+    dispose() {
+      disposed ??= (async () => {
+        await scheduler.stop();
+        await dispatcher.close();
+        await storage.close();
+        await closeBus();
+        await ports.close();
+        await ownErp?.close();
+      })();
+      return disposed;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { vendorFor } from '../model/tenancy.ts';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { requiresScopes } from '../../shared/access-control.ts';
+import { PromotionTerms } from '../../shared/canonical/promotion-terms.type.ts';
+import { DateTimeScalar } from '../../../contracts/canonical/scalars.ts';
+import type { PromotionContext } from './context.ts';
+import { checkPageSize, decodeCursor, encodeCursor } from './cursor.ts';
+import { isLiveAt } from '../eligibility/eligibility.ts';
+import { DeliveryStatus } from '../model/promotion-enums.ts';
+import { AuditConnection, PromotionConnection } from './promotion-connection.type.ts';
+import { PromotionFilter } from './promotion-input.type.ts';
+import type { PromotionRecord, ReadinessReportData } from '../model/promotion.model.ts';
+import { FundingAgreement, Promotion, ReadinessReport, Vendor } from './promotion.type.ts';
+import { PublicationSummary } from './publication.type.ts';
+import { toTerms } from '../model/terms.ts';
+
+@Resolver(() => Promotion)
+export class PromotionResolver {
+  @Directive(requiresScopes(['promotion:read']))
+  @Query(() => Promotion, { nullable: true, description: 'Null when there is no such promotion.' })
+  async promotion(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: PromotionContext,
+  ): Promise<PromotionRecord | null> {
+    return (await ctx.promotionById.load(id)) ?? null;
+  }
+
+  @Directive(requiresScopes(['promotion:read']))
+  @Query(() => PromotionConnection, { description: 'Newest first.' })
+  async promotions(
+    @Arg('filter', () => PromotionFilter, { nullable: true }) filter: PromotionFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: PromotionContext,
+  ) {
+    checkPageSize(first);
+    const afterSeq = after ? decodeCursor('p', after) : undefined;
+    const vendorId = vendorFor(ctx.actor, filter?.vendorId);
+    const page = await ctx.app.repository.list({
+      filter: { ...filter, vendorId },
+      first,
+      ...(afterSeq !== undefined ? { afterSeq } : {}),
+    });
+    const edges = page.items.map((node) => ({ cursor: encodeCursor('p', node.seq), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+
+  @FieldResolver(() => PromotionTerms, { description: 'Flat projection other subgraphs @require.' })
+  terms(@Root() promotion: PromotionRecord): PromotionTerms {
+    return toTerms(promotion);
+  }
+
+  @FieldResolver(() => PublicationSummary)
+  publicationSummary(@Root() promotion: PromotionRecord): PublicationSummary {
+    const count = (...statuses: DeliveryStatus[]) =>
+      promotion.channels.filter((c) => statuses.includes(c.status)).length;
+    const total = promotion.channels.length;
+    const acknowledged = count(DeliveryStatus.ACKNOWLEDGED);
+    return {
+      total,
+      acknowledged,
+      pending: count(DeliveryStatus.PENDING, DeliveryStatus.SENT),
+      failed: count(DeliveryStatus.FAILED),
+      deadLettered: count(DeliveryStatus.DEAD_LETTERED),
+      isFullyPublished: total > 0 && acknowledged === total,
+    };
+  }
+
+  @FieldResolver(() => ReadinessReport, {
+    nullable: true,
+    description: 'Recorded at approval once the readiness gate exists; null until then.',
+  })
+  approvalReadiness(@Root() promotion: PromotionRecord): ReadinessReportData | null {
+    return promotion.approvalReadiness;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'Published, not suspended, inside its window at `at`, live in at least one channel, and (when given) eligible at the location. Computed from the window, not from the scheduler.',
+  })
+  isLiveAt(
+    @Root() promotion: PromotionRecord,
+    @Arg('at', () => DateTimeScalar) at: string,
+    @Arg('locationId', () => ID, { nullable: true }) locationId: string | null,
+  ): boolean {
+    return isLiveAt(promotion, new Date(at), locationId);
+  }
+
+  @Directive(requiresScopes(['promotion:audit']))
+  @FieldResolver(() => AuditConnection, { description: 'Oldest first.' })
+  async audit(
+    @Root() promotion: PromotionRecord,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: PromotionContext,
+  ) {
+    checkPageSize(first);
+    const afterSeq = after ? decodeCursor('a', after) : undefined;
+    const page = await ctx.app.repository.listAudit(promotion.id, first, afterSeq);
+    const edges = page.entries.map((node) => ({ cursor: encodeCursor('a', node.seq), node }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+
+  @FieldResolver(() => Vendor, { nullable: true })
+  vendor(@Root() promotion: PromotionRecord): Vendor | null {
+    return promotion.vendorId ? { id: promotion.vendorId } : null;
+  }
+
+  @FieldResolver(() => FundingAgreement, { nullable: true })
+  fundingAgreement(@Root() promotion: PromotionRecord): FundingAgreement | null {
+    return promotion.fundingAgreementId ? { id: promotion.fundingAgreementId } : null;
+  }
+}

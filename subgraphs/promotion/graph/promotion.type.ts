@@ -1,0 +1,122 @@
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { ExternalRef } from '../../shared/canonical/external-ref.type.ts';
+import { ReadinessCheck } from '../../shared/canonical/readiness.type.ts';
+import { CurrencyCodeScalar, DateTimeScalar } from '../../../contracts/canonical/scalars.ts';
+import { Offer } from './offer.type.ts';
+import { PromotionState } from '../model/promotion-enums.ts';
+import { ChannelPublication } from './publication.type.ts';
+import {
+  EffectiveWindow,
+  Eligibility,
+  ProductScope,
+  RedemptionLimits,
+  Stacking,
+} from './scope.type.ts';
+
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType('Vendor', { description: 'Entity stub; the funding subgraph resolves it.' })
+export class Vendor {
+  @Field(() => ID)
+  id!: string;
+}
+
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType('FundingAgreement', { description: 'Entity stub; the funding subgraph resolves it.' })
+export class FundingAgreement {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType('ReadinessReport', {
+  description: 'Snapshot recorded at approval (not the live checks).',
+})
+export class ReadinessReport {
+  @Field(() => DateTimeScalar)
+  checkedAt!: string;
+
+  @Field(() => Boolean)
+  passed!: boolean;
+
+  @Field(() => Boolean)
+  overridden!: boolean;
+
+  @Field(() => String, { nullable: true })
+  overrideReason?: string | null;
+
+  @Field(() => [ReadinessCheck])
+  checks!: ReadinessCheck[];
+}
+
+/**
+ * A retail promotion. Fields computed from other data (terms, publicationSummary, isLiveAt,
+ * audit, vendor, fundingAgreement, approvalReadiness) live in promotion.resolver.ts.
+ */
+@Directive('@key(fields: "id")')
+@ObjectType('Promotion')
+export class Promotion {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: 'Optimistic concurrency token; every change bumps it.' })
+  version!: number;
+
+  @Field(() => PromotionState)
+  state!: PromotionState;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => String, { nullable: true })
+  customerDisplayName?: string | null;
+
+  @Field(() => CurrencyCodeScalar, { description: 'Currency of every amount in the offer.' })
+  currency!: string;
+
+  @Field(() => Offer)
+  offer!: Offer;
+
+  @Field(() => ProductScope)
+  scope!: ProductScope;
+
+  @Field(() => Eligibility)
+  eligibility!: Eligibility;
+
+  @Field(() => EffectiveWindow)
+  window!: EffectiveWindow;
+
+  @Field(() => Stacking)
+  stacking!: Stacking;
+
+  @Field(() => RedemptionLimits, { nullable: true })
+  limits?: RedemptionLimits | null;
+
+  @Field(() => [ChannelPublication])
+  channels!: ChannelPublication[];
+
+  @Field(() => DateTimeScalar)
+  createdAt!: string;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: string;
+
+  @Field(() => [ExternalRef])
+  externalRefs!: ExternalRef[];
+}
+
+@ObjectType('PromotionMutationResult')
+export class PromotionMutationResult {
+  @Field(() => Promotion)
+  promotion!: Promotion;
+
+  @Field(() => String, {
+    description:
+      'Cursor of the event this change emitted; subscribe with `after:` it to see what follows (deliveries...).',
+  })
+  eventCursor!: string;
+
+  @Field(() => Boolean, { description: 'True when an idempotency key replayed an earlier result.' })
+  idempotentReplay!: boolean;
+}

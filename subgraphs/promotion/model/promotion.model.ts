@@ -1,0 +1,192 @@
+import type { OfferKind, SalesChannel } from '../../shared/canonical/enums.ts';
+import type {
+  ActorKind,
+  ChannelIntent,
+  DeliveryStatus,
+  DiscountClass,
+  ItemSelection,
+  PromotionEventKind,
+  PromotionState,
+  StackingMode,
+  WindowMode,
+} from './promotion-enums.ts';
+
+/**
+ * The promotion as stored (plain data, JSON-serialisable). GraphQL object types read these
+ * shapes directly; the repository stores them; the channel payload is built from them.
+ */
+
+export type MoneyValue = { amount: string; currency: string };
+
+export type BuyXGetYData = {
+  buyQuantity: number;
+  getQuantity: number;
+  getDiscountPercent: string;
+  selection: ItemSelection;
+  maxApplicationsPerOrder: number | null;
+};
+
+export type BundleComponentData = {
+  sku: string | null;
+  categoryId: string | null;
+  quantity: number;
+};
+
+export type OfferData = {
+  kind: OfferKind;
+  percentOff: string | null;
+  amountOff: MoneyValue | null;
+  fixedPrice: MoneyValue | null;
+  buyXGetY: BuyXGetYData | null;
+  bundle: { components: BundleComponentData[]; bundlePrice: MoneyValue } | null;
+  minimumRequirement: { subtotal: MoneyValue | null; quantity: number | null } | null;
+};
+
+export type ScopeData = {
+  skus: string[];
+  categoryIds: string[];
+  brandIds: string[];
+  excludedSkus: string[];
+  excludedCategoryIds: string[];
+};
+
+export type EligibilityData = {
+  channels: SalesChannel[];
+  locationIds: string[];
+  regionIds: string[];
+  customerSegments: string[];
+  requiresCode: boolean;
+};
+
+export type WindowData = { startsAt: string; endsAt: string; timeZone: string; mode: WindowMode };
+
+export type StackingData = { mode: StackingMode; discountClass: DiscountClass; priority: number };
+
+export type LimitsData = {
+  maxRedemptions: number | null;
+  maxRedemptionsPerCustomer: number | null;
+  maxPerOrder: number | null;
+  budget: MoneyValue | null;
+};
+
+export type SkuQuantityData = { sku: string; quantity: string };
+
+/** Everything a draft's author controls (the input of create/update, after normalisation). */
+export type PromotionContent = {
+  name: string;
+  description: string | null;
+  customerDisplayName: string | null;
+  currency: string;
+  vendorId: string | null;
+  fundingAgreementId: string | null;
+  vendorSharePercent: string | null;
+  offer: OfferData;
+  scope: ScopeData;
+  eligibility: EligibilityData;
+  window: WindowData;
+  stacking: StackingData;
+  limits: LimitsData | null;
+  expectedUnits: SkuQuantityData[];
+};
+
+export type ActorData = { subject: string; kind: ActorKind; vendorId: string | null };
+
+/** The body sent to a channel (contracts/channel/promotion-publication.v1.schema.json). */
+export type ChannelPayload = {
+  specVersion: '1';
+  deliveryId: string;
+  idempotencyKey: string;
+  promotionId: string;
+  version: number;
+  intent: ChannelIntent;
+  channel: SalesChannel;
+  name: string;
+  customerDisplayName: string | null;
+  window: WindowData;
+  offer: Record<string, unknown>;
+  scope: ScopeData;
+  eligibility: Omit<EligibilityData, 'channels'>;
+  stacking: StackingData;
+  limits: LimitsData | null;
+};
+
+/** Desired intent per channel plus the delivery status of the latest intent (DOMAIN 3.3). */
+export type ChannelPublicationRecord = {
+  channel: SalesChannel;
+  intent: ChannelIntent;
+  status: DeliveryStatus;
+  /** Promotion version of the latest intent (the one being delivered). */
+  targetVersion: number;
+  /** Promotion version the channel last acknowledged. */
+  publishedVersion: number | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  acknowledgedAt: string | null;
+  channelRef: string | null;
+  /** Identifies the current delivery; a newer intent replaces it, and stale outcomes are dropped. */
+  deliveryId: string;
+  payload: ChannelPayload;
+};
+
+export type ReadinessReportData = {
+  checkedAt: string;
+  passed: boolean;
+  overridden: boolean;
+  overrideReason: string | null;
+  checks: unknown[];
+};
+
+export type PromotionRecord = PromotionContent & {
+  id: string;
+  /** Insertion order, used for stable list ordering and cursors. */
+  seq: number;
+  version: number;
+  state: PromotionState;
+  channels: ChannelPublicationRecord[];
+  approvalReadiness: ReadinessReportData | null;
+  externalRefs: { system: string; id: string }[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type AuditDraft = {
+  at: string;
+  actor: ActorData;
+  action: string;
+  fromState: PromotionState | null;
+  toState: PromotionState | null;
+  reason: string | null;
+  version: number;
+  channel: SalesChannel | null;
+};
+
+export type AuditRecord = AuditDraft & { seq: number; promotionId: string };
+
+/** What a command asks to be emitted; the repository completes it when it commits. */
+export type EventDraft = {
+  kind: PromotionEventKind;
+  occurredAt: string;
+  fromState: PromotionState | null;
+  toState: PromotionState | null;
+  channel: SalesChannel | null;
+  channelIntent: ChannelIntent | null;
+  channelStatus: DeliveryStatus | null;
+  actor: ActorData;
+  reason: string | null;
+};
+
+/** The bus event (contracts/events/promotion-state-changed.v1.schema.json). */
+export type PromotionBusEvent = EventDraft & {
+  specVersion: '1';
+  cursor: string;
+  eventId: string;
+  promotionId: string;
+  promotionVersion: number;
+  /** The promotion's state once the event happened (equals toState for STATE_CHANGED). */
+  promotionState: PromotionState;
+  /** The promotion's eligibility channels (lets consumers filter by channel). */
+  channels: SalesChannel[];
+  vendorId: string | null;
+};

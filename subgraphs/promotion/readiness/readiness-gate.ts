@@ -1,0 +1,49 @@
+import type { ReadinessArea } from '../../shared/canonical/enums.ts';
+import type { PromotionRecord, ReadinessReportData } from '../model/promotion.model.ts';
+
+export type ReadinessFindingData = {
+  code: string;
+  sku: string | null;
+  locationId: string | null;
+  message: string;
+};
+
+export type ReadinessCheckData = {
+  area: ReadinessArea;
+  passed: boolean;
+  summary: string;
+  findings: ReadinessFindingData[];
+};
+
+/**
+ * The approval gate: pricing (promotional price against the margin floor per SKU), inventory
+ * (available-to-promise against the expected uplift per location) and funding (agreement valid,
+ * cap not exceeded). Each area answers through its own subgraph's API (subgraph-readiness.adapter.ts);
+ * an area that cannot answer is a failed check naming why, never a pass.
+ */
+export type ReadinessGate = {
+  check(record: PromotionRecord): Promise<ReadinessCheckData[]>;
+};
+
+export function readinessReport(
+  checks: ReadinessCheckData[],
+  checkedAt: string,
+  override: { reason: string } | null,
+): ReadinessReportData {
+  const passed = checks.every((c) => c.passed);
+  return {
+    checkedAt,
+    passed,
+    overridden: !passed && override !== null,
+    overrideReason: !passed && override ? override.reason : null,
+    checks,
+  };
+}
+
+/** `PRICING: 2 SKUs below the margin floor; FUNDING: ...` for messages and the audit trail. */
+export function failedSummary(checks: readonly ReadinessCheckData[]): string {
+  return checks
+    .filter((c) => !c.passed)
+    .map((c) => `${c.area}: ${c.summary}`)
+    .join('; ');
+}

@@ -1,0 +1,115 @@
+import type { SalesChannel } from '../../shared/canonical/enums.ts';
+import type { PromotionState } from '../model/promotion-enums.ts';
+import type {
+  AuditDraft,
+  AuditRecord,
+  ChannelPublicationRecord,
+  EventDraft,
+  PromotionBusEvent,
+  PromotionRecord,
+} from '../model/promotion.model.ts';
+
+/**
+ * Where promotions live: `PostgresPromotionRepository` on PostgreSQL or embedded PGlite, one
+ * transaction per `commit` (record + version snapshot + audit + publications + idempotency key +
+ * outbox rows), with a relay that forwards the outbox, in cursor order, to the event bus
+ * (promotion-storage.ts).
+ */
+export interface PromotionRepository {
+  get(id: string): Promise<PromotionRecord | undefined>;
+  getMany(ids: readonly string[]): Promise<Array<PromotionRecord | undefined>>;
+  /** The record as it was right after `version` was committed. */
+  getVersion(id: string, version: number): Promise<PromotionRecord | undefined>;
+  /** Newest first; `afterSeq` continues after that record. */
+  list(query: PromotionListQuery): Promise<{ items: PromotionRecord[]; hasNextPage: boolean }>;
+  /**
+   * Published promotions (SCHEDULED, ACTIVE, SUSPENDED) whose explicit scope includes or
+   * excludes each SKU: an index lookup, not a scan.
+   */
+  findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>>;
+  /** Published promotions whose window boundary (start or end) is at or before `now`. */
+  listDueForClock(now: Date): Promise<PromotionRecord[]>;
+  /**
+   * Atomically: checks the expected version/state (VersionConflictError) and the idempotency
+   * key (IdempotencyKeyTakenError), stores the record, its version snapshot, the changed
+   * publications, the audit entries and the events, then hands the events to the bus.
+   */
+  commit(change: PromotionChange): Promise<CommitResult>;
+  /**
+   * Updates one publication's delivery status if `deliveryId` is still its current delivery
+   * (compare-and-set, so a superseded delivery never overwrites a newer intent). Does not bump
+   * the promotion version. Undefined when superseded or missing.
+   */
+  updateDelivery(update: DeliveryUpdate): Promise<CommitResult | undefined>;
+  listAudit(
+    id: string,
+    first: number,
+    afterSeq?: number,
+  ): Promise<{ entries: AuditRecord[]; hasNextPage: boolean }>;
+  getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export type PromotionListFilter = {
+  states?: readonly PromotionState[] | null;
+  channels?: readonly SalesChannel[] | null;
+  vendorId?: string | null;
+  sku?: string | null;
+  liveAt?: string | null;
+  text?: string | null;
+};
+
+export type PromotionListQuery = { filter: PromotionListFilter; first: number; afterSeq?: number };
+
+export type PromotionChange = {
+  /** The new record; its `channels` are ignored (see `publications`). */
+  record: PromotionRecord;
+  /** null when creating. */
+  expected: { version: number; state: PromotionState } | null;
+  /** Publications that changed (upserted by channel); others keep their stored delivery state. */
+  publications: ChannelPublicationRecord[];
+  audit: AuditDraft[];
+  events: EventDraft[];
+  idempotency?: { scope: string; key: string; fingerprint: string };
+};
+
+export type CommitResult = { record: PromotionRecord; events: PromotionBusEvent[] };
+
+export type DeliveryUpdate = {
+  promotionId: string;
+  channel: SalesChannel;
+  deliveryId: string;
+  patch: Partial<Omit<ChannelPublicationRecord, 'channel' | 'deliveryId'>>;
+  events: EventDraft[];
+  audit: AuditDraft[];
+};
+
+export type IdempotencyRecord = {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  promotionId: string;
+  version: number;
+  eventCursor: string;
+};
+
+export class VersionConflictError extends Error {
+  constructor(
+    readonly promotionId: string,
+    readonly currentVersion: number,
+  ) {
+    super(`Promotion ${promotionId} changed concurrently (now version ${currentVersion})`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export class IdempotencyKeyTakenError extends Error {
+  constructor(readonly record: IdempotencyRecord) {
+    super(`Idempotency key ${record.key} is already used`);
+    this.name = 'IdempotencyKeyTakenError';
+  }
+}
+
+/** Cursors are zero-padded so that string order is numeric order. */
+export const CURSOR_DIGITS = 18;
+export const formatCursor = (n: number): string => String(n).padStart(CURSOR_DIGITS, '0');
+export const isCursor = (value: string): boolean => /^\d{1,18}$/.test(value);
