@@ -17,6 +17,8 @@ import { createGatewayServer, type GatewayServer } from './server.ts';
 import { buildSupergraphArtifacts, type SupergraphArtifacts } from './supergraph-artifacts.ts';
 import { createLimiterStore } from './throttling/create-limiter-store.ts';
 import { loadTrustedDocuments, type TrustedDocuments } from './trusted-document-manifest.ts';
+import { createTowerRoute } from './tower/serve-tower.ts';
+import { TOWER_BUNDLE_DIR } from './tower/tower-bundle.ts';
 
 /**
  * What tests and benchmarks replace in a gateway assembled from a config. Each field, when
@@ -185,6 +187,8 @@ function assemble(
     ...(trustedDocuments ? { trustedDocuments } : {}),
     ...(metricsToken ? { metricsToken } : {}),
     ...(overrides.subscriptions ? { subscriptions: overrides.subscriptions } : {}),
+    // The control tower page (`npm run build:tower`; gateway/index.ts builds it when missing).
+    tower: createTowerRoute({ dir: TOWER_BUNDLE_DIR }),
   });
   return {
     server,

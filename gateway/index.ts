@@ -1,5 +1,6 @@
 import { assembleGateway } from './assemble.ts';
 import { readGatewayConfig } from './config.ts';
+import { BUILD_TOWER_COMMAND, buildTowerIfStale, towerBundleState } from './tower/tower-bundle.ts';
 import { watchSupergraph } from './supergraph-watch.ts';
 
 function assembleOrExit() {
@@ -14,6 +15,14 @@ function assembleOrExit() {
 }
 
 const { config, server, supergraph, close } = assembleOrExit();
+// `npm ci` builds the control tower; in development a missing or stale one is built here (never
+// fatal: /tower answers 503 naming the command while there is none).
+if (config.environment === 'development') await buildTowerIfStale((line) => console.log(line));
+else if (towerBundleState() === 'missing') {
+  console.warn(
+    `[gateway] the control tower is not built: /tower answers 503 until \`${BUILD_TOWER_COMMAND}\``,
+  );
+}
 const running = await server.listen(config.port, config.host);
 // `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.
 const supergraphWatch = config.supergraphWatch

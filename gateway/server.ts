@@ -24,6 +24,7 @@ import { createGatewaySubscriptions, type SubscriptionTuning } from './gateway-s
 import { createLiveSupergraph } from './live-supergraph.ts';
 import { listenGateway, type RunningGateway } from './listen-gateway.ts';
 import type { SupergraphArtifacts } from './supergraph-artifacts.ts';
+import type { TowerRoute } from './tower/serve-tower.ts';
 
 export type { RunningGateway } from './listen-gateway.ts';
 
@@ -90,6 +91,8 @@ export type GatewayServerOptions = SupergraphSource & {
   metricsToken?: string;
   /** Buffer limits of each subscription. Default subscription-server.ts's (1000 events, 16 MiB). */
   subscriptions?: SubscriptionTuning;
+  /** Serves the control tower page under /tower (gateway/tower/serve-tower.ts). Default: none. */
+  tower?: TowerRoute;
 };
 
 export type GatewayServer = {
@@ -177,6 +180,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    ...(options.tower ? { tower: options.tower } : {}),
   });
 
   return {

@@ -1,0 +1,213 @@
+// The shapes the page's documents select (contracts/trusted-documents/tower-*.graphql and
+// ./operations/*.graphql), written by hand: keep them in step with those documents.
+
+export type SalesChannel = 'ECOMMERCE' | 'MOBILE' | 'POS' | 'MARKETPLACE' | 'LOYALTY';
+export type PromotionState =
+  | 'DRAFT'
+  | 'PENDING_APPROVAL'
+  | 'APPROVED'
+  | 'REJECTED'
+  | 'SCHEDULED'
+  | 'ACTIVE'
+  | 'SUSPENDED'
+  | 'ENDED'
+  | 'CANCELLED';
+export type ChannelIntent = 'LIVE' | 'SUSPENDED' | 'WITHDRAWN';
+export type DeliveryStatus = 'PENDING' | 'SENT' | 'ACKNOWLEDGED' | 'FAILED' | 'DEAD_LETTERED';
+export type EventKind = 'STATE_CHANGED' | 'CHANNEL_STATUS_CHANGED' | 'VERSION_CREATED';
+
+/** The lists of the schema's enums the page shows (in the schema's order). */
+export const SALES_CHANNELS: readonly SalesChannel[] = [
+  'ECOMMERCE',
+  'MOBILE',
+  'POS',
+  'MARKETPLACE',
+  'LOYALTY',
+];
+export const PROMOTION_STATES: readonly PromotionState[] = [
+  'DRAFT',
+  'PENDING_APPROVAL',
+  'APPROVED',
+  'REJECTED',
+  'SCHEDULED',
+  'ACTIVE',
+  'SUSPENDED',
+  'ENDED',
+  'CANCELLED',
+];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'PENDING',
+  'SENT',
+  'ACKNOWLEDGED',
+  'FAILED',
+  'DEAD_LETTERED',
+];
+export const SUSPENSION_REASONS = [
+  'STOCK_OUT',
+  'PRICING_ERROR',
+  'FUNDING_EXHAUSTED',
+  'COMPLIANCE',
+  'VENDOR_REQUEST',
+  'OPERATIONAL',
+  'OTHER',
+] as const;
+
+export type Money = { amount: string; currency: string };
+
+export type ChannelPublication = {
+  channel: SalesChannel;
+  intent: ChannelIntent;
+  status: DeliveryStatus;
+  publishedVersion: number | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  acknowledgedAt: string | null;
+  channelRef?: string | null;
+};
+
+export type PublicationSummary = {
+  total: number;
+  acknowledged: number;
+  pending: number;
+  failed: number;
+  deadLettered: number;
+  isFullyPublished: boolean;
+};
+
+/** fragment TowerPromotionRow */
+export type PromotionRow = {
+  id: string;
+  version: number;
+  state: PromotionState;
+  name: string;
+  updatedAt: string;
+  vendor: { id: string } | null;
+  window: { startsAt: string; endsAt: string; timeZone: string };
+  eligibility: { channels: SalesChannel[]; regionIds: string[] };
+  scope: { categoryIds: string[] };
+  channels: ChannelPublication[];
+  publicationSummary: PublicationSummary;
+};
+
+export type ReadinessFinding = {
+  code: string;
+  sku: string | null;
+  locationId: string | null;
+  message: string;
+};
+export type ReadinessCheck = {
+  area: 'PRICING' | 'INVENTORY' | 'FUNDING';
+  passed: boolean;
+  summary: string;
+  findings: ReadinessFinding[];
+};
+export type ReadinessReport = {
+  checkedAt: string;
+  passed: boolean;
+  overridden: boolean;
+  overrideReason: string | null;
+  checks: ReadinessCheck[];
+};
+
+/** query TowerPromotion */
+export type PromotionDetail = {
+  id: string;
+  version: number;
+  state: PromotionState;
+  name: string;
+  description: string | null;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  vendor: { id: string } | null;
+  offer: {
+    kind: string;
+    percentOff: string | null;
+    amountOff: Money | null;
+    fixedPrice: Money | null;
+  };
+  scope: { skus: string[]; categoryIds: string[]; excludedSkus: string[] };
+  eligibility: {
+    channels: SalesChannel[];
+    locationIds: string[];
+    regionIds: string[];
+    customerSegments: string[];
+  };
+  window: { startsAt: string; endsAt: string; timeZone: string };
+  channels: ChannelPublication[];
+  publicationSummary: PublicationSummary;
+  approvalReadiness: ReadinessReport | null;
+};
+
+export type PriceImpact = {
+  check: ReadinessCheck;
+  perSku: {
+    sku: string;
+    regularPrice: Money;
+    promotionalPrice: Money;
+    marginAtPromoPercent: string | null;
+    breachesFloor: boolean;
+  }[];
+  expectedDiscountCost: Money;
+};
+
+export type Shortfall = {
+  sku: string;
+  locationId: string;
+  availableToPromise: string;
+  expectedDemand: string;
+  shortBy: string;
+};
+export type StockReadiness = {
+  check: ReadinessCheck;
+  shortfalls: Shortfall[];
+  locationsCovered: number;
+  locationsShort: number;
+};
+
+export type FundingCheck = {
+  check: ReadinessCheck;
+  agreement: { id: string; status: string; cap: Money | null } | null;
+  expectedVendorCost: Money | null;
+  remainingAfter: Money | null;
+  violations: string[];
+};
+
+export type Actor = { subject: string; kind: string; vendorId: string | null };
+
+export type AuditEntry = {
+  at: string;
+  actor: Actor;
+  action: string;
+  fromState: PromotionState | null;
+  toState: PromotionState | null;
+  reason: string | null;
+  version: number;
+  channel: SalesChannel | null;
+};
+
+/** subscription TowerPromotionEvents */
+export type PromotionEvent = {
+  cursor: string;
+  kind: EventKind;
+  occurredAt: string;
+  promotionVersion: number;
+  fromState: PromotionState | null;
+  toState: PromotionState | null;
+  channel: SalesChannel | null;
+  channelIntent: ChannelIntent | null;
+  channelStatus: DeliveryStatus | null;
+  actor: Actor;
+  reason: string | null;
+  promotion: PromotionRow;
+};
+
+/** PromotionFilter, as far as the page sets it. */
+export type PromotionFilter = {
+  states?: PromotionState[];
+  channels?: SalesChannel[];
+  vendorId?: string;
+  text?: string;
+};

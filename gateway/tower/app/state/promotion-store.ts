@@ -1,0 +1,104 @@
+import type { PromotionEvent, PromotionFilter, PromotionRow } from '../api/types.ts';
+
+/** Events kept for the page (the newest), across promotions. */
+const MAX_EVENTS = 500;
+
+export type StoreSnapshot = {
+  /** Every promotion the page knows, by id, as last heard. */
+  rows: ReadonlyMap<string, PromotionRow>;
+  /** The list as shown: the query's order, promotions new since then first. */
+  order: readonly string[];
+  /** Events received, newest first. */
+  events: readonly PromotionEvent[];
+};
+
+/** Whether a promotion the list query did not return belongs in the list under `filter`. */
+export function matchesFilter(row: PromotionRow, filter: PromotionFilter): boolean {
+  // The text filter matches descriptions too, which the row lacks: never guessed here.
+  if (filter.text) return false;
+  if (filter.states?.length && !filter.states.includes(row.state)) return false;
+  if (filter.channels?.length && !filter.channels.some((c) => row.eligibility.channels.includes(c)))
+    return false;
+  if (filter.vendorId && row.vendor?.id !== filter.vendorId) return false;
+  return true;
+}
+
+/**
+ * The promotions the page shows, from three sources: the list query, the detail query and
+ * mutation results (answers to a request), and the live feed (events with the promotion as it
+ * is now). Rule: an answer never overwrites what an event said about a promotion after the
+ * request was sent, unless the answer has a newer version. Observable: views re-render on change.
+ */
+export class PromotionStore {
+  private rows = new Map<string, PromotionRow>();
+  private order: string[] = [];
+  private events: PromotionEvent[] = [];
+  private filter: PromotionFilter = {};
+  /** Number of events received so far; the `seen` of a request sent now. */
+  private eventCount = 0;
+  private lastEventAt = new Map<string, number>();
+  private listeners = new Set<() => void>();
+  private snapshot: StoreSnapshot = { rows: this.rows, order: [], events: [] };
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  current(): StoreSnapshot {
+    return this.snapshot;
+  }
+
+  /** Stamp a request with this before sending it; pass it back with its answer. */
+  seen(): number {
+    return this.eventCount;
+  }
+
+  /** The list query's answer: replaces the list (or appends a next page). */
+  applyList(rows: PromotionRow[], seen: number, filter: PromotionFilter, append: boolean): void {
+    this.filter = filter;
+    if (!append) this.order = [];
+    for (const row of rows) {
+      this.put(row, seen);
+      if (!this.order.includes(row.id)) this.order.push(row.id);
+    }
+    this.changed();
+  }
+
+  /** A promotion from a detail query or a mutation result (fields of the row it carries). */
+  applyAnswer(row: Partial<PromotionRow> & { id: string; version: number }, seen: number): void {
+    const known = this.rows.get(row.id);
+    if (!known && !isRow(row)) return;
+    this.put({ ...known!, ...row }, seen);
+    this.changed();
+  }
+
+  applyEvent(event: PromotionEvent): void {
+    this.eventCount += 1;
+    const row = event.promotion;
+    this.lastEventAt.set(row.id, this.eventCount);
+    this.rows.set(row.id, row);
+    if (!this.order.includes(row.id) && matchesFilter(row, this.filter)) {
+      this.order = [row.id, ...this.order];
+    }
+    this.events = [event, ...this.events].slice(0, MAX_EVENTS);
+    this.changed();
+  }
+
+  private put(row: PromotionRow, seen: number): void {
+    const known = this.rows.get(row.id);
+    const overtaken = (this.lastEventAt.get(row.id) ?? 0) > seen;
+    if (known && overtaken && row.version <= known.version) return;
+    this.rows.set(row.id, row);
+  }
+
+  private changed(): void {
+    this.rows = new Map(this.rows);
+    this.snapshot = { rows: this.rows, order: [...this.order], events: this.events };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function isRow(row: Partial<PromotionRow>): row is PromotionRow {
+  return row.channels !== undefined && row.eligibility !== undefined && row.window !== undefined;
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PromotionEvent, PromotionRow } from '../../../../gateway/tower/app/api/types.ts';
+import { PromotionStore } from '../../../../gateway/tower/app/state/promotion-store.ts';
+
+function row(id: string, overrides: Partial<PromotionRow> = {}): PromotionRow {
+  return {
+    id,
+    version: 1,
+    state: 'DRAFT',
+    name: `Promotion ${id}`,
+    updatedAt: '2030-01-01T00:00:00Z',
+    vendor: { id: 'V1' },
+    window: { startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-08T00:00:00Z', timeZone: 'UTC' },
+    eligibility: { channels: ['ECOMMERCE'], regionIds: [] },
+    scope: { categoryIds: [] },
+    channels: [],
+    publicationSummary: {
+      total: 0,
+      acknowledged: 0,
+      pending: 0,
+      failed: 0,
+      deadLettered: 0,
+      isFullyPublished: false,
+    },
+    ...overrides,
+  };
+}
+
+function event(cursor: string, promotion: PromotionRow): PromotionEvent {
+  return {
+    cursor,
+    kind: 'STATE_CHANGED',
+    occurredAt: '2030-01-01T00:00:00Z',
+    promotionVersion: promotion.version,
+    fromState: null,
+    toState: promotion.state,
+    channel: null,
+    channelIntent: null,
+    channelStatus: null,
+    actor: { subject: 'u', kind: 'USER', vendorId: null },
+    reason: null,
+    promotion,
+  };
+}
+
+describe('the control tower promotion store', () => {
+  test('an answer sent before an event does not overwrite it; a newer version does', () => {
+    const store = new PromotionStore();
+    store.applyList([row('P1')], store.seen(), {}, false);
+    const seen = store.seen();
+    store.applyEvent(event('1', row('P1', { version: 2, state: 'PENDING_APPROVAL' })));
+    store.applyAnswer({ id: 'P1', version: 2, state: 'DRAFT' }, seen);
+    assert.equal(store.current().rows.get('P1')!.state, 'PENDING_APPROVAL');
+    store.applyAnswer({ id: 'P1', version: 3, state: 'APPROVED' }, seen);
+    assert.equal(store.current().rows.get('P1')!.state, 'APPROVED');
+    store.applyAnswer({ id: 'P1', version: 3, state: 'SCHEDULED' }, store.seen());
+    assert.equal(store.current().rows.get('P1')!.state, 'SCHEDULED');
+  });
+
+  test('a promotion first heard of in an event joins the list when the filter matches', () => {
+    const store = new PromotionStore();
+    store.applyList([row('P1')], store.seen(), { channels: ['ECOMMERCE'] }, false);
+    store.applyEvent(event('1', row('P2')));
+    store.applyEvent(event('2', row('P3', { eligibility: { channels: ['POS'], regionIds: [] } })));
+    assert.deepEqual(store.current().order, ['P2', 'P1']);
+    assert.deepEqual(
+      store.current().events.map((e) => e.cursor),
+      ['2', '1'],
+    );
+  });
+
+  test('a next page appends; a new filter replaces the list', () => {
+    const store = new PromotionStore();
+    store.applyList([row('P1'), row('P2')], store.seen(), {}, false);
+    store.applyList([row('P3')], store.seen(), {}, true);
+    assert.deepEqual(store.current().order, ['P1', 'P2', 'P3']);
+    store.applyList([row('P2')], store.seen(), { states: ['DRAFT'] }, false);
+    assert.deepEqual(store.current().order, ['P2']);
+  });
+});
