@@ -1,9 +1,6 @@
-import type { BackendClient } from '../shared/backend-client.ts';
-import type { Cache } from '../shared/cache/cache.ts';
-import { createSubgraphCache } from '../shared/cache/create-cache.ts';
 import type { SubgraphConfig } from '../shared/config.ts';
-import { createErpClient } from '../shared/run-subgraph.ts';
 import type { RunningSubgraph } from '../shared/subgraph-server.ts';
+import { wirePorts, type PortOverrides } from '../shared/wire-ports.ts';
 import { createSapPricingPorts } from './adapters/sap/sap-pricing.adapter.ts';
 import type { SapPricingOptions } from './adapters/sap/sap-pricing.options.ts';
 import { cachedPricingPorts } from './ports/cached-pricing-ports.ts';
@@ -11,13 +8,7 @@ import type { PricingPorts } from './ports/pricing-ports.ts';
 import { createPricingServer } from './server.ts';
 
 /** What tests and benchmarks replace in a pricing subgraph assembled from a config. */
-export type PricingOverrides = {
-  /** The ERP client of the SAP adapters, instead of one made from the config (the caller closes it). */
-  erp?: BackendClient;
-  /** Adapters used instead of the SAP ones, port by port; they sit behind the cache all the same. */
-  adapters?: Partial<PricingPorts>;
-  /** The cache, instead of the one the config chooses (the caller closes it); null: none. */
-  cache?: Cache | null;
+export type PricingOverrides = PortOverrides<PricingPorts> & {
   /** Mapping of the SAP adapters (sales organisation, distribution channels...). Default theirs. */
   sap?: SapPricingOptions;
   /** Minimum margin of the margin floor, percent. Default the server's (10). */
@@ -37,47 +28,28 @@ export type AssembledPricingSubgraph = {
 };
 
 /**
- * The one composition root of the pricing subgraph: from its config builds the SAP adapters
- * (ERP client from `erpUrl`), puts each port behind the cache (Redis when `redisUrl` is set, else
- * in-process; TTLs `cacheTtlMs`) and the server on top. index.ts, the tests and the benchmarks
- * assemble through it. Opens the cache's Redis connection, nothing else (no listening).
+ * The one composition root of the pricing subgraph: the SAP adapters (ERP client from `erpUrl`)
+ * behind the cache the config chooses (shared/wire-ports.ts), and the server on top. index.ts,
+ * the tests and the benchmarks assemble through it. Opens the cache's Redis connection, nothing
+ * else (no listening).
  */
 export function assemblePricingSubgraph(
   config: SubgraphConfig,
   overrides: PricingOverrides = {},
 ): AssembledPricingSubgraph {
-  const closers: (() => Promise<void>)[] = [];
-  const dispose = async (): Promise<void> => {
-    await Promise.all(closers.splice(0).map((close) => close()));
-  };
+  const ttl = config.cacheTtlMs;
+  const { ports, dispose } = wirePorts<PricingPorts>(
+    config,
+    {
+      subgraph: 'pricing',
+      portNames: ['prices', 'costs', 'products'],
+      sap: (erp) => createSapPricingPorts(erp, overrides.sap),
+      cacheWanted: ttl.prices > 0 || ttl.costs > 0 || ttl.products > 0,
+      cached: (raw, cache) => cachedPricingPorts(raw, cache, ttl),
+    },
+    overrides,
+  );
   try {
-    const adapters = overrides.adapters ?? {};
-    let sap: PricingPorts | undefined;
-    const sapPorts = (): PricingPorts => {
-      if (!sap) {
-        let erp = overrides.erp;
-        if (!erp) {
-          const owned = createErpClient(config);
-          closers.push(() => owned.close());
-          erp = owned;
-        }
-        sap = createSapPricingPorts(erp, overrides.sap);
-      }
-      return sap;
-    };
-    const raw: PricingPorts = {
-      prices: adapters.prices ?? sapPorts().prices,
-      costs: adapters.costs ?? sapPorts().costs,
-      products: adapters.products ?? sapPorts().products,
-    };
-    const ttl = config.cacheTtlMs;
-    let cache = overrides.cache;
-    if (cache === undefined && (ttl.prices > 0 || ttl.costs > 0 || ttl.products > 0)) {
-      const owned = createSubgraphCache(config, 'pricing');
-      closers.push(() => owned.close());
-      cache = owned;
-    }
-    const ports = cache ? cachedPricingPorts(raw, cache, ttl) : raw;
     const server = createPricingServer({
       principalSecrets: config.principalSecrets,
       ports,
