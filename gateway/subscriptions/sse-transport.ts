@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { createHandler, type Response as SseResponse } from 'graphql-sse';
+import { readBody, sendGraphQLError } from '../../contracts/runtime/apollo-node-http.ts';
 import type { Principal } from '../principal.ts';
 import { clientError } from './prepare-subscription.ts';
 import { runAt, tokenExpiry } from './token-expiry.ts';
@@ -168,17 +169,6 @@ export function createSseTransport(options: SseTransportOptions) {
     },
   });
 
-  async function readBody(req: IncomingMessage): Promise<string | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > options.maxBodyBytes) return undefined;
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let tooLarge = false;
     responses.set(req, res);
@@ -197,21 +187,20 @@ export function createSseTransport(options: SseTransportOptions) {
         },
       },
       body: async () => {
-        const text = await readBody(req);
-        if (text === undefined) tooLarge = true;
-        return text ?? null;
+        const raw = await readBody(req, options.maxBodyBytes);
+        if (raw === undefined) tooLarge = true;
+        return raw?.toString('utf8') ?? null;
       },
       raw: req,
       context: undefined,
     });
     if (tooLarge) {
-      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(
-        JSON.stringify({
-          errors: [{ message: 'Request body too large', extensions: { code: 'BAD_REQUEST' } }],
-        }),
+      return sendGraphQLError(
+        res,
+        413,
+        `Request body exceeds ${options.maxBodyBytes} bytes`,
+        'BAD_REQUEST',
       );
-      return;
     }
     if (!body || typeof body === 'string') {
       const typed = init.status >= 400 ? withCodes(body, init.status) : undefined;

@@ -44,6 +44,25 @@ describe('federated subscriptions through the gateway over SSE (graphql-sse)', (
     await stack.close();
   });
 
+  test('an SSE request body over the limit is refused with 413 BAD_REQUEST, nothing run', async () => {
+    const before = stack.executions();
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: {
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+        authorization: `Bearer ${stack.internalToken}`,
+      },
+      body: JSON.stringify({
+        query: `subscription { promotionStateChanged { cursor } } # ${'x'.repeat(1024 * 1024)}`,
+      }),
+    });
+    assert.equal(response.status, 413);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    assert.equal(body.errors[0]!.extensions.code, 'BAD_REQUEST');
+    assert.equal(stack.executions(), before);
+  });
+
   for (const singleConnection of [false, true]) {
     const mode = singleConnection ? 'single connection mode' : 'distinct connections mode';
 
