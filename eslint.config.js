@@ -39,6 +39,7 @@ export default tseslint.config(
       'bench/results/**',
       'coverage/**',
       'gateway/tower/dist/**',
+      'gateway/graphiql/dist/**',
       'test/browser/artifacts/**',
     ],
   },

@@ -17,6 +17,8 @@ import { createGatewayServer, type GatewayServer } from './server.ts';
 import { buildSupergraphArtifacts, type SupergraphArtifacts } from './supergraph-artifacts.ts';
 import { createLimiterStore } from './throttling/create-limiter-store.ts';
 import { loadTrustedDocuments, type TrustedDocuments } from './trusted-document-manifest.ts';
+import { createGraphiqlRoute } from './graphiql/serve-graphiql.ts';
+import { GRAPHIQL_BUNDLE_DIR } from './graphiql/graphiql-bundle.ts';
 import { createTowerRoute } from './tower/serve-tower.ts';
 import { TOWER_BUNDLE_DIR } from './tower/tower-bundle.ts';
 
@@ -48,6 +50,8 @@ export type GatewayOverrides = {
   metricsToken?: string | null;
   /** Buffer limits of each subscription. Default: the server's. */
   subscriptions?: SubscriptionTuning;
+  /** Serve GraphiQL (/graphiql), instead of `config.graphiql`. */
+  graphiql?: boolean;
 };
 
 export type AssembledGateway = {
@@ -189,6 +193,10 @@ function assemble(
     ...(overrides.subscriptions ? { subscriptions: overrides.subscriptions } : {}),
     // The control tower page (`npm run build:tower`; gateway/index.ts builds it when missing).
     tower: createTowerRoute({ dir: TOWER_BUNDLE_DIR }),
+    // GraphiQL (`npm run build:graphiql`): on in development, off in production unless GRAPHIQL=true.
+    ...((overrides.graphiql ?? config.graphiql)
+      ? { graphiql: createGraphiqlRoute({ dir: GRAPHIQL_BUNDLE_DIR }) }
+      : {}),
   });
   return {
     server,

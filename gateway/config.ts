@@ -73,6 +73,11 @@ export type GatewayConfig = {
    * unless APOLLO_TELEMETRY_DISABLED=false. Default false (off).
    */
   apolloTelemetry: boolean;
+  /**
+   * Serve GraphiQL at /graphiql (GRAPHIQL; browsers opening /graphql are sent there). Default
+   * true in development, false when NODE_ENV=production (GRAPHIQL=true enables it there).
+   */
+  graphiql: boolean;
 };
 
 /** PRINCIPAL_SIGNING_SECRET: the gateway signs with the first (contracts/protocol/principal-token.ts). */
@@ -156,5 +161,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       .filter(Boolean),
     executor: oneOf(env, 'GATEWAY_EXECUTOR', ['apollo', 'fast'], 'fast'),
     apolloTelemetry: !bool(env, 'APOLLO_TELEMETRY_DISABLED', true),
+    graphiql: bool(env, 'GRAPHIQL', !production),
   };
 }

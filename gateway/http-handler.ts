@@ -2,7 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HeaderMap } from '@apollo/server';
 import { sendGraphQLError, sendJson, serveGraphQL } from '../contracts/runtime/apollo-node-http.ts';
+import { GRAPHIQL_PATH, isBrowserVisit } from './graphiql/serve-graphiql.ts';
 import type { GatewayContext } from './principal.ts';
+import { isUnder, type BundleRoute } from './static-bundle/serve-bundle.ts';
+import { TOWER_PATH } from './tower/serve-tower.ts';
 import { requestShapeProblem } from './validation/request-shape.ts';
 
 export type HttpRoutes = {
@@ -19,7 +22,12 @@ export type HttpRoutes = {
    */
   metricsToken?: string;
   /** The control tower page, `/tower` and below (gateway/tower/serve-tower.ts). Default: 404. */
-  tower?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  tower?: BundleRoute;
+  /**
+   * GraphiQL, `/graphiql` and below (gateway/graphiql/serve-graphiql.ts); a browser opening
+   * `/graphql` is redirected there. Default: 404, and `/graphql` is only the API.
+   */
+  graphiql?: BundleRoute;
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -33,7 +41,8 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 
 /**
  * The gateway's HTTP surface on node:http: /graphql (POST, GET), /health/live, /health/ready,
- * /metrics. GraphQL requests go through Apollo Server's pipeline (and so every plugin).
+ * /metrics, and the pages /tower and /graphiql when given. GraphQL requests go through Apollo
+ * Server's pipeline (and so every plugin).
  */
 export function createHttpHandler(routes: HttpRoutes) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -43,8 +52,9 @@ export function createHttpHandler(routes: HttpRoutes) {
     } catch {
       return sendGraphQLError(res, 400, 'The request target is not a valid URL', 'BAD_REQUEST');
     }
-    if (routes.tower && (url.pathname === '/tower' || url.pathname.startsWith('/tower/'))) {
-      return routes.tower(req, res, url);
+    if (routes.tower && isUnder(TOWER_PATH, url.pathname)) return routes.tower(req, res, url);
+    if (routes.graphiql && isUnder(GRAPHIQL_PATH, url.pathname)) {
+      return routes.graphiql(req, res, url);
     }
     switch (url.pathname) {
       case '/health/live': {
@@ -70,6 +80,16 @@ export function createHttpHandler(routes: HttpRoutes) {
         return;
       }
       case '/graphql':
+        if (routes.graphiql && isBrowserVisit(req, url)) {
+          res.writeHead(302, {
+            location: `${GRAPHIQL_PATH}/`,
+            'content-type': 'text/plain; charset=utf-8',
+            'cache-control': 'no-store',
+            vary: 'accept',
+          });
+          res.end(`${GRAPHIQL_PATH}/\n`);
+          return;
+        }
         break;
       default:
         return sendJson(res, 404, { error: 'not found' });

@@ -1,5 +1,10 @@
 import { assembleGateway } from './assemble.ts';
 import { readGatewayConfig } from './config.ts';
+import {
+  BUILD_GRAPHIQL_COMMAND,
+  buildGraphiqlIfStale,
+  graphiqlBundleState,
+} from './graphiql/graphiql-bundle.ts';
 import { BUILD_TOWER_COMMAND, buildTowerIfStale, towerBundleState } from './tower/tower-bundle.ts';
 import { watchSupergraph } from './supergraph-watch.ts';
 
@@ -15,13 +20,23 @@ function assembleOrExit() {
 }
 
 const { config, server, supergraph, close } = assembleOrExit();
-// `npm ci` builds the control tower; in development a missing or stale one is built here (never
-// fatal: /tower answers 503 naming the command while there is none).
-if (config.environment === 'development') await buildTowerIfStale((line) => console.log(line));
-else if (towerBundleState() === 'missing') {
-  console.warn(
-    `[gateway] the control tower is not built: /tower answers 503 until \`${BUILD_TOWER_COMMAND}\``,
-  );
+// `npm ci` builds the control tower and GraphiQL; in development a missing or stale one is built
+// here (never fatal: the page answers 503 naming the command while there is none).
+const log = (line: string) => console.log(line);
+if (config.environment === 'development') {
+  await buildTowerIfStale(log);
+  if (config.graphiql) await buildGraphiqlIfStale(log);
+} else {
+  if (towerBundleState() === 'missing') {
+    console.warn(
+      `[gateway] the control tower is not built: /tower answers 503 until \`${BUILD_TOWER_COMMAND}\``,
+    );
+  }
+  if (config.graphiql && graphiqlBundleState() === 'missing') {
+    console.warn(
+      `[gateway] GraphiQL is not built: /graphiql answers 503 until \`${BUILD_GRAPHIQL_COMMAND}\``,
+    );
+  }
 }
 const running = await server.listen(config.port, config.host);
 // `npm run compose` (or a deploy) replacing the supergraph file applies without a restart.

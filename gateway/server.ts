@@ -1,6 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { applyApolloTelemetry } from './apollo-telemetry.ts';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createHttpHandler } from './http-handler.ts';
 import {
@@ -24,6 +25,7 @@ import { createGatewaySubscriptions, type SubscriptionTuning } from './gateway-s
 import { createLiveSupergraph } from './live-supergraph.ts';
 import { listenGateway, type RunningGateway } from './listen-gateway.ts';
 import type { SupergraphArtifacts } from './supergraph-artifacts.ts';
+import type { BundleRoute } from './static-bundle/serve-bundle.ts';
 import type { TowerRoute } from './tower/serve-tower.ts';
 
 export type { RunningGateway } from './listen-gateway.ts';
@@ -93,6 +95,12 @@ export type GatewayServerOptions = SupergraphSource & {
   subscriptions?: SubscriptionTuning;
   /** Serves the control tower page under /tower (gateway/tower/serve-tower.ts). Default: none. */
   tower?: TowerRoute;
+  /**
+   * Serves GraphiQL under /graphiql and sends browsers opening /graphql there
+   * (gateway/graphiql/serve-graphiql.ts). Default: none (404). Apollo's own landing page, which
+   * loads Sandbox from a CDN, is always off.
+   */
+  graphiql?: BundleRoute;
 };
 
 export type GatewayServer = {
@@ -157,7 +165,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const formatError = errorMaskingFormatter({ exposeInternalMessages: !production });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: gatewayPlugins({ registry, steps: () => steps, suggestions: { introspection } }),
+    plugins: [
+      ...gatewayPlugins({ registry, steps: () => steps, suggestions: { introspection } }),
+      // No Apollo landing page (Sandbox or Explorer from Apollo's CDN): GraphiQL is ours.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -181,6 +193,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     },
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     ...(options.tower ? { tower: options.tower } : {}),
+    ...(options.graphiql ? { graphiql: options.graphiql } : {}),
   });
 
   return {
