@@ -6,7 +6,7 @@ import {
   type ChannelState,
   type ReceivedMessage,
 } from './channel-state.ts';
-import { verifySignature } from './signature.ts';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../contracts/protocol/webhook-signature.ts';
 
 export const CHANNEL_PREFIX = '/channels/';
 const PATH_RE = /^\/channels\/([^/]+)\/promotions\/?$/;
@@ -17,14 +17,29 @@ export function channelRouteKey(path: string): string {
   return `channels/${name}`;
 }
 
+/** Why a signature was refused, as the channel answers it (401). */
+const REFUSED = {
+  MALFORMED: { error: 'INVALID_SIGNATURE', message: 'X-Signature must be t=<unix>,v1=<hex>' },
+  FORGED: {
+    error: 'INVALID_SIGNATURE',
+    message: 'X-Signature does not match the timestamp and body',
+  },
+  STALE: {
+    error: 'STALE_SIGNATURE',
+    message: 'X-Signature timestamp is too far from now (replay refused)',
+  },
+} as const;
+
 /**
- * `POST /channels/{channel}/promotions`: verifies `X-Signature` (HMAC-SHA256 of the raw body),
- * then answers according to the channel's mode, logging every message with its verdict.
+ * `POST /channels/{channel}/promotions`: verifies `X-Signature` (HMAC-SHA256 of the timestamp
+ * and the raw body, contracts/protocol/webhook-signature.ts; a timestamp more than 5 minutes from
+ * the emulator's clock is refused as a replay), then answers according to the channel's mode, logging every message with its verdict.
  */
 export async function handleChannel(
   req: HttpRequest,
   channels: ChannelState,
   secret: string,
+  clock: () => Date = () => new Date(),
 ): Promise<HttpResponse> {
   const m = PATH_RE.exec(req.path);
   const channel = m?.[1];
@@ -33,9 +48,12 @@ export async function handleChannel(
   }
   if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST');
   const { mode, slowMs } = channels.mode(channel);
-  const signature = header(req, 'x-signature');
+  const signature = header(req, SIGNATURE_HEADER);
   const idempotencyKey = header(req, 'idempotency-key');
-  const signatureValid = verifySignature(secret, req.body, signature);
+  const verdict = verifyWebhook(secret, req.body, signature, { now: clock() });
+  const signatureValid = verdict.ok;
+  const timestamp =
+    verdict.timestamp !== undefined ? new Date(verdict.timestamp * 1000).toISOString() : undefined;
   const text = req.body.toString('utf8');
   let body: unknown = text;
   let json = true;
@@ -51,9 +69,7 @@ export async function handleChannel(
       receivedAt: new Date().toISOString(),
       headers: {
         ...(signature !== undefined ? { signature } : {}),
-        ...(header(req, 'x-timestamp') !== undefined
-          ? { timestamp: header(req, 'x-timestamp') }
-          : {}),
+        ...(timestamp !== undefined ? { timestamp } : {}),
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         ...(header(req, 'content-type') !== undefined
           ? { contentType: header(req, 'content-type') }
@@ -72,11 +88,7 @@ export async function handleChannel(
     record({ status: 0, body: 'DOWN' });
     return { status: 0, destroy: true };
   }
-  if (!signatureValid)
-    return answer(401, {
-      error: 'INVALID_SIGNATURE',
-      message: 'X-Signature does not match the body',
-    });
+  if (!verdict.ok) return answer(401, REFUSED[verdict.reason]);
   if (!idempotencyKey)
     return answer(400, {
       error: 'MISSING_IDEMPOTENCY_KEY',

@@ -4,6 +4,7 @@ import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-s
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import { createPromotionContext, type PromotionApp } from './graph/context.ts';
+import { DeadLetterRedriveResolver } from './graph/dead-letter-redrive.resolver.ts';
 import {
   EligibilityResolver,
   EligibleOfferResolver,
@@ -46,6 +47,7 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
         EligibleOfferResolver,
         ProductResolver,
         PromotionSubscriptionResolver,
+        DeadLetterRedriveResolver,
       ],
       orphanedTypes: [Vendor, FundingAgreement, Product],
       pubSub: NO_PUBSUB,

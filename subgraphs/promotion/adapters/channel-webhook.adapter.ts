@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import type {
   ChannelDelivery,
@@ -6,20 +5,24 @@ import type {
   DeliveryOutcome,
 } from '../delivery/channel-publisher.ts';
 import { channelWebhookSegment } from '../../../contracts/canonical/sales-channels.ts';
+import { SIGNATURE_HEADER, signWebhook } from '../../../contracts/protocol/webhook-signature.ts';
 
 export type WebhookChannelPublisherOptions = {
   /** `{baseUrl}/{channel}/promotions`, e.g. http://127.0.0.1:4100/channels. */
   baseUrl: string;
-  /** HMAC-SHA256 key for `X-Signature: sha256=<hex of the raw body>`. */
+  /**
+   * HMAC-SHA256 key for `X-Signature: t=<unix>,v1=<hex of HMAC("<t>.<raw body>")>`
+   * (contracts/protocol/webhook-signature.ts).
+   */
   signingSecret: string;
-  /** Per-attempt timeout. Default 5000 ms. */
+  /** Per-attempt timeout when the delivery names none (`ChannelDelivery.timeoutMs`). Default 5000 ms. */
   timeoutMs?: number;
-  clock?: () => Date;
+  /**
+   * Wall clock of the signature timestamp, which channels compare with their own (replay
+   * window): never a simulated domain clock. Default: the system clock.
+   */
+  signingClock?: () => Date;
 };
-
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
 
 const snippet = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
@@ -53,22 +56,26 @@ export function classifyResponse(status: number, text: string): DeliveryOutcome 
   return { kind: 'permanent', error };
 }
 
-/** Signed JSON webhook per channel: `X-Signature`, `X-Timestamp`, `Idempotency-Key`. */
+/**
+ * Signed JSON webhook per channel: `X-Signature` (timestamp and body), `Idempotency-Key`,
+ * `X-Delivery-Id`. A refused signature (401, e.g. a stale timestamp) is permanent, like every
+ * 4xx but 408/429.
+ */
 export function createWebhookChannelPublisher(
   options: WebhookChannelPublisherOptions,
 ): ChannelPublisher {
   const base = options.baseUrl.replace(/\/$/, '');
-  const timeoutMs = options.timeoutMs ?? 5000;
-  const clock = options.clock ?? (() => new Date());
+  const defaultTimeoutMs = options.timeoutMs ?? 5000;
+  const signingClock = options.signingClock ?? (() => new Date());
   return {
     async deliver(delivery: ChannelDelivery): Promise<DeliveryOutcome> {
+      const timeoutMs = delivery.timeoutMs ?? defaultTimeoutMs;
       try {
         const res = await request(`${base}/${channelWebhookSegment(delivery.channel)}/promotions`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            'x-signature': signBody(options.signingSecret, delivery.body),
-            'x-timestamp': clock().toISOString(),
+            [SIGNATURE_HEADER]: signWebhook(options.signingSecret, delivery.body, signingClock()),
             'idempotency-key': delivery.idempotencyKey,
             'x-delivery-id': delivery.deliveryId,
           },

@@ -6,6 +6,8 @@ export type ChannelDelivery = {
   body: string;
   idempotencyKey: string;
   deliveryId: string;
+  /** This call's timeout (the channel's `requestTimeout`); default: the publisher's own. */
+  timeoutMs?: number;
 };
 
 /**

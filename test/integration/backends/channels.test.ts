@@ -2,7 +2,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackendsServer, type RunningBackends } from '../../../backends/server.ts';
-import { signBody } from '../../../backends/channels/signature.ts';
+import { signWebhook } from '../../../contracts/protocol/webhook-signature.ts';
 
 const SECRET = 'test-secret';
 let running: RunningBackends;
@@ -12,14 +12,14 @@ async function publish(
   key: string,
   payload: unknown = { promotionId: 'prm_1', version: 1 },
   secret = SECRET,
+  signedAt = new Date(),
 ) {
   const body = JSON.stringify(payload);
   const res = await fetch(`${running.url}/channels/${channel}/promotions`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-signature': signBody(secret, body),
-      'x-timestamp': '2026-01-01T00:00:00Z',
+      'x-signature': signWebhook(secret, body, signedAt),
       'idempotency-key': key,
     },
     body,
@@ -55,16 +55,62 @@ describe('channel back-ends', () => {
     const res = await publish('pos', 'k1', { a: 1 }, 'wrong-secret');
     assert.deepEqual(res, {
       status: 401,
-      body: { error: 'INVALID_SIGNATURE', message: 'X-Signature does not match the body' },
+      body: {
+        error: 'INVALID_SIGNATURE',
+        message: 'X-Signature does not match the timestamp and body',
+      },
     });
     const [entry] = running.state.channels.received('pos');
     assert.equal(entry!.signatureValid, false);
     assert.equal(entry!.verdict.status, 401);
   });
 
+  test('a stale timestamp (a replay, over 5 minutes old or ahead) gets 401 STALE_SIGNATURE', async () => {
+    const stale = {
+      status: 401,
+      body: {
+        error: 'STALE_SIGNATURE',
+        message: 'X-Signature timestamp is too far from now (replay refused)',
+      },
+    };
+    const old = new Date(Date.now() - 301_000);
+    assert.deepEqual(await publish('pos', 'k1', { a: 1 }, SECRET, old), stale);
+    assert.deepEqual(
+      await publish('pos', 'k2', { a: 1 }, SECRET, new Date(Date.now() + 301_000)),
+      stale,
+    );
+    // Within the tolerance it is accepted.
+    const recent = await publish('pos', 'k3', { a: 1 }, SECRET, new Date(Date.now() - 240_000));
+    assert.equal(recent.status, 200);
+    // The same signature with the body changed is forged, not stale.
+    const res = await fetch(`${running.url}/channels/pos/promotions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': signWebhook(SECRET, '{"a":1}'),
+        'idempotency-key': 'k4',
+      },
+      body: '{"a":2}',
+    });
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as any).error, 'INVALID_SIGNATURE');
+    assert.deepEqual(
+      running.state.channels
+        .received('pos')
+        .map((m) => [m.headers.idempotencyKey, m.signatureValid, m.verdict.status]),
+      [
+        ['k1', false, 401],
+        ['k2', false, 401],
+        ['k3', true, 200],
+        ['k4', false, 401],
+      ],
+    );
+  });
+
   test('every message is logged in order with headers, body and verdict (admin API too)', async () => {
-    await publish('mobile', 'k1', { n: 1 });
-    await publish('mobile', 'k2', { n: 2 });
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000); // the signature carries seconds
+    await publish('mobile', 'k1', { n: 1 }, SECRET, at);
+    await publish('mobile', 'k2', { n: 2 }, SECRET, at);
     const res = await fetch(`${running.url}/__admin/channels/mobile/received`);
     const body = (await res.json()) as any;
     assert.deepEqual(
@@ -76,8 +122,8 @@ describe('channel back-ends', () => {
         m.headers.timestamp,
       ]),
       [
-        [1, 'k1', 1, 200, '2026-01-01T00:00:00Z'],
-        [2, 'k2', 2, 200, '2026-01-01T00:00:00Z'],
+        [1, 'k1', 1, 200, at.toISOString()],
+        [2, 'k2', 2, 200, at.toISOString()],
       ],
     );
     assert.equal(

@@ -16,6 +16,7 @@ import {
   webhookPublisher,
   type Store,
 } from './delivery-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 const pgSkip = await pgSkipReason();
 const CHANNELS = [SalesChannel.ECOMMERCE, SalesChannel.POS, SalesChannel.LOYALTY];
@@ -59,8 +60,12 @@ describe('three dispatchers on one database (PostgreSQL)', { skip: pgSkip }, () 
         db: schema.open(4),
         publisher,
         owner: `instance-${n}`,
-        maxAttempts,
-        concurrency: 4,
+        policy: testDeliveryPolicy({
+          maxAttempts,
+          concurrency: 4,
+          initialDelayMs: 5,
+          maxDelayMs: 20,
+        }),
         onError: sink.onError,
       });
       return publisher;

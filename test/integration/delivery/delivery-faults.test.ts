@@ -17,6 +17,7 @@ import {
   webhookPublisher,
   type Store,
 } from './delivery-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 const pgSkip = await pgSkipReason();
 const { ECOMMERCE, MOBILE, POS, MARKETPLACE, LOYALTY } = SalesChannel;
@@ -31,7 +32,16 @@ describe('durable dispatcher against faulty channels (PostgreSQL)', { skip: pgSk
     schema = await createTestSchema();
     channels = await startChannels();
     store = await openStore(schema.open(), new OffsetClock().now);
-    store.dispatcher({ publisher: webhookPublisher(channels, 150), onError: sink.onError });
+    store.dispatcher({
+      publisher: webhookPublisher(channels),
+      policy: testDeliveryPolicy({
+        maxAttempts: 3,
+        initialDelayMs: 5,
+        maxDelayMs: 20,
+        requestTimeoutMs: 150,
+      }),
+      onError: sink.onError,
+    });
   });
   beforeEach(() => channels.state.reset());
   after(async () => {

@@ -26,6 +26,7 @@ import { runMigrations } from '../../../subgraphs/promotion/storage/migrate.ts';
 import { PostgresPromotionRepository } from '../../../subgraphs/promotion/storage/postgres-promotion.repository.ts';
 import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
 import { ACTOR, buildRecord } from '../storage/storage-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 export const SECRET = 'delivery-test-secret';
 export const ALL_CHANNELS = Object.values(SalesChannel);
@@ -81,9 +82,13 @@ export async function openStore(db: SqlDatabase, clock: () => Date) {
         db,
         repository,
         clock,
-        maxAttempts: 3,
-        initialDelayMs: 5,
-        maxDelayMs: 20,
+        policy: testDeliveryPolicy({
+          maxAttempts: 3,
+          initialDelayMs: 5,
+          maxDelayMs: 20,
+          // Below the lease, as the dispatcher requires.
+          requestTimeoutMs: Math.min(4000, (options.leaseMs ?? 5000) / 2),
+        }),
         pollIntervalMs: 50,
         leaseMs: 5000,
         ...options,

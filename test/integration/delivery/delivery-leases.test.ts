@@ -17,6 +17,7 @@ import {
   webhookPublisher,
   type Store,
 } from './delivery-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 const pgSkip = await pgSkipReason();
 const { POS } = SalesChannel;
@@ -105,7 +106,7 @@ describe('leases and superseded deliveries (PostgreSQL)', { skip: pgSkip }, () =
     const stale = store.dispatcher({
       publisher: gate.publisher,
       owner: 'stale',
-      maxAttempts: 1,
+      policy: testDeliveryPolicy({ maxAttempts: 1 }),
       onError: sink.onError,
     });
     const id = await store.publish([POS]);
@@ -114,7 +115,7 @@ describe('leases and superseded deliveries (PostgreSQL)', { skip: pgSkip }, () =
     const survivor = store.dispatcher({
       publisher: webhookPublisher(channels),
       owner: 'survivor',
-      maxAttempts: 1,
+      policy: testDeliveryPolicy({ maxAttempts: 1 }),
       onError: sink.onError,
     });
     await survivor.whenIdle();

@@ -19,6 +19,7 @@ import {
   startChannels,
   webhookPublisher,
 } from './delivery-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 const { POS } = SalesChannel;
 const acknowledged = (attempts: number, ref: string) => ({
@@ -108,8 +109,7 @@ describe('durable dispatcher on PGlite (the embedded path)', () => {
       const first = await openStore(await createPgliteDatabase({ dataDir }), clock.now);
       first.dispatcher({
         publisher: webhookPublisher(channels),
-        initialDelayMs: 60_000,
-        maxDelayMs: 60_000,
+        policy: testDeliveryPolicy({ maxAttempts: 3, initialDelayMs: 60_000, maxDelayMs: 60_000 }),
         onError: sink.onError,
       });
       const id = await first.publish([POS]);

@@ -8,6 +8,7 @@ import type { ChannelPublisher } from '../../../subgraphs/promotion/delivery/cha
 import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
 import { createDurableDispatcher } from '../../../subgraphs/promotion/delivery/durable-dispatcher.ts';
 import { createPgDatabase } from '../../../subgraphs/promotion/storage/pg-database.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -36,6 +37,7 @@ createDurableDispatcher({
   repository: {},
   publisher,
   owner: env('DELIVERY_OWNER'),
+  policy: testDeliveryPolicy({ requestTimeoutMs: 5000 }),
   leaseMs: 60_000,
   pollIntervalMs: 50,
 });

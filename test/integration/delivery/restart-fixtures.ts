@@ -11,6 +11,7 @@ import { principalHeaders } from '../../helpers/principal.ts';
 import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 import { draftInput, FakeReadinessGate } from '../../unit/promotion/promotion-harness.ts';
 import { SECRET } from './delivery-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 /** The app of the restart test: assemblePromotionSubgraph (as index.ts) on a given server. */
 
@@ -109,9 +110,12 @@ export async function startRestartApp(options: {
       delivery: {
         owner: OWNER,
         // Enough attempts that the outage never dead-letters; short delays and lease.
-        maxAttempts: 50,
-        initialDelayMs: 20,
-        maxDelayMs: 200,
+        policy: testDeliveryPolicy({
+          maxAttempts: 50,
+          initialDelayMs: 20,
+          maxDelayMs: 200,
+          requestTimeoutMs: 1000,
+        }),
         pollIntervalMs: 100,
         leaseMs: 1500,
         onError: options.onDispatcherError,

@@ -5,9 +5,10 @@ import { sendJson, startHttpFixture } from '../../fixtures/http-fixture.ts';
 import {
   classifyResponse,
   createWebhookChannelPublisher,
-  signBody,
 } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
+import { verifyWebhook } from '../../../contracts/protocol/webhook-signature.ts';
 import { createApproved, createHarness, firstError, type Harness } from './promotion-harness.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 type Received = { channel: string; headers: IncomingMessage['headers']; body: string };
 
@@ -53,7 +54,7 @@ describe('channel webhooks delivered by the durable dispatcher (PGlite)', () => 
         signingSecret: 'test-secret',
         timeoutMs: 200,
       }),
-      delivery: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
+      delivery: { policy: testDeliveryPolicy({ maxAttempts: 3, requestTimeoutMs: 1000 }) },
     });
   });
   after(async () => {
@@ -85,17 +86,16 @@ describe('channel webhooks delivered by the durable dispatcher (PGlite)', () => 
       )
     ).promotion;
 
-  test('signed request: X-Signature over the raw body, X-Timestamp, Idempotency-Key', async () => {
+  test('signed request: X-Signature over the timestamp and the raw body, Idempotency-Key', async () => {
     received.length = 0;
     const id = await publish('ECOMMERCE');
     const [request] = received;
     assert.equal(request!.channel, 'ecommerce');
-    assert.equal(request!.headers['x-signature'], signBody('test-secret', request!.body));
+    const signature = String(request!.headers['x-signature']);
+    assert.match(signature, /^t=\d{10},v1=[0-9a-f]{64}$/);
+    assert.deepEqual(verifyWebhook('test-secret', request!.body, signature).ok, true);
+    assert.equal(request!.headers['x-timestamp'], undefined);
     assert.equal(request!.headers['idempotency-key'], `${id}:v4:LIVE:ECOMMERCE`);
-    assert.match(
-      String(request!.headers['x-timestamp']),
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
-    );
     assert.equal(request!.headers['content-type'], 'application/json');
     const payload = JSON.parse(request!.body) as Record<string, unknown>;
     assert.equal(request!.headers['x-delivery-id'], payload.deliveryId);
@@ -181,7 +181,7 @@ describe('channel webhooks delivered by the durable dispatcher (PGlite)', () => 
       'SENT',
       'FAILED (HTTP 500: {"error":"INTERNAL"})',
       'SENT',
-      'FAILED (timed out after 200 ms)',
+      'FAILED (timed out after 1000 ms)',
       'SENT',
       'ACKNOWLEDGED',
     ]);
@@ -250,6 +250,42 @@ describe('channel webhooks delivered by the durable dispatcher (PGlite)', () => 
       kind: 'ChannelPublication',
       id: `${id}/POS`,
     });
+  });
+
+  test('redriveDeadLetters re-queues every dead letter of a channel in one call', async () => {
+    received.length = 0;
+    const rejected: [number, unknown][] = [[422, { ack: 'REJECTED', error: 'UNPROCESSABLE' }]];
+    answers.set('loyalty', [...rejected, ...rejected]);
+    const first = await publish('LOYALTY');
+    const second = await publish('LOYALTY, MOBILE');
+    assert.deepEqual(
+      (await channelState(second)).channels.map((c) => [c.channel, c.status]),
+      [
+        ['MOBILE', 'ACKNOWLEDGED'],
+        ['LOYALTY', 'DEAD_LETTERED'],
+      ],
+    );
+    const result = await h.run<{ redriveDeadLetters: unknown }>(
+      `mutation { redriveDeadLetters(channel: LOYALTY) { redrivenCount redriven { promotionId channel } failed { promotionId } more } }`,
+    );
+    assert.deepEqual(result.redriveDeadLetters, {
+      redrivenCount: 2,
+      redriven: [
+        { promotionId: first, channel: 'LOYALTY' },
+        { promotionId: second, channel: 'LOYALTY' },
+      ],
+      failed: [],
+      more: false,
+    });
+    await h.app.dispatcher.whenIdle();
+    for (const id of [first, second]) {
+      const loyalty = (await channelState(id)).channels.find((c) => c.channel === 'LOYALTY');
+      assert.equal(loyalty!.status, 'ACKNOWLEDGED');
+    }
+    const none = await h.run<{ redriveDeadLetters: { redrivenCount: number } }>(
+      `mutation { redriveDeadLetters(promotionIds: ["${first}"]) { redrivenCount } }`,
+    );
+    assert.equal(none.redriveDeadLetters.redrivenCount, 0);
   });
 
   test('retryable failures dead-letter after maxAttempts', async () => {

@@ -25,6 +25,7 @@ import {
 } from '../../../subgraphs/promotion/assemble.ts';
 import { acquirePglite, releasePglite } from '../../helpers/pglite-pool.ts';
 import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
+import { runningFrom, testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 /** A clock tests move by hand. */
 export class FakeClock {
@@ -149,8 +150,8 @@ export function principalOf(actor?: string | ForwardedPrincipal): ForwardedPrinc
  * (embedded PGlite in memory, in-process bus), with fakes for the ERP, the channels, the
  * readiness gate and the clock, and no funding directory. The PGlite database comes from the
  * test process's pool (test/helpers/pglite-pool.ts) unless `overrides.database` names one.
- * Deliveries run on real time (their retries come due while the test clock stands still) with
- * 1-5 ms retry delays. Close it (`await h.close()`): an open PGlite delays the process's exit.
+ * Deliveries run on the test clock plus real time (runningFrom: their retries come due while the
+ * test clock stands still) with 1-5 ms retry delays (testDeliveryPolicy). Close it (`await h.close()`): an open PGlite delays the process's exit.
  */
 export async function createHarness(overrides: PromotionOverrides = {}): Promise<Harness> {
   const schema = await promotionSchema();
@@ -168,7 +169,11 @@ export async function createHarness(overrides: PromotionOverrides = {}): Promise
     readinessGate: gate,
     fundingAgreements: null,
     ...overrides,
-    delivery: { clock: () => new Date(), initialDelayMs: 1, maxDelayMs: 5, ...overrides.delivery },
+    delivery: {
+      clock: runningFrom(clock.now),
+      policy: testDeliveryPolicy(),
+      ...overrides.delivery,
+    },
   });
   const { app } = subgraph;
   const exec = async <T>(

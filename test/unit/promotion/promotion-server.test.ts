@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createBackendsServer, type RunningBackends } from '../../../backends/server.ts';
-import { signBody } from '../../../backends/channels/signature.ts';
+import { verifyWebhook } from '../../../contracts/protocol/webhook-signature.ts';
 import {
   createBackendClient,
   type BackendClient,
@@ -22,6 +22,7 @@ import {
 import { acquirePglite, releasePglite } from '../../helpers/pglite-pool.ts';
 import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
 import type { SqlDatabase } from '../../../subgraphs/promotion/storage/sql-database.ts';
+import { runningFrom, testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 type Body<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
@@ -66,9 +67,11 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
         database: db,
         clock: clock.now,
         schedulerIntervalMs: 0,
-        channelTimeoutMs: 500,
-        // Retries come due in real time while the test clock stands still.
-        delivery: { clock: () => new Date(), maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 5 },
+        // Retries come due in real time while the test clock stands still (runningFrom).
+        delivery: {
+          clock: runningFrom(clock.now),
+          policy: testDeliveryPolicy({ maxAttempts: 2, requestTimeoutMs: 3000 }),
+        },
       },
     );
     running = await server.listen(0);
@@ -162,8 +165,9 @@ describe('promotion subgraph server against the emulated ERP and channels', () =
     assert.equal(pos!.verdict.status, 200);
     assert.equal((pos!.body as { promotionId: string }).promotionId, id);
     assert.equal(
-      signBody('dev-channel-signing-secret', JSON.stringify(pos!.body)),
-      pos!.headers.signature,
+      verifyWebhook('dev-channel-signing-secret', JSON.stringify(pos!.body), pos!.headers.signature)
+        .ok,
+      true,
     );
     const [mobile] = backends.state.channels.received('mobile');
     assert.equal(mobile!.verdict.status, 202);
