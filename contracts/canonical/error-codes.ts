@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   BackendUnavailable: 'BACKEND_UNAVAILABLE',
+  /** A subscription's `after` cursor is older than every event still held (bus and outbox). */
+  CursorExpired: 'CURSOR_EXPIRED',
   BadRequest: 'BAD_REQUEST',
 } as const;
 

@@ -51,7 +51,7 @@ export function SignedIn({ session, onSignOut }: Props) {
             <ChannelMatrix />
             <PromotionList
               filter={filter}
-              feedLive={feed.wasLive}
+              feedFreshStarts={feed.freshStarts}
               selected={selected}
               onSelect={select}
             />

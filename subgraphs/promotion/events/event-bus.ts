@@ -21,5 +21,12 @@ export interface EventBus {
 
 export type EventStreamOptions = {
   after?: string | null;
+  /**
+   * Start after the newest event on the bus as this process knows it (ignores `after`): live
+   * events only. An event committed a moment ago that the outbox relay has not yet forwarded
+   * still arrives.
+   * `CursorExpiredError` is how a stream says it cannot serve from `after` (it ends with it).
+   */
+  fromNow?: boolean;
   filter?: (event: PromotionBusEvent) => boolean;
 };

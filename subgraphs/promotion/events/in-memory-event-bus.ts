@@ -1,4 +1,5 @@
 import type { PromotionBusEvent } from '../model/promotion.model.ts';
+import { CursorExpiredError } from './cursor-expired.ts';
 import type { EventBus, EventStreamOptions } from './event-bus.ts';
 
 export type InMemoryEventBusOptions = {
@@ -8,7 +9,11 @@ export type InMemoryEventBusOptions = {
 
 type Waiter = (result: IteratorResult<PromotionBusEvent>) => void;
 
-/** In-process bus: a bounded replay log plus live listeners. */
+/**
+ * In-process bus: a bounded replay log plus live listeners. A stream `after` a cursor older than
+ * the log reaches back to (cursors are contiguous) fails with CursorExpiredError on its first
+ * `next()` (the outbox replay then serves it: history-event-bus.ts).
+ */
 export class InMemoryEventBus implements EventBus {
   private readonly log: PromotionBusEvent[] = [];
   private readonly listeners = new Set<(event: PromotionBusEvent) => void>();
@@ -38,6 +43,12 @@ export class InMemoryEventBus implements EventBus {
   stream(options: EventStreamOptions = {}): AsyncIterableIterator<PromotionBusEvent> {
     const filter = options.filter ?? (() => true);
     const queue: PromotionBusEvent[] = [];
+    const after = options.fromNow ? this.latestCursor() : (options.after ?? null);
+    const oldest = this.log[0]?.cursor;
+    let expired: CursorExpiredError | undefined;
+    if (after !== null && oldest !== undefined && BigInt(oldest) > BigInt(after) + 1n) {
+      expired = new CursorExpiredError(after, oldest);
+    }
     const waiters: Waiter[] = [];
     let done = false;
     const push = (event: PromotionBusEvent) => {
@@ -47,7 +58,6 @@ export class InMemoryEventBus implements EventBus {
       else queue.push(event);
     };
     // Replay and subscribe in one synchronous step: nothing can be appended in between.
-    const after = options.after ?? null;
     for (const event of this.log) if (after === null || event.cursor > after) push(event);
     this.listeners.add(push);
     const finish = (): IteratorResult<PromotionBusEvent> => {
@@ -59,6 +69,12 @@ export class InMemoryEventBus implements EventBus {
     };
     const iterator: AsyncIterableIterator<PromotionBusEvent> = {
       next: () => {
+        if (expired) {
+          const error = expired;
+          expired = undefined;
+          finish();
+          return Promise.reject(error);
+        }
         const event = queue.shift();
         if (event) return Promise.resolve({ value: event, done: false });
         if (done) return Promise.resolve({ value: undefined, done: true });

@@ -19,8 +19,13 @@ export { CursorExpiredError } from './redis-stream-page.ts';
 export type RedisEventBusOptions = {
   /** Redis URL (REDIS_URL). */
   url: string;
-  /** Key prefix; the stream is `${prefix}promotion`. Default `ev:` (tests use a random one). */
+  /** Key prefix; the stream is `${prefix}[${namespace}:]promotion`. Default `ev:` (tests use a random one). */
   prefix?: string;
+  /**
+   * Deployment namespace (EVENT_KEY_PREFIX): deployments sharing one Redis each get their own
+   * stream, `ev:<namespace>:promotion`. Default none (`ev:promotion`).
+   */
+  namespace?: string;
   /**
    * Events kept for `after` replay, a lower bound: XADD trims with `MAXLEN ~`, which drops whole
    * stream nodes (100 entries by default), so up to about `retain + 100` remain. Default 10 000.
@@ -39,6 +44,10 @@ export type RedisEventBusOptions = {
 };
 
 const ID_NOT_GREATER = 'equal or smaller than the target stream top item';
+
+/** `ev:[<namespace>:]promotion` (the prefix replaces `ev:` in tests). */
+export const streamKeyOf = (options: Pick<RedisEventBusOptions, 'prefix' | 'namespace'>): string =>
+  `${options.prefix ?? 'ev:'}${options.namespace ? `${options.namespace}:` : ''}promotion`;
 
 /**
  * Redis Streams event bus: one stream `${prefix}promotion`, one entry per event with the stream
@@ -62,7 +71,7 @@ export class RedisEventBus implements EventBus {
     readerConnection: Redis,
     options: RedisEventBusOptions & { latest: string | null },
   ) {
-    this.key = `${options.prefix ?? 'ev:'}promotion`;
+    this.key = streamKeyOf(options);
     this.retain = options.retain ?? 10_000;
     this.pageSize = options.pageSize ?? 500;
     this.maxQueued = options.maxQueued ?? 1000;
@@ -129,7 +138,8 @@ export class RedisEventBus implements EventBus {
 
   stream(options: EventStreamOptions = {}): AsyncIterableIterator<PromotionBusEvent> {
     if (this.closed) throw new Error('event bus is closed');
-    const after = options.after == null ? null : options.after.padStart(CURSOR_DIGITS, '0');
+    const requested = options.fromNow ? this.latest : options.after;
+    const after = requested == null ? null : requested.padStart(CURSOR_DIGITS, '0');
     if (after !== null && !/^\d+$/.test(after)) throw new Error(`invalid cursor ${after}`);
     const subscription: RedisEventSubscription = new RedisEventSubscription({
       after,
@@ -174,7 +184,7 @@ export class RedisEventBus implements EventBus {
   private async fetchPage(after: string | null, signal: AbortSignal): Promise<PromotionBusEvent[]> {
     for (let failures = 0; ; failures++) {
       try {
-        return await readStreamPage(this.commands, this.key, after, this.pageSize);
+        return await readStreamPage(this.commands, this.key, after, this.pageSize, this.latest);
       } catch (error) {
         if (error instanceof CursorExpiredError || signal.aborted || this.closed) throw error;
         this.onError(error);
@@ -209,7 +219,7 @@ export async function createRedisEventBus(options: RedisEventBusOptions): Promis
   let reader: Redis | undefined;
   try {
     reader = await connect('reader', null);
-    const key = `${options.prefix ?? 'ev:'}promotion`;
+    const key = streamKeyOf(options);
     const top = (await commands.xrevrange(key, '+', '-', 'COUNT', 1)) as StreamEntry[];
     const latest = top[0] ? cursorOfId(top[0][0]) : null;
     return new RedisEventBus(commands, reader, { ...options, latest });

@@ -1,32 +1,9 @@
-import { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
-import { ErrorCode } from '../../shared/errors.ts';
 import type { PromotionBusEvent } from '../model/promotion.model.ts';
+import { CursorExpiredError } from './cursor-expired.ts';
 import { cursorOfId, parseEntry, streamIdOf, type StreamEntry } from './redis-stream-reader.ts';
 
-/**
- * `after` is older than the retained events: some events after it were trimmed. A GraphQL error
- * (BAD_USER_INPUT, `cursor expired`) so that the subscription ends with a typed error; the
- * subscriber re-reads current state and subscribes again without `after` (or from `oldestCursor`).
- */
-export class CursorExpiredError extends GraphQLError {
-  constructor(
-    readonly after: string,
-    readonly oldestCursor: string,
-  ) {
-    super(
-      `cursor expired: events after ${after} are no longer retained (oldest retained: ${oldestCursor})`,
-      {
-        extensions: {
-          code: ErrorCode.BadUserInput,
-          problems: [{ field: 'after', message: 'cursor expired' }],
-          oldestCursor,
-        },
-      },
-    );
-    this.name = 'CursorExpiredError';
-  }
-}
+export { CursorExpiredError } from './cursor-expired.ts';
 
 /** XINFO STREAM's flat reply as a record. */
 function infoRecord(reply: unknown): Record<string, unknown> {
@@ -38,16 +15,17 @@ function infoRecord(reply: unknown): Record<string, unknown> {
 
 /**
  * Up to `count` events after `after` (all retained when null): XRANGE plus XINFO STREAM in one
- * MULTI. Cursors are contiguous (the store allocates them from one counter), so when entries were
- * trimmed (entries-added > length) and the oldest retained cursor is beyond `after + 1`, events
- * after `after` are gone: CursorExpiredError. A stream recreated empty (Redis restarted without
- * persistence) has trimmed nothing, so it is not reported as expired.
+ * MULTI. Cursors are contiguous (the store allocates them from one counter), so when the oldest
+ * entry in the stream is beyond `after + 1`, events after `after` are not here (trimmed, or the
+ * stream was recreated after Redis restarted empty): CursorExpiredError. So is a stream that is
+ * empty or missing while `known` (the newest cursor this process has seen) is beyond `after`.
  */
 export async function readStreamPage(
   commands: Redis,
   key: string,
   after: string | null,
   count: number,
+  known: string | null = null,
 ): Promise<PromotionBusEvent[]> {
   const start = after === null ? '-' : `(${streamIdOf(after)}`;
   const replies = await commands
@@ -61,19 +39,33 @@ export async function readStreamPage(
     [Error | null, unknown],
   ];
   if (rangeError) throw rangeError;
-  // XINFO fails only when the key does not exist: nothing was trimmed.
-  if (after !== null && !infoError) checkRetained(after, infoRecord(info));
+  // XINFO fails only when the key does not exist (never created, or gone with a FLUSHALL).
+  if (after !== null) checkRetained(after, infoError ? null : infoRecord(info), known);
   return entries.map(parseEntry);
 }
 
-function checkRetained(after: string, info: Record<string, unknown>): void {
-  const length = Number(info['length']);
-  const added = info['entries-added']; // Redis 7+; before, any gap counts as trimmed
-  const trimmed = added === undefined || Number(added) > length;
-  const first =
-    (info['recorded-first-entry-id'] as string | undefined) ??
-    (info['first-entry'] as StreamEntry | null)?.[0];
-  if (!trimmed || !first || length === 0) return;
+const next = (cursor: string): string =>
+  (BigInt(cursor) + 1n).toString().padStart(cursor.length, '0');
+
+function checkRetained(
+  after: string,
+  info: Record<string, unknown> | null,
+  known: string | null,
+): void {
+  const first = info && Number(info['length']) > 0 ? firstEntryId(info) : undefined;
+  if (first === undefined) {
+    if (known !== null && BigInt(known) > BigInt(after)) {
+      throw new CursorExpiredError(after, next(known));
+    }
+    return;
+  }
   const oldest = cursorOfId(first);
   if (BigInt(oldest) > BigInt(after) + 1n) throw new CursorExpiredError(after, oldest);
+}
+
+function firstEntryId(info: Record<string, unknown>): string | undefined {
+  return (
+    (info['recorded-first-entry-id'] as string | undefined) ??
+    (info['first-entry'] as StreamEntry | null)?.[0]
+  );
 }

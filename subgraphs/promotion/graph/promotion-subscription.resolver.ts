@@ -46,8 +46,10 @@ export function subscribeToEvents(
       { field: 'after', message: 'is not a valid event cursor' },
     ]);
   }
+  // Without `after`: from now (live events only); with it: every event after it, or CURSOR_EXPIRED.
   return bus.stream({
     after: after == null ? null : after.padStart(CURSOR_DIGITS, '0'),
+    fromNow: after == null,
     filter: (event) => matchesEventFilter(event, filter),
   });
 }

@@ -25,6 +25,8 @@ const LOCK = `SELECT pg_advisory_xact_lock(hashtext('promotion.outbox-relay:' ||
  * concurrently, out of order.) Waiting, rather than skipping when the lock is busy, means a
  * wake-up is never lost. Delivery is at-least-once if a relay dies between the bus append and
  * COMMIT; events at or before the bus's latest cursor are skipped, so a replay adds nothing.
+ * Rows are marked, never deleted: the outbox stays the record subscriptions fall back on where
+ * the bus no longer holds an event (outbox-history.ts, events/history-event-bus.ts).
  */
 export class OutboxRelay {
   private readonly batchSize: number;

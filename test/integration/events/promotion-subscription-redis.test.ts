@@ -130,9 +130,8 @@ describe(
     }
 
     /** Subscribes on B; resolves with `count` events, or rejects with the errors it gets. */
-    function eventsOnB(query: string, count: number): Promise<Event[]> {
+    function eventsOnB(query: string, count: number, events: Event[] = []): Promise<Event[]> {
       return new Promise((resolve, reject) => {
-        const events: Event[] = [];
         const unsubscribe = client.subscribe<{ promotionStateChanged: Event }>(
           { query },
           {
@@ -149,6 +148,14 @@ describe(
           },
         );
       });
+    }
+
+    /** Cursor of the oldest entry on the stream. */
+    async function streamHead(bus: RedisEventBus): Promise<string> {
+      const all = bus.stream({ after: null });
+      const head = (await all.next()).value!.cursor;
+      await all.return?.();
+      return head;
     }
 
     const SELECTION = '{ kind cursor toState promotion { id name } }';
@@ -177,29 +184,34 @@ describe(
       assert.equal(busB.latestCursor(), second.eventCursor);
     });
 
-    test('a cursor older than the retained events ends the subscription with BAD_USER_INPUT', async () => {
-      // 250 more events (of no promotion in the repository) push the drafts' events out (retain 10).
+    test('a cursor older than the bus retains is served from the outbox, then CURSOR_EXPIRED where the outbox has nothing', async () => {
+      // 250 more events, appended to the bus only (no outbox rows: as if the outbox had been
+      // pruned), push the drafts' events out of the stream (retain 10).
       const top = Number(busA.latestCursor());
       for (let n = top + 1; n <= top + 250; n += 50) await busA.append(busEvents(n, n + 49));
-      const all = busB.stream();
-      const oldest = (await all.next()).value!.cursor;
-      await all.return?.();
+      const oldest = await streamHead(busB);
+      const received: Event[] = [];
       await assert.rejects(
-        eventsOnB(`subscription { promotionStateChanged(after: "1") ${SELECTION} }`, 1),
+        eventsOnB(`subscription { promotionStateChanged(after: "1") ${SELECTION} }`, 99, received),
         (errors: unknown) => {
           assert.deepEqual(JSON.parse(JSON.stringify(errors)), [
             {
-              message: `cursor expired: events after 000000000000000001 are no longer retained (oldest retained: ${oldest})`,
+              message: `cursor expired: events after ${String(top).padStart(18, '0')} are neither on the event bus nor in the outbox`,
               extensions: {
-                code: 'BAD_USER_INPUT',
+                code: 'CURSOR_EXPIRED',
                 problems: [{ field: 'after', message: 'cursor expired' }],
-                oldestCursor: oldest,
               },
             },
           ]);
           return true;
         },
       );
+      // The outbox served every event it holds after cursor 1 (the second draft's), in order.
+      assert.deepEqual(
+        received.map((e) => Number(e.cursor)),
+        Array.from({ length: top - 1 }, (_, i) => i + 2),
+      );
+      assert.ok(Number(oldest) > top + 1, `the bus no longer holds ${top + 1}`);
     });
   },
 );

@@ -210,7 +210,7 @@ describe('RedisEventBus on the shared Redis', { skip: skip ?? false }, () => {
         {
           message: `cursor expired: events after 000000000000000001 are no longer retained (oldest retained: ${String(oldest).padStart(18, '0')})`,
           extensions: {
-            code: 'BAD_USER_INPUT',
+            code: 'CURSOR_EXPIRED',
             problems: [{ field: 'after', message: 'cursor expired' }],
             oldestCursor: String(oldest).padStart(18, '0'),
           },

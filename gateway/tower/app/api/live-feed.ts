@@ -2,7 +2,9 @@
  * A subscription that survives reconnects: when the connection drops (or the gateway ends the
  * subscription for a reason worth retrying), it subscribes again after a back-off with
  * `after: <the last cursor received>`, which the gateway replays from without loss or
- * duplicates. Events are pushed by the gateway; nothing here polls. Pure: the transport and the
+ * duplicates. A subscription without `after` starts from now, so whenever one goes live
+ * (the first, or one after CURSOR_EXPIRED, when the events after the cursor are gone) `onFresh`
+ * tells the page to re-read what it shows. Events are pushed by the gateway; nothing here polls. Pure: the transport and the
  * timer are passed in (the browser's are in ws-transport.ts), so node's tests drive it.
  */
 export type FeedStatus =
@@ -19,8 +21,11 @@ export type FeedSink<E> = {
   complete(): void;
 };
 
-/** Why a subscription stopped: `fatal` ones are not retried (refused token, refused document). */
-export type FeedError = { message: string; fatal: boolean };
+/**
+ * Why a subscription stopped: `fatal` ones are not retried (refused token, refused document);
+ * `expired` (CURSOR_EXPIRED) ones are retried from now, without the cursor.
+ */
+export type FeedError = { message: string; fatal: boolean; expired?: boolean };
 
 /** Starts one subscription with these variables; returns its disposer. */
 export type FeedTransport<E> = (variables: { after?: string }, sink: FeedSink<E>) => () => void;
@@ -31,6 +36,8 @@ export type LiveFeedOptions<E> = {
   onStatus(status: FeedStatus): void;
   /** The cursor of an event. */
   cursorOf(event: E): string;
+  /** A subscription without `after` went live: events before it are not coming (re-read). */
+  onFresh?(): void;
   /** Resume after this cursor from the start (e.g. a mutation's eventCursor). Default: live now. */
   after?: string;
   /** Waits before each retry, the last one repeated. Default 1, 2, 5, 10, 30 s. */
@@ -70,11 +77,13 @@ export function startLiveFeed<E>(options: LiveFeedOptions<E>): LiveFeed {
     options.onStatus({ state: 'connecting' });
     // One sink per attempt: a late callback of an abandoned attempt changes nothing.
     let current = true;
-    dispose = options.subscribe(cursor === undefined ? {} : { after: cursor }, {
+    const fresh = cursor === undefined;
+    dispose = options.subscribe(fresh ? {} : { after: cursor }, {
       connected() {
         if (!current || stopped) return;
         failures = 0;
         options.onStatus({ state: 'live' });
+        if (fresh) options.onFresh?.();
       },
       next(event) {
         if (!current || stopped) return;
@@ -84,6 +93,7 @@ export function startLiveFeed<E>(options: LiveFeedOptions<E>): LiveFeed {
       error(reason) {
         if (!current || stopped) return;
         current = false;
+        if (reason.expired) cursor = undefined;
         if (reason.fatal) {
           stopped = true;
           options.onStatus({ state: 'stopped', reason: reason.message });

@@ -20,6 +20,7 @@ function feedError(error: unknown): FeedError {
     return {
       message: `${code ? `${code}: ` : ''}${first?.message ?? 'refused'}`,
       fatal: FATAL_CODES.has(code),
+      ...(code === 'CURSOR_EXPIRED' ? { expired: true } : {}),
     };
   }
   if (error && typeof error === 'object' && 'code' in error) {

@@ -9,7 +9,8 @@ import { StateBadge } from './state-badge.tsx';
 type Props = {
   filter: PromotionFilter;
   /** The live feed has been live: the list loads once more then (see usePromotionList). */
-  feedLive: boolean;
+  /** Times the live feed started from now (each one re-reads the list once). */
+  feedFreshStarts: number;
   selected: string | undefined;
   onSelect(id: string): void;
 };
@@ -18,8 +19,8 @@ type Props = {
 const RENDERED_MARK = 'tower:promotions-rendered';
 
 /** The promotions listed, newest first, each with where its channels stand; live. */
-export function PromotionList({ filter, feedLive, selected, onSelect }: Props) {
-  const list = usePromotionList(filter, feedLive);
+export function PromotionList({ filter, feedFreshStarts, selected, onSelect }: Props) {
+  const list = usePromotionList(filter, feedFreshStarts);
   const { rows, order } = useStoreSnapshot();
   const listed = order.map((id) => rows.get(id)!).filter(Boolean);
   const marked = useRef(false);

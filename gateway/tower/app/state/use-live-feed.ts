@@ -9,6 +9,11 @@ export type LiveFeedState = {
   status: FeedStatus | undefined;
   /** The feed has been live at least once (from then on, no change is lost: `after` resumes). */
   wasLive: boolean;
+  /**
+   * Bumped whenever a subscription without `after` goes live (the first one, or one after
+   * CURSOR_EXPIRED): what the page shows must be re-read once, since it starts from now.
+   */
+  freshStarts: number;
 };
 
 /**
@@ -19,6 +24,7 @@ export type LiveFeedState = {
 export function useLiveFeed({ session, permissions, store }: Tower): LiveFeedState {
   const [status, setStatus] = useState<FeedStatus | undefined>(undefined);
   const [wasLive, setWasLive] = useState(false);
+  const [freshStarts, setFreshStarts] = useState(0);
   useEffect(() => {
     if (!permissions.events) return undefined;
     const ws = connectWs(session.token);
@@ -26,6 +32,7 @@ export function useLiveFeed({ session, permissions, store }: Tower): LiveFeedSta
       subscribe: ws.transport(promotionEvents, {}),
       cursorOf: (event) => event.cursor,
       onEvent: (event) => store.applyEvent(event),
+      onFresh: () => setFreshStarts((n) => n + 1),
       onStatus: (next) => {
         setStatus(next);
         if (next.state === 'live') setWasLive(true);
@@ -36,5 +43,5 @@ export function useLiveFeed({ session, permissions, store }: Tower): LiveFeedSta
       ws.close();
     };
   }, [session, permissions, store]);
-  return { status, wasLive };
+  return { status, wasLive, freshStarts };
 }

@@ -21,12 +21,12 @@ type LoadKind = 'list' | 'resync' | 'more';
 /**
  * Loads the list under `filter` into the store (again whenever the filter changes) and its next
  * pages on demand. Changes after that arrive through the live feed, never by polling. The list
- * loads once more, quietly, when the feed first goes live: a change between the first load and
- * the subscription's start would otherwise be missed (the API gives no event cursor with a
- * query to subscribe `after`). Of overlapping loads, the one started last wins; a new filter
+ * loads once more, quietly, whenever the feed goes live from now (first, and after
+ * CURSOR_EXPIRED): a change between the load and the subscription's start would otherwise be
+ * missed (the API gives no event cursor with a query to subscribe `after`). Of overlapping loads, the one started last wins; a new filter
  * drops the answers of every earlier load.
  */
-export function usePromotionList(filter: PromotionFilter, feedLive: boolean): PromotionList {
+export function usePromotionList(filter: PromotionFilter, feedFreshStarts: number): PromotionList {
   const { run, store } = useTower();
   const [state, setState] = useState<{ loading: boolean; error?: string; page?: PageInfo }>({
     loading: true,
@@ -64,8 +64,8 @@ export function usePromotionList(filter: PromotionFilter, feedLive: boolean): Pr
 
   useEffect(() => void load('list'), [filter]);
   useEffect(() => {
-    if (feedLive) void load('resync');
-  }, [feedLive]);
+    if (feedFreshStarts > 0) void load('resync');
+  }, [feedFreshStarts]);
 
   return {
     loading: state.loading,

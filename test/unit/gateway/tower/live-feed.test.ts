@@ -15,7 +15,9 @@ function harness(retryDelaysMs = [10, 20]) {
   const timers: { run: () => void; ms: number; cleared: boolean }[] = [];
   const events: string[] = [];
   const statuses: FeedStatus[] = [];
+  let freshStarts = 0;
   const feed = startLiveFeed<Event>({
+    onFresh: () => (freshStarts += 1),
     subscribe(variables, sink) {
       const attempt = { variables, sink, disposed: false };
       attempts.push(attempt);
@@ -33,7 +35,7 @@ function harness(retryDelaysMs = [10, 20]) {
     clearTimer: (timer) => ((timer as { cleared: boolean }).cleared = true),
   });
   const fire = () => timers.at(-1)!.run();
-  return { feed, attempts, timers, events, statuses, fire };
+  return { feed, attempts, timers, events, statuses, fire, freshStarts: () => freshStarts };
 }
 
 describe('the control tower live feed (reconnects resume from the last cursor)', () => {
@@ -103,5 +105,28 @@ describe('the control tower live feed (reconnects resume from the last cursor)',
     const fresh = harness();
     fresh.feed.stop();
     assert.equal(fresh.attempts[0]!.disposed, true);
+  });
+
+  test('CURSOR_EXPIRED: the next attempt starts from now, and the page is told to re-read', () => {
+    const h = harness();
+    h.attempts[0]!.sink.connected();
+    assert.equal(h.freshStarts(), 1, 'the first subscription starts from now');
+    h.attempts[0]!.sink.next({ cursor: '7' });
+    h.attempts[0]!.sink.error({ message: 'down', fatal: false });
+    h.fire();
+    assert.deepEqual(h.attempts[1]!.variables, { after: '7' });
+    h.attempts[1]!.sink.connected();
+    assert.equal(h.freshStarts(), 1, 'a resumed subscription needs no re-read');
+    h.attempts[1]!.sink.error({
+      message: 'CURSOR_EXPIRED: cursor expired: events after 7 are no longer retained',
+      fatal: false,
+      expired: true,
+    });
+    h.fire();
+    assert.deepEqual(h.attempts[2]!.variables, {});
+    h.attempts[2]!.sink.connected();
+    assert.equal(h.freshStarts(), 2);
+    h.attempts[2]!.sink.next({ cursor: '42' });
+    assert.deepEqual(h.events, ['7', '42']);
   });
 });
