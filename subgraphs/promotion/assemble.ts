@@ -1,3 +1,4 @@
+import { loadDeliveryPolicy } from '../../policies/delivery-policy.ts';
 import { createBackendClient, type BackendClient } from '../shared/backend-client.ts';
 import type { SubgraphConfig } from '../shared/config.ts';
 import type { StartableSubgraph } from '../shared/run-subgraph.ts';
@@ -12,12 +13,15 @@ import {
   createDurableDispatcher,
   type DurableDispatcherOptions,
 } from './delivery/durable-dispatcher.ts';
+import { describeDeliveryEvent } from './delivery/delivery-events.ts';
 import type { EventBus } from './events/event-bus.ts';
+import { HistoryEventBus } from './events/history-event-bus.ts';
 import { InMemoryEventBus } from './events/in-memory-event-bus.ts';
 import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus.ts';
 import type { PromotionApp } from './graph/context.ts';
 import { createSubgraphPorts, type SubgraphPortsOverrides } from './readiness/subgraph-ports.ts';
 import { createPromotionServer } from './server.ts';
+import { OutboxHistory } from './storage/outbox-history.ts';
 import { createPromotionStorage, type PromotionStorage } from './storage/promotion-storage.ts';
 import type { SqlDatabase } from './storage/sql-database.ts';
 
@@ -45,12 +49,13 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   /** Outbox relay poll period (other processes' commits). Default 1000 ms. */
   relayPollIntervalMs?: number;
   /**
-   * The durable dispatcher's tuning: retries, poll interval, lease, owner, error sink, and its
-   * clock (retry schedule and leases; default `clock`). Defaults: delivery/durable-dispatcher.ts.
+   * The durable dispatcher's tuning: the delivery policy (per channel: retry schedule,
+   * concurrency, request timeout, circuit; default policies/delivery.yaml), poll interval, lease,
+   * owner, error sink, delivery event hook (default: a console.warn line per dead letter and
+   * circuit change), and its clock (retry schedule and leases; default `clock`). Defaults:
+   * delivery/durable-dispatcher.ts.
    */
   delivery?: Partial<Omit<DurableDispatcherOptions, 'db' | 'repository' | 'publisher'>>;
-  /** Channel webhook timeout per attempt. Default 5000 ms. */
-  channelTimeoutMs?: number;
   /** Replaces the webhooks to `config.channelsUrl`. */
   publisher?: ChannelPublisher;
   /** Replaces the ERP product master. */
@@ -85,7 +90,10 @@ export async function assemblePromotionSubgraph(
   const eventBus =
     overrides.eventBus ??
     (config.redisUrl
-      ? await createRedisEventBus({ url: config.redisUrl })
+      ? await createRedisEventBus({
+          url: config.redisUrl,
+          ...(config.eventKeyPrefix ? { namespace: config.eventKeyPrefix } : {}),
+        })
       : new InMemoryEventBus());
   const closeBus = async () => {
     if (!overrides.eventBus && eventBus instanceof RedisEventBus) await eventBus.close();
@@ -95,6 +103,7 @@ export async function assemblePromotionSubgraph(
     storage = await createPromotionStorage({
       ...(overrides.database ? { db: overrides.database } : {}),
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      databaseTimeouts: config.databaseTimeouts,
       ...(config.pgliteDataDir ? { pgliteDataDir: config.pgliteDataDir } : {}),
       ...(overrides.relayPollIntervalMs !== undefined
         ? { pollIntervalMs: overrides.relayPollIntervalMs }
@@ -122,15 +131,15 @@ export async function assemblePromotionSubgraph(
     createWebhookChannelPublisher({
       baseUrl: config.channelsUrl,
       signingSecret: config.channelSigningSecret,
-      ...(overrides.channelTimeoutMs !== undefined
-        ? { timeoutMs: overrides.channelTimeoutMs }
-        : {}),
-      clock,
     });
-  // Deliveries live in the database: nothing lost on restart, instances share the work.
+  // Deliveries live in the database: nothing lost on restart, instances share the work. Each
+  // channel is its own lane (policies/delivery.yaml). Dead letters and circuit changes are
+  // logged here for now; metrics and exceptions will subscribe to the same hook.
   const dispatcher = createDurableDispatcher({
     clock,
+    onDeliveryEvent: (event) => console.warn(describeDeliveryEvent(event)),
     ...overrides.delivery,
+    policy: overrides.delivery?.policy ?? loadDeliveryPolicy(),
     db: storage.db,
     repository,
     publisher,
@@ -150,7 +159,15 @@ export async function assemblePromotionSubgraph(
     repository,
     intervalMs: overrides.schedulerIntervalMs ?? 1000,
   });
-  const app: PromotionApp = { repository, eventBus, commands, dispatcher, scheduler, clock };
+  // Subscribers read the bus, and the outbox wherever the bus has a gap (never a silent one).
+  const app: PromotionApp = {
+    repository,
+    eventBus: new HistoryEventBus(eventBus, new OutboxHistory(storage.db)),
+    commands,
+    dispatcher,
+    scheduler,
+    clock,
+  };
   const server = createPromotionServer({ app, principalSecrets: config.principalSecrets });
   let disposed: Promise<void> | undefined;
   return {

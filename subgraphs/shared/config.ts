@@ -37,6 +37,8 @@ export type SubgraphConfig = {
   databaseUrl: string | undefined;
   /** PGlite data directory (PGLITE_DATA_DIR); unset: in memory, gone at exit. */
   pgliteDataDir: string | undefined;
+  /** PostgreSQL timeouts, set on every connection: see {@link DatabaseTimeouts}. */
+  databaseTimeouts: DatabaseTimeouts;
   /**
    * Redis (REDIS_URL) for the promotion subgraph's event bus and the ERP caches of pricing,
    * inventory and funding; unset: in-process bus and caches, one instance.
@@ -51,6 +53,11 @@ export type SubgraphConfig = {
    * deployments share one Redis (CACHE_KEY_PREFIX). Default none (`cache:<subgraph>:...`).
    */
   cacheKeyPrefix: string | undefined;
+  /**
+   * Namespace of the promotion event stream's Redis key, `ev:<namespace>:promotion`, when
+   * deployments share one Redis (EVENT_KEY_PREFIX). Default none (`ev:promotion`).
+   */
+  eventKeyPrefix: string | undefined;
   /** Secrets accepted on the gateway-signed principal (PRINCIPAL_SIGNING_SECRET, comma-separated). */
   principalSecrets: string[];
 };
@@ -102,6 +109,49 @@ function cacheTtlsFrom(env: NodeJS.ProcessEnv): CacheTtls {
   };
 }
 
+/**
+ * PostgreSQL timeouts in milliseconds (0 = none), set on every pooled connection. The server
+ * enforces the first three, cancelling the statement and rolling its transaction back, so a
+ * write the client hears failed did not commit; the client's own wait for an answer is derived
+ * from `statementMs` and always longer (pg-database.ts `clientQueryTimeoutMs`). Not used with
+ * the embedded PGlite (one connection, statements run one at a time, nothing waits for a lock).
+ */
+export type DatabaseTimeouts = {
+  /** Longest one statement runs (`statement_timeout`). DB_STATEMENT_TIMEOUT_MS, default 5000. */
+  statementMs: number;
+  /** Longest a statement waits for a lock (`lock_timeout`). DB_LOCK_TIMEOUT_MS, default 2000. */
+  lockMs: number;
+  /**
+   * Longest a transaction sits idle between statements before the server ends the session and
+   * rolls it back (`idle_in_transaction_session_timeout`). DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+   * default 10 000.
+   */
+  idleInTransactionMs: number;
+  /** Longest to wait for a connection (opening one, or a free one from the pool). DB_CONNECT_TIMEOUT_MS, default 5000. */
+  connectMs: number;
+};
+
+export const DEFAULT_DATABASE_TIMEOUTS: Readonly<DatabaseTimeouts> = {
+  statementMs: 5000,
+  lockMs: 2000,
+  idleInTransactionMs: 10_000,
+  connectMs: 5000,
+};
+
+function databaseTimeoutsFrom(env: NodeJS.ProcessEnv): DatabaseTimeouts {
+  const d = DEFAULT_DATABASE_TIMEOUTS;
+  return {
+    statementMs: intFromEnv(env, 'DB_STATEMENT_TIMEOUT_MS', d.statementMs),
+    lockMs: intFromEnv(env, 'DB_LOCK_TIMEOUT_MS', d.lockMs),
+    idleInTransactionMs: intFromEnv(
+      env,
+      'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      d.idleInTransactionMs,
+    ),
+    connectMs: intFromEnv(env, 'DB_CONNECT_TIMEOUT_MS', d.connectMs),
+  };
+}
+
 /** Development default of CHANNEL_SIGNING_SECRET (also backends/config.ts, the emulated channels). */
 export const DEV_CHANNEL_SIGNING_SECRET = 'dev-channel-signing-secret';
 
@@ -150,10 +200,12 @@ export function readSubgraphConfig(
     ),
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
+    databaseTimeouts: databaseTimeoutsFrom(env),
     redisUrl: env.REDIS_URL || undefined,
     cacheTtlMs: cacheTtlsFrom(env),
     cacheMaxEntries: intFromEnv(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || undefined,
+    eventKeyPrefix: env.EVENT_KEY_PREFIX || undefined,
     subgraphUrls: Object.fromEntries(
       SUBGRAPH_NAMES.map((name) => [
         name,

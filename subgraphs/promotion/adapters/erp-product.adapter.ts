@@ -1,11 +1,11 @@
 import type { BackendClient } from '../../shared/backend-client.ts';
-import { backendUnavailable } from '../../shared/errors.ts';
+import { backendFailureReason, backendUnavailable, failureDetail } from '../../shared/errors.ts';
 import { chunk, orChain, queryCollection } from '../../shared/odata-v2.ts';
 import type { ProductMaster } from '../commands/promotion-validation.ts';
 
 /** The only file of this subgraph that knows ERP names (API_PRODUCT_SRV, API_PLANT_SRV). */
-const PRODUCT_SET = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product';
-const PLANT_SET = '/sap/opu/odata/sap/API_PLANT_SRV/A_Plant';
+export const PRODUCT_SET = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product';
+export const PLANT_SET = '/sap/opu/odata/sap/API_PLANT_SRV/A_Plant';
 
 export type ErpProductAdapterOptions = {
   /** SKUs per OR-chain (keeps URLs short; OData v2 has no `in`). Default 40. */
@@ -17,11 +17,19 @@ export type ErpProductAdapterOptions = {
   clock?: () => Date;
 };
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * A failed ERP read is BACKEND_UNAVAILABLE in canonical words (`backendFailureReason`): never
+ * the ERP's message, entity-set names or URLs, which go to the server log only.
+ */
+async function guarded<T>(operation: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw backendUnavailable('erp', (error as Error).message);
+    const reason = backendFailureReason(error);
+    if (!reason.startsWith('HTTP 5')) {
+      console.warn(`[promotion] ERP ${operation} failed: ${failureDetail(error)}`);
+    }
+    throw backendUnavailable('erp', `${operation} failed (${reason})`);
   }
 }
 
@@ -70,12 +78,12 @@ export function createErpProductAdapter(
 
   return {
     unknownSkus: (skus) =>
-      guarded(async () => {
+      guarded('product lookup', async () => {
         const found = await existingSkus([...new Set(skus)]);
         return skus.filter((sku) => !found.has(sku));
       }),
     unknownLocations: (ids) =>
-      guarded(async () => {
+      guarded('location lookup', async () => {
         const known = await plantIds();
         return ids.filter((id) => !known.has(id));
       }),

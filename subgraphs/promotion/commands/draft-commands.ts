@@ -190,6 +190,9 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
      * audit entry are still committed, as a new version) and BAD_USER_INPUT names the failed
      * areas; an `override` with a reason approves anyway, only for a caller holding the
      * `promotion:approve:override` scope (FORBIDDEN otherwise), audited with the reason.
+     * An area that could not decide (its subgraph or ERP unavailable) is not a failed check: the
+     * gate rejects with BACKEND_UNAVAILABLE before anything is written (no new version, no
+     * report, no audit entry, no event), with or without an override; a retry decides afresh.
      */
     approve(
       id: string,

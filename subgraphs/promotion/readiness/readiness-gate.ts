@@ -18,10 +18,14 @@ export type ReadinessCheckData = {
 /**
  * The approval gate: pricing (promotional price against the margin floor per SKU), inventory
  * (available-to-promise against the expected uplift per location) and funding (agreement valid,
- * cap not exceeded). Each area answers through its own subgraph's API (subgraph-readiness.adapter.ts);
- * an area that cannot answer is a failed check naming why, never a pass.
+ * cap not exceeded). Each area answers through its own subgraph's API (subgraph-readiness.adapter.ts).
+ * Two outcomes differ: a check that ran and failed is a finding (stored as the report, approval
+ * blocked); an area that could not decide (its subgraph or its ERP unavailable) is neither a pass
+ * nor a failure: `check` rejects with BACKEND_UNAVAILABLE and the approval stores nothing
+ * (fail closed; retry once it answers).
  */
 export type ReadinessGate = {
+  /** Every area's check; rejects with BACKEND_UNAVAILABLE when an area could not decide. */
   check(record: PromotionRecord): Promise<ReadinessCheckData[]>;
 };
 

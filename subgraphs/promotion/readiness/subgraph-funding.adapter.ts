@@ -1,5 +1,5 @@
 import type { BackendClient } from '../../shared/backend-client.ts';
-import { backendUnavailable } from '../../shared/errors.ts';
+import { backendFailureReason, backendUnavailable } from '../../shared/errors.ts';
 import { PRINCIPAL_HEADER } from '../../shared/forwarded-principal.ts';
 
 /** Who owns a funding agreement, asked of the funding subgraph (it owns FundingAgreement). */
@@ -31,6 +31,7 @@ export function createSubgraphFundingDirectory(options: {
   return {
     async vendorOf(agreementId) {
       let body: OwnerBody;
+      let status: number;
       try {
         const response = await options.client.request({
           method: 'POST',
@@ -40,12 +41,16 @@ export function createSubgraphFundingDirectory(options: {
           idempotent: true,
         });
         body = response.body as OwnerBody;
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+        status = response.status;
       } catch (error) {
-        throw backendUnavailable('funding', (error as Error).message);
+        console.warn(`[promotion] funding directory: ${(error as Error).message}`);
+        throw backendUnavailable('funding', backendFailureReason(error));
       }
+      if (status !== 200) throw backendUnavailable('funding', `HTTP ${status}`);
       if (body?.errors?.length || !body?.data || !('fundingAgreement' in body.data)) {
-        throw backendUnavailable('funding', body?.errors?.[0]?.message ?? 'unexpected answer');
+        // The funding subgraph's own words stay in the log: they may name its back-end.
+        console.warn(`[promotion] funding directory: ${body?.errors?.[0]?.message ?? 'no data'}`);
+        throw backendUnavailable('funding', 'unexpected answer');
       }
       const agreement = body.data.fundingAgreement;
       if (agreement === null || agreement === undefined) return null;

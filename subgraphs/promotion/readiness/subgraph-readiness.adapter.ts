@@ -1,5 +1,6 @@
 import { ReadinessArea } from '../../shared/canonical/enums.ts';
 import type { BackendClient } from '../../shared/backend-client.ts';
+import { backendUnavailable } from '../../shared/errors.ts';
 import { PRINCIPAL_HEADER } from '../../shared/forwarded-principal.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
 import type { ReadinessCheckData, ReadinessGate } from './readiness-gate.ts';
@@ -19,6 +20,8 @@ export type SubgraphReadinessOptions = {
   clients: Record<'pricing' | 'inventory' | 'funding', BackendClient>;
   /** Signs this subgraph's own service principal (createServicePrincipalSigner). */
   principal: () => string;
+  /** Where the reason an area could not be checked is logged. Default `console.warn`. */
+  log?: (message: string) => void;
 };
 
 type EntitiesBody = {
@@ -26,25 +29,22 @@ type EntitiesBody = {
   errors?: { message: string; extensions?: { code?: string } }[];
 };
 
-function unavailable(area: ReadinessArea, subgraph: string, why: string): ReadinessCheckData {
-  return {
-    area,
-    passed: false,
-    summary: `${subgraph} subgraph could not check: ${why}`,
-    findings: [{ code: 'CHECK_UNAVAILABLE', sku: null, locationId: null, message: why }],
-  };
-}
+type Undecided = { undecided: (typeof AREAS)[number]; why: string };
 
 /**
  * The readiness gate over the subgraphs' own APIs: the same `_entities` call the gateway makes
  * for `Promotion.priceImpact / stockReadiness / funding`, with the representation carrying the
  * promotion's `terms` (what those fields `@requires`). The three areas are asked in parallel.
+ * An area whose subgraph gives no check (down, timed out, an error such as its ERP being
+ * unavailable, an unexpected answer) could not decide: `check` rejects with BACKEND_UNAVAILABLE
+ * naming it (the subgraph's own words go to the log only), so the approval stores nothing.
  */
 export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): ReadinessGate {
+  const log = options.log ?? console.warn;
   async function ask(
     record: PromotionRecord,
     spec: (typeof AREAS)[number],
-  ): Promise<ReadinessCheckData> {
+  ): Promise<ReadinessCheckData | Undecided> {
     const query = `query Readiness($r: [_Any!]!) { _entities(representations: $r) { ... on Promotion { ${spec.field} { ${CHECK} } } } }`;
     const representation = { __typename: 'Promotion', id: record.id, terms: toTerms(record) };
     try {
@@ -57,16 +57,39 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
       });
       const body = response.body as EntitiesBody;
       const result = body.data?._entities?.[0]?.[spec.field];
-      if (response.status !== 200 || !result) {
-        const why = body.errors?.[0]?.message ?? `HTTP ${response.status}`;
-        return unavailable(spec.area, spec.subgraph, why);
+      if (response.status !== 200 || !result?.check) {
+        const why = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
+        return { undecided: spec, why };
       }
       return result.check;
     } catch (error) {
-      return unavailable(spec.area, spec.subgraph, (error as Error).message);
+      return { undecided: spec, why: (error as Error).message };
     }
   }
   return {
-    check: (record) => Promise.all(AREAS.map((spec) => ask(record, spec))),
+    async check(record) {
+      const answers = await Promise.all(AREAS.map((spec) => ask(record, spec)));
+      const undecided = answers.filter((a): a is Undecided => 'undecided' in a);
+      if (undecided.length === 0) return answers as ReadinessCheckData[];
+      for (const { undecided: spec, why } of undecided) {
+        log(`[promotion] readiness of ${record.id}: ${spec.area} could not be checked: ${why}`);
+      }
+      throw readinessUndecided(undecided.map((u) => u.undecided));
+    },
   };
+}
+
+/**
+ * BACKEND_UNAVAILABLE for areas whose subgraph could not decide: `backend` is the first one's
+ * subgraph, `areas` lists them all. Nothing was stored; the same call succeeds once they answer.
+ */
+export function readinessUndecided(
+  specs: readonly { area: ReadinessArea; subgraph: string }[],
+): Error {
+  const areas = specs.map((s) => s.area);
+  return backendUnavailable(
+    specs[0]!.subgraph,
+    `the ${areas.join(', ')} readiness ${areas.length === 1 ? 'check' : 'checks'} could not be decided; nothing was changed, retry when it answers`,
+    { areas },
+  );
 }

@@ -41,7 +41,8 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 /**
  * Applies the pending migrations in order, each in its own transaction that first takes an
- * advisory lock, so several processes starting at once apply each file exactly once.
+ * advisory lock, so several processes starting at once apply each file exactly once. They run
+ * without the connection's statement and lock timeouts.
  * Idempotent. Fails when an applied file was edited afterwards (checksum mismatch).
  * Returns the names applied by this call.
  */
@@ -53,6 +54,9 @@ export async function runMigrations(
   const applied: string[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
+      // A migration may rewrite a table, and another process's migration may hold the lock for
+      // as long: the connection's statement and lock timeouts (DatabaseTimeouts) do not apply.
+      await tx.exec('SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
       await tx.query(LOCK);
       await tx.query(CREATE_TABLE);
       const { rows } = await tx.query<{ checksum: string }>(

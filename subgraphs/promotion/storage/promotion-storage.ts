@@ -2,6 +2,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { withDatabaseUnavailableErrors } from './database-unavailable.ts';
 import { runMigrations } from './migrate.ts';
 import { OutboxRelay } from './outbox-relay.ts';
+import type { DatabaseTimeouts } from '../../shared/config.ts';
 import { createPgDatabase } from './pg-database.ts';
 import { createPgliteDatabase } from './pglite-database.ts';
 import { PostgresPromotionRepository } from './postgres-promotion.repository.ts';
@@ -12,6 +13,8 @@ export type PromotionStorageOptions = {
   databaseUrl?: string;
   /** PGlite data directory; in memory when absent. Ignored with `databaseUrl`. */
   pgliteDataDir?: string;
+  /** PostgreSQL timeouts of every connection (with `databaseUrl`). Default DEFAULT_DATABASE_TIMEOUTS. */
+  databaseTimeouts?: DatabaseTimeouts;
   /**
    * An opened database to use instead (e.g. a pool on a test schema); `databaseUrl` and
    * `pgliteDataDir` are then ignored. It stays open on `close`: it is the caller's.
@@ -41,7 +44,10 @@ export async function createPromotionStorage(
   const db =
     options.db ??
     (options.databaseUrl
-      ? createPgDatabase({ connectionString: options.databaseUrl })
+      ? createPgDatabase({
+          connectionString: options.databaseUrl,
+          ...(options.databaseTimeouts ? { timeouts: options.databaseTimeouts } : {}),
+        })
       : await createPgliteDatabase(
           options.pgliteDataDir ? { dataDir: options.pgliteDataDir } : {},
         ));

@@ -23,6 +23,17 @@ export interface SqlDatabase extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * COMMIT was sent but no answer came (connection lost, no answer in time): the transaction may
+ * have committed or not. `cause` is the connection's error.
+ */
+export class CommitOutcomeUnknownError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`commit outcome unknown: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'CommitOutcomeUnknownError';
+  }
+}
+
 /** bigint columns arrive as strings from `pg` and as numbers from PGlite. */
 export function toInt(value: unknown): number {
   const n = typeof value === 'number' ? value : Number(value);

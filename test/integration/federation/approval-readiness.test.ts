@@ -116,22 +116,33 @@ describe('approval runs the readiness gate through the pricing, inventory and fu
     });
   });
 
-  test('an area whose subgraph is down fails its check (CHECK_UNAVAILABLE), never passes', async () => {
+  test('an area whose subgraph is down could not decide: BACKEND_UNAVAILABLE, nothing stored', async () => {
     const id = await submitted('1');
     await stack.subgraphs.funding.close();
     const res = await stack.query(APPROVE, { id });
-    assert.equal(res.body.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(res.body.errors![0]!.message, /FUNDING: funding subgraph could not check/);
+    assert.deepEqual(res.body, {
+      data: null,
+      errors: [
+        {
+          message:
+            'funding is unavailable: the FUNDING readiness check could not be decided; nothing was changed, retry when it answers',
+          path: ['approvePromotion'],
+          extensions: {
+            code: 'BACKEND_UNAVAILABLE',
+            backend: 'funding',
+            areas: ['FUNDING'],
+            serviceName: 'promotion',
+          },
+        },
+      ],
+    });
     const stored = await stack.query<{
-      promotion: { approvalReadiness: { checks: Check[] } };
-    }>(
-      `{ promotion(id: "${id}") { approvalReadiness { checks { area passed summary findings { code sku locationId } } } } }`,
-    );
-    const funding = stored.body.data!.promotion.approvalReadiness.checks.find(
-      (c) => c.area === 'FUNDING',
-    )!;
-    assert.deepEqual(funding.findings, [
-      { code: 'CHECK_UNAVAILABLE', sku: null, locationId: null },
-    ]);
+      promotion: { state: string; version: number; approvalReadiness: unknown };
+    }>(`{ promotion(id: "${id}") { state version approvalReadiness { passed } } }`);
+    assert.deepEqual(stored.body.data!.promotion, {
+      state: 'PENDING_APPROVAL',
+      version: 2,
+      approvalReadiness: null,
+    });
   });
 });

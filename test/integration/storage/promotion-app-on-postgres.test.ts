@@ -10,6 +10,7 @@ import {
   type Harness,
 } from '../../unit/promotion/promotion-harness.ts';
 import { createTestSchema, PG_START, pgSkipReason } from './storage-fixtures.ts';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 
 const FULL = `${PROMOTION_FIELDS}
   audit(first: 50) { edges { cursor node { action fromState toState version channel reason } } pageInfo { hasNextPage endCursor } }`;
@@ -50,7 +51,7 @@ async function runOn(database?: SqlDatabase): Promise<{ answers: unknown[]; even
     ...(database ? { database } : {}),
     newId: () => `prm_${++n}`,
     // One delivery at a time, so both stores see the same order of channel events and audit.
-    delivery: { concurrency: 1 },
+    delivery: { policy: testDeliveryPolicy({ concurrency: 1 }) },
   });
   try {
     const answers = await scenario(h);

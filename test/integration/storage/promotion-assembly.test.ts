@@ -5,6 +5,7 @@ import {
   type AssembledPromotionSubgraph,
 } from '../../../subgraphs/promotion/assemble.ts';
 import { DurableChannelDispatcher } from '../../../subgraphs/promotion/delivery/durable-dispatcher.ts';
+import type { HistoryEventBus } from '../../../subgraphs/promotion/events/history-event-bus.ts';
 import { InMemoryEventBus } from '../../../subgraphs/promotion/events/in-memory-event-bus.ts';
 import { RedisEventBus } from '../../../subgraphs/promotion/events/redis-event-bus.ts';
 import { testSubgraphConfig } from '../../helpers/subgraph-config.ts';
@@ -28,7 +29,7 @@ describe('assemblePromotionSubgraph picks the store and the bus from the config'
     const subgraph = await assemblePromotionSubgraph(testSubgraphConfig(), PORTS);
     try {
       assert.match(await version(subgraph), /\(PGlite /);
-      assert.ok(subgraph.app.eventBus instanceof InMemoryEventBus);
+      assert.ok((subgraph.app.eventBus as HistoryEventBus).bus instanceof InMemoryEventBus);
       assert.ok(subgraph.app.dispatcher instanceof DurableChannelDispatcher);
     } finally {
       await subgraph.dispose();
@@ -47,7 +48,7 @@ describe('assemblePromotionSubgraph picks the store and the bus from the config'
           PORTS,
         );
         assert.doesNotMatch(await version(subgraph), /PGlite/);
-        assert.ok(subgraph.app.eventBus instanceof RedisEventBus);
+        assert.ok((subgraph.app.eventBus as HistoryEventBus).bus instanceof RedisEventBus);
         assert.ok(subgraph.app.dispatcher instanceof DurableChannelDispatcher);
         await subgraph.dispose(); // the Redis connections too, or this file would never exit
         await assert.rejects(subgraph.storage.db.query('SELECT 1'));

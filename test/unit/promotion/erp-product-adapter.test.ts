@@ -61,7 +61,7 @@ describe('ERP product-master adapter against the emulator', () => {
     const adapter = createErpProductAdapter(erp);
     await assert.rejects(adapter.unknownSkus([sku(1)]), (error: unknown) => {
       assert.ok(error instanceof GraphQLError);
-      assert.equal(error.message, 'erp is unavailable: erp: HTTP 503');
+      assert.equal(error.message, 'erp is unavailable: product lookup failed (HTTP 503)');
       assert.deepEqual(error.extensions, { code: 'BACKEND_UNAVAILABLE', backend: 'erp' });
       return true;
     });

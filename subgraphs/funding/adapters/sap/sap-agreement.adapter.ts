@@ -21,10 +21,10 @@ import {
 } from './sap-funding.options.ts';
 import { MalformedRow, guarded, str } from './sap-read.ts';
 
-const CONTRACT_ROOT =
+export const CONTRACT_ROOT =
   '/sap/opu/odata4/sap/api_condition_contract/srvd_a2x/sap/conditioncontract/0001';
-const CONTRACTS = 'ConditionContract';
-const CONTRACT_EXPAND = [
+export const CONTRACTS = 'ConditionContract';
+export const CONTRACT_EXPAND = [
   '_CndnContrBusVolSelCriteria',
   '_CndnContrCndnRecord',
   '_CndnContrSettlmtCal',

@@ -13,7 +13,7 @@ import type { ListPriceSource } from '../../ports/list-price-source.port.ts';
 import { keysPerCall, logOf, type SapFundingOptions } from './sap-funding.options.ts';
 import { guarded, str } from './sap-read.ts';
 
-const PRICE_VALIDITY =
+export const PRICE_VALIDITY =
   '/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity';
 
 /**

@@ -4,7 +4,7 @@ import type { ProductGroupSource } from '../../ports/product-group-source.port.t
 import { keysPerCall, logOf, type SapFundingOptions } from './sap-funding.options.ts';
 import { guarded, str } from './sap-read.ts';
 
-const PRODUCTS = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product';
+export const PRODUCTS = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product';
 
 /** The product group port over SAP S/4HANA-style OData v2: `ProductGroup` of `API_PRODUCT_SRV/A_Product`. */
 export function createSapProductGroupSource(

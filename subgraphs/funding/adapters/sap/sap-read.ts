@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { BackendError } from '../../../shared/backend-client.ts';
-import { backendUnavailable } from '../../../shared/errors.ts';
+import { backendFailureReason, backendUnavailable, failureDetail } from '../../../shared/errors.ts';
 import { ODataError } from '../../../shared/odata-v2.ts';
 import { ODataV4Error } from '../../../shared/odata-v4.ts';
 
@@ -33,31 +33,32 @@ export function str(value: unknown): string {
       : String(value);
 }
 
-/** Maps a failed ERP call to BACKEND_UNAVAILABLE without the ERP's payload. */
+/**
+ * Maps a failed ERP call to BACKEND_UNAVAILABLE in canonical words (`backendFailureReason`):
+ * never the ERP's payload, entity-set names or URLs, which go to `log` only.
+ */
 export function erpFailure(
   operation: string,
   error: unknown,
   log: (message: string) => void,
 ): unknown {
   if (error instanceof GraphQLError) return error;
-  if (error instanceof BackendError) {
-    const reason = error.message.startsWith(`${error.backend}: `)
-      ? error.message.slice(error.backend.length + 2)
-      : error.message;
-    return backendUnavailable(
-      'erp',
-      `${operation} failed (${reason.startsWith('unexpected OData') ? 'unexpected response' : reason})`,
-    );
-  }
-  if (error instanceof ODataV4Error || error instanceof ODataError) {
-    log(
-      `[funding] ERP rejected a ${operation}: HTTP ${error.status} ${error.code} ${error.message}`,
-    );
-    return backendUnavailable('erp', `${operation} failed (HTTP ${error.status})`);
-  }
   if (error instanceof MalformedRow) {
     log(`[funding] ${operation}: ${error.message}`);
     return backendUnavailable('erp', `${operation} failed (unexpected response)`);
   }
-  return error;
+  if (
+    !(error instanceof BackendError) &&
+    !(error instanceof ODataV4Error) &&
+    !(error instanceof ODataError)
+  ) {
+    return error;
+  }
+  const reason = backendFailureReason(error);
+  if (!(error instanceof BackendError)) {
+    log(`[funding] ERP rejected a ${operation}: ${failureDetail(error)}`);
+  } else if (reason === 'unexpected response') {
+    log(`[funding] ERP ${operation} failed: ${failureDetail(error)}`);
+  }
+  return backendUnavailable('erp', `${operation} failed (${reason})`);
 }

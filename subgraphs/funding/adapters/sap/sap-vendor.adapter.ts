@@ -5,7 +5,7 @@ import type { VendorSource } from '../../ports/vendor-source.port.ts';
 import { keysPerCall, logOf, type SapFundingOptions } from './sap-funding.options.ts';
 import { guarded, str } from './sap-read.ts';
 
-const SUPPLIERS = '/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_Supplier';
+export const SUPPLIERS = '/sap/opu/odata/sap/API_BUSINESS_PARTNER/A_Supplier';
 
 /**
  * The vendor port over SAP S/4HANA-style OData v2: suppliers of `API_BUSINESS_PARTNER/A_Supplier`

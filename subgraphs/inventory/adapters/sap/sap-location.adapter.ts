@@ -5,7 +5,7 @@ import type { LocationRecord, LocationSource } from '../../ports/location-source
 import type { SapInventoryOptions } from './sap-inventory.options.ts';
 import { sapQuery, text } from './sap-read.ts';
 
-const PLANT_PATH = '/sap/opu/odata/sap/API_PLANT_SRV/A_Plant';
+export const PLANT_PATH = '/sap/opu/odata/sap/API_PLANT_SRV/A_Plant';
 const PLANT_SELECT = [
   'Plant',
   'PlantName',

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { GraphQLError } from 'graphql';
 import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
-import { backendUnavailable } from '../../../shared/errors.ts';
+import { backendFailureReason, backendUnavailable, failureDetail } from '../../../shared/errors.ts';
 import {
   ODataError,
   queryCollection,
@@ -23,22 +23,23 @@ export async function sapQuery(
   }
 }
 
-/** Maps ERP failures to typed GraphQL errors that never carry the ERP's payload. */
+/**
+ * Maps ERP failures to typed GraphQL errors in canonical words (`backendFailureReason`): never
+ * the ERP's payload, entity-set names or URLs, which go to `log` only.
+ */
 function toErpError(error: unknown, path: string, log: (message: string) => void): unknown {
   if (error instanceof GraphQLError) return error;
-  if (error instanceof BackendError) {
-    const reason = error.message.replace(/^erp: /, '');
-    return backendUnavailable(
-      'erp',
-      reason.startsWith('unexpected OData') ? 'unexpected response' : reason,
-    );
-  }
+  const entitySet = path.slice(path.lastIndexOf('/') + 1);
   if (error instanceof ODataError) {
-    const entitySet = path.slice(path.lastIndexOf('/') + 1);
-    log(
-      `[inventory] ERP rejected a ${entitySet} query: HTTP ${error.status} ${error.code} ${error.message}`,
-    );
+    log(`[inventory] ERP rejected a ${entitySet} query: ${failureDetail(error)}`);
     return backendUnavailable('erp', `request rejected (HTTP ${error.status})`);
+  }
+  if (error instanceof BackendError) {
+    const reason = backendFailureReason(error);
+    if (reason === 'unexpected response') {
+      log(`[inventory] ERP ${entitySet} query failed: ${failureDetail(error)}`);
+    }
+    return backendUnavailable('erp', reason);
   }
   return error;
 }

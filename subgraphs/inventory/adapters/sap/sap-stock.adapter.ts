@@ -5,9 +5,9 @@ import { stockKey, type StockSnapshot, type StockSource } from '../../ports/stoc
 import type { SapInventoryOptions } from './sap-inventory.options.ts';
 import { decimal, sapQuery, text } from './sap-read.ts';
 
-const STOCK_PATH = '/sap/opu/odata/sap/API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod';
-const PRODUCT_PLANT_PATH = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_ProductPlant';
-const SUPPLY_PLANNING_PATH = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_ProductSupplyPlanning';
+export const STOCK_PATH = '/sap/opu/odata/sap/API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod';
+export const PRODUCT_PLANT_PATH = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_ProductPlant';
+export const SUPPLY_PLANNING_PATH = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_ProductSupplyPlanning';
 
 const STOCK_SELECT = [
   'Material',

@@ -4,7 +4,11 @@ import { chunk, literal, orChain, type ODataRow } from '../../../shared/odata-v2
 import { toBig } from '../../money.ts';
 import { MarginBasis } from '../../pricing-enums.ts';
 import type { CostRecord, CostSource } from '../../ports/cost-source.port.ts';
-import { PRODUCT_SRV, materialsPerCall, type SapPricingOptions } from './sap-pricing.options.ts';
+import {
+  PRODUCT_VALUATION_SET,
+  materialsPerCall,
+  type SapPricingOptions,
+} from './sap-pricing.options.ts';
 import { sapRead, text } from './sap-read.ts';
 
 /**
@@ -35,7 +39,7 @@ export function createSapCostSource(
         orChain('Product', products),
         ...(plant ? [`ValuationArea eq ${literal(plant)}`] : []),
       ].join(' and ');
-      const rows = await sapRead(client, 'cost lookup', `${PRODUCT_SRV}/A_ProductValuation`, {
+      const rows = await sapRead(client, 'cost lookup', PRODUCT_VALUATION_SET, {
         filter,
       });
       const sorted = rows

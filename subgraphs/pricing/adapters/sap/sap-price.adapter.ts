@@ -13,7 +13,7 @@ import { PriceKind } from '../../pricing-enums.ts';
 import type { PriceRecord, PriceSource } from '../../ports/price-source.port.ts';
 import {
   DEFAULT_DISTRIBUTION_CHANNELS,
-  PRICING_SRV,
+  PRICE_VALIDITY_SET,
   materialsPerCall,
   type SapPricingOptions,
 } from './sap-pricing.options.ts';
@@ -76,15 +76,10 @@ export function createSapPriceSource(
         `ConditionValidityStartDate le ${day}`,
         `ConditionValidityEndDate ge ${day}`,
       ].join(' and ');
-      const rows = await sapRead(
-        client,
-        'price lookup',
-        `${PRICING_SRV}/A_SlsPrcgCndnRecdValidity`,
-        {
-          filter,
-          expand: ['to_SlsPrcgConditionRecord'],
-        },
-      );
+      const rows = await sapRead(client, 'price lookup', PRICE_VALIDITY_SET, {
+        filter,
+        expand: ['to_SlsPrcgConditionRecord'],
+      });
       for (const row of rows) {
         const candidate = toCandidate(row, { plant, dayMs, wanted, regularType, clearanceType });
         if (!candidate) continue;

@@ -32,6 +32,9 @@ export const DEFAULT_DISTRIBUTION_CHANNELS: Readonly<Record<SalesChannel, string
 
 export const PRICING_SRV = '/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV';
 export const PRODUCT_SRV = '/sap/opu/odata/sap/API_PRODUCT_SRV';
+export const PRICE_VALIDITY_SET = `${PRICING_SRV}/A_SlsPrcgCndnRecdValidity`;
+export const PRODUCT_VALUATION_SET = `${PRODUCT_SRV}/A_ProductValuation`;
+export const PRODUCT_SET = `${PRODUCT_SRV}/A_Product`;
 
 /** Materials per OR-chain request (`materialsPerCall`, at least 1). */
 export function materialsPerCall(options: SapPricingOptions): number {

@@ -1,7 +1,7 @@
 import type { BackendClient } from '../../../shared/backend-client.ts';
 import { chunk, orChain, type ODataRow } from '../../../shared/odata-v2.ts';
 import type { ProductRecord, ProductSource } from '../../ports/product-source.port.ts';
-import { PRODUCT_SRV, materialsPerCall, type SapPricingOptions } from './sap-pricing.options.ts';
+import { PRODUCT_SET, materialsPerCall, type SapPricingOptions } from './sap-pricing.options.ts';
 import { navigationRows, sapRead, text } from './sap-read.ts';
 
 /**
@@ -22,7 +22,7 @@ export function createSapProductSource(
       const found = new Map<string, ProductRecord>();
       await Promise.all(
         chunk(unique, perCall).map(async (products) => {
-          const rows = await sapRead(client, 'product lookup', `${PRODUCT_SRV}/A_Product`, {
+          const rows = await sapRead(client, 'product lookup', PRODUCT_SET, {
             filter: orChain('Product', products),
             expand: ['to_Description'],
           });

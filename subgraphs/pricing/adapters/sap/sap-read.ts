@@ -1,5 +1,5 @@
 import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
-import { backendUnavailable } from '../../../shared/errors.ts';
+import { backendFailureReason, backendUnavailable, failureDetail } from '../../../shared/errors.ts';
 import { ODataError, queryCollection, type ODataRow } from '../../../shared/odata-v2.ts';
 
 /**
@@ -19,17 +19,22 @@ export async function sapRead(
   }
 }
 
-/** Maps a failed ERP call to BACKEND_UNAVAILABLE without the ERP's payload; other errors pass through. */
-export function erpFailure(operation: string, error: unknown): unknown {
-  if (error instanceof ODataError)
-    return backendUnavailable('erp', `${operation} failed (HTTP ${error.status})`);
-  if (error instanceof BackendError) {
-    const reason = error.message.startsWith(`${error.backend}: `)
-      ? error.message.slice(error.backend.length + 2)
-      : error.message;
-    return backendUnavailable('erp', `${operation} failed (${reason})`);
+/**
+ * Maps a failed ERP call to BACKEND_UNAVAILABLE in canonical words (`backendFailureReason`):
+ * never the ERP's payload, entity-set names or URLs, which go to `log` only. Other errors pass
+ * through.
+ */
+export function erpFailure(
+  operation: string,
+  error: unknown,
+  log: (message: string) => void = console.warn,
+): unknown {
+  if (!(error instanceof ODataError) && !(error instanceof BackendError)) return error;
+  const reason = backendFailureReason(error);
+  if (error instanceof ODataError || reason === 'unexpected response') {
+    log(`[pricing] ERP ${operation} failed: ${failureDetail(error)}`);
   }
-  return error;
+  return backendUnavailable('erp', `${operation} failed (${reason})`);
 }
 
 /** A non-empty string field, else `undefined`. */
