@@ -26,6 +26,9 @@ import {
   publication,
 } from './storage-fixtures.ts';
 
+/** Every migration file, in order: what a fresh database must have applied. */
+const MIGRATIONS = (await loadMigrations()).map((migration) => migration.name);
+
 const TABLES = [
   'promotions',
   'promotion_versions',
@@ -100,16 +103,13 @@ for (const target of targets) {
     after(() => close?.());
 
     test('migrations apply once and are idempotent', async () => {
-      assert.deepEqual(await runMigrations(db), [
-        '0001_promotion_storage.sql',
-        '0002_channel_delivery_leases.sql',
-      ]);
+      assert.deepEqual(await runMigrations(db), MIGRATIONS);
       assert.deepEqual(await runMigrations(db), []);
       const { rows } = await db.query('SELECT version, name FROM schema_migrations');
-      assert.deepEqual(rows, [
-        { version: '0001', name: '0001_promotion_storage.sql' },
-        { version: '0002', name: '0002_channel_delivery_leases.sql' },
-      ]);
+      assert.deepEqual(
+        rows,
+        MIGRATIONS.map((name) => ({ version: name.slice(0, 4), name })),
+      );
       const [m] = await loadMigrations();
       await assert.rejects(runMigrations(db, { migrations: [{ ...m!, checksum: 'edited' }] }), {
         message:
@@ -202,10 +202,7 @@ describe('several processes on one PostgreSQL schema', { skip: pgSkip }, () => {
     const schema = await createTestSchema();
     const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`;
     try {
-      assert.deepEqual(await migrateCommand(url, () => undefined), [
-        '0001_promotion_storage.sql',
-        '0002_channel_delivery_leases.sql',
-      ]);
+      assert.deepEqual(await migrateCommand(url, () => undefined), MIGRATIONS);
       assert.deepEqual(await migrateCommand(url, () => undefined), []);
       await assert.rejects(migrateCommand(undefined), /DATABASE_URL is not set/);
     } finally {
@@ -218,9 +215,9 @@ describe('several processes on one PostgreSQL schema', { skip: pgSkip }, () => {
     try {
       const dbs = Array.from({ length: 4 }, () => schema.open(1));
       const applied = (await Promise.all(dbs.map((db) => runMigrations(db)))).flat();
-      assert.deepEqual(applied, ['0001_promotion_storage.sql', '0002_channel_delivery_leases.sql']);
+      assert.deepEqual(applied, MIGRATIONS);
       const { rows } = await dbs[0]!.query('SELECT count(*)::int AS n FROM schema_migrations');
-      assert.deepEqual(rows, [{ n: 2 }]);
+      assert.deepEqual(rows, [{ n: MIGRATIONS.length }]);
     } finally {
       await schema.drop();
     }
