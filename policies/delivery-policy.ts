@@ -107,7 +107,7 @@ type LaneFile = {
   circuit?: { failureThreshold?: number; coolDown?: string };
   deliverySlo?: string;
 };
-type DeliveryFile = { defaults: LaneFile; channels: Record<SalesChannelName, LaneFile> };
+type DeliveryFile = { defaults: LaneFile; channels?: Partial<Record<SalesChannelName, LaneFile>> };
 
 const matchesSchema = compilePolicySchema<DeliveryFile>({
   type: 'object',
@@ -116,15 +116,10 @@ const matchesSchema = compilePolicySchema<DeliveryFile>({
     channels: {
       type: 'object',
       properties: Object.fromEntries(SALES_CHANNELS.map((name) => [name, lane(false)])),
-      required: SALES_CHANNELS,
       additionalProperties: false,
-      messages: {
-        required:
-          'missing required field: every sales channel (contracts/canonical/sales-channels.ts) needs an entry ({} for the defaults)',
-      },
     },
   },
-  required: ['defaults', 'channels'],
+  required: ['defaults'],
   additionalProperties: false,
 });
 
@@ -184,7 +179,7 @@ export function validateDeliveryPolicy(data: unknown): DeliveryPolicy {
   const channels = Object.fromEntries(
     SALES_CHANNELS.map((channel) => [
       channel,
-      resolveLane(file.defaults, file.channels[channel], ['channels', channel]),
+      resolveLane(file.defaults, file.channels?.[channel] ?? {}, ['channels', channel]),
     ]),
   ) as DeliveryPolicy['channels'];
   return { channels };

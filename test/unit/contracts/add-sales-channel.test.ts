@@ -124,6 +124,11 @@ describe(`adding a sales channel (${ADDED}) is one edit plus \`npm run contracts
     assert.deepEqual(probe.buckets, [{ key: `channel:${ADDED}`, limit: 700 }]);
   });
 
+  test('deliveries to it run in a lane of their own with the delivery policy defaults', () => {
+    const lane = probe.deliveryLane as { concurrency: number | null; defaultConcurrency: number };
+    assert.equal(lane.concurrency, lane.defaultConcurrency);
+  });
+
   test('a channel-app token of the channel is accepted as that channel', () => {
     assert.equal(probe.principalChannel, ADDED);
   });

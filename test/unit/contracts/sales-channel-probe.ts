@@ -11,6 +11,7 @@ import { channelWebhookSegment } from '../../../contracts/canonical/sales-channe
 import { principalFromClaims } from '../../../gateway/auth/principal-from-claims.ts';
 import { selectBuckets } from '../../../gateway/throttling/select-buckets.ts';
 import { loadAuthPolicy } from '../../../policies/auth-policy.ts';
+import { loadDeliveryPolicy } from '../../../policies/delivery-policy.ts';
 import { loadThrottlingPolicy } from '../../../policies/throttling-policy.ts';
 import { createWebhookChannelPublisher } from '../../../subgraphs/promotion/adapters/channel-webhook.adapter.ts';
 import type { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
@@ -33,6 +34,15 @@ const policyYaml = parseYaml(readFileSync('policies/throttling.yaml', 'utf8')) a
 policyYaml.channels[channel] = { points: 700, mutationPoints: 7 };
 writeFileSync('policies/throttling.with-channel.yaml', stringifyYaml(policyYaml));
 const throttling = loadThrottlingPolicy('policies/throttling.with-channel.yaml');
+
+// Delivery: the committed policy has no entry for it either; the channel delivers with the defaults.
+const deliveryYaml = parseYaml(readFileSync('policies/delivery.yaml', 'utf8')) as {
+  defaults: { concurrency: number };
+};
+const deliveryLane = {
+  concurrency: loadDeliveryPolicy('policies/delivery.yaml').channels[channel]?.concurrency ?? null,
+  defaultConcurrency: deliveryYaml.defaults.concurrency,
+};
 
 // Authentication: a channel-app token of the new channel.
 const auth = loadAuthPolicy('policies/auth.yaml');
@@ -69,6 +79,7 @@ await backends.close();
 console.log(
   JSON.stringify({
     throttlingWithout,
+    deliveryLane,
     buckets,
     principalChannel: principal.channel,
     outcome: outcome.kind,

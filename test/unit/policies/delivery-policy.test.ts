@@ -68,14 +68,19 @@ describe('policies/delivery.yaml', () => {
     assert.deepEqual(policy!.channels.LOYALTY.circuit, { failureThreshold: 5, coolDownMs: 5000 });
   });
 
-  test('problems as file:line: field: problem', () => {
-    const missing = SALES_CHANNELS.filter((c) => c !== 'POS')
-      .map((c) => `  ${c}: {}`)
+  test('a channel without an entry (a newly declared one, say) delivers with the defaults', () => {
+    const others = SALES_CHANNELS.filter((c) => c !== 'POS')
+      .map((c) => `  ${c}: { concurrency: 3 }`)
       .join('\n');
-    assert.equal(
-      load(`${DEFAULTS}channels:\n${missing}\n`).error,
-      'delivery.yaml:7: channels.POS: missing required field: every sales channel (contracts/canonical/sales-channels.ts) needs an entry ({} for the defaults)',
-    );
+    const { policy, error } = load(`${DEFAULTS}channels:\n${others}\n`);
+    assert.equal(error, undefined);
+    const fromDefaults = load(`${DEFAULTS}channels: {}\n`).policy!.channels.POS;
+    assert.deepEqual(policy!.channels.POS, fromDefaults);
+    assert.equal(policy!.channels.MOBILE.concurrency, 3);
+    assert.notEqual(fromDefaults.concurrency, 3);
+  });
+
+  test('problems as file:line: field: problem', () => {
     assert.equal(
       load(DEFAULTS + channels({ MOBILE: '{ requestTimeout: 5 seconds }' })).error,
       'delivery.yaml:9: channels.MOBILE.requestTimeout: expected a duration such as 500ms, 30s, 15m or 6h',
