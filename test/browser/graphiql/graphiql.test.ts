@@ -64,14 +64,21 @@ describe('GraphiQL in a browser, offline', { skip: chromiumSkipReason() }, () =>
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    acknowledged = new Promise((resolve) =>
-      page.on('websocket', (socket) => {
-        socket.on('framesent', (frame) => sent.push(String(frame.payload)));
-        socket.on('framereceived', (frame) => {
-          if (String(frame.payload).includes('"connection_ack"')) resolve();
-        });
-      }),
-    );
+    // Every frame passes through this route before it reaches the gateway (page.on('websocket')
+    // can miss a socket's first frame), so the test sees exactly what the page sent.
+    let ack!: () => void;
+    acknowledged = new Promise((resolve) => (ack = resolve));
+    await page.routeWebSocket(/\/graphql$/, (socket) => {
+      const server = socket.connectToServer();
+      socket.onMessage((message) => {
+        sent.push(String(message));
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        if (String(message).includes('"connection_ack"')) ack();
+        socket.send(message);
+      });
+    });
   });
 
   after(async () => {
@@ -133,12 +140,18 @@ describe('GraphiQL in a browser, offline', { skip: chromiumSkipReason() }, () =>
   test('a subscription sends the token in graphql-ws connection_init, and is acknowledged', async () => {
     await run('Events', 'subscription Events { promotionStateChanged { cursor kind } }');
     await acknowledged;
-    const init = JSON.parse(sent.find((frame) => frame.includes('"connection_init"'))!);
+    const init = JSON.parse(sent.find((frame) => frame.includes('"connection_init"')) ?? 'null');
     assert.deepEqual(init, {
       type: 'connection_init',
       payload: { authorization: `Bearer ${stack.internalToken}` },
     });
-    const subscribe = JSON.parse(sent.find((frame) => frame.includes('"subscribe"'))!);
+    // The subscribe frame follows the acknowledgement.
+    const deadline = Date.now() + 10_000;
+    while (!sent.some((frame) => frame.includes('"subscribe"')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const subscribe = JSON.parse(sent.find((frame) => frame.includes('"subscribe"')) ?? 'null');
+    assert.ok(subscribe, 'the page sent a subscribe frame');
     assert.equal(subscribe.payload.operationName, 'Events');
   });
 
