@@ -1,6 +1,10 @@
 import type { SubgraphConfig } from '../shared/config.ts';
-import type { RunningSubgraph } from '../shared/subgraph-server.ts';
-import { wirePorts, type PortOverrides } from '../shared/wire-ports.ts';
+import {
+  withServer,
+  wirePorts,
+  type AssembledPortSubgraph,
+  type PortOverrides,
+} from '../shared/wire-ports.ts';
 import { createSapFundingPorts } from './adapters/sap/sap-funding.adapter.ts';
 import type { SapFundingOptions } from './adapters/sap/sap-funding.options.ts';
 import { cachedFundingPorts } from './ports/cached-funding-ports.ts';
@@ -15,15 +19,7 @@ export type FundingOverrides = PortOverrides<FundingPorts> & {
   today?: () => string;
 };
 
-export type AssembledFundingSubgraph = {
-  name: 'funding';
-  /** The ports the server reads, as wired: adapters behind the cache. */
-  ports: FundingPorts;
-  /** Builds the schema and listens; port 0 picks a free port. */
-  listen(port: number, host?: string): Promise<RunningSubgraph>;
-  /** Closes what assembly opened (ERP client, cache), after the server closed. */
-  dispose(): Promise<void>;
-};
+export type AssembledFundingSubgraph = AssembledPortSubgraph<'funding', FundingPorts>;
 
 /**
  * The one composition root of the funding subgraph: the SAP adapters (ERP client from `erpUrl`)
@@ -36,7 +32,7 @@ export function assembleFundingSubgraph(
   overrides: FundingOverrides = {},
 ): AssembledFundingSubgraph {
   const ttl = config.cacheTtlMs;
-  const { ports, dispose } = wirePorts<FundingPorts>(
+  const wired = wirePorts<FundingPorts>(
     config,
     {
       subgraph: 'funding',
@@ -47,20 +43,11 @@ export function assembleFundingSubgraph(
     },
     overrides,
   );
-  try {
-    const server = createFundingServer({
+  return withServer('funding', wired, (ports) =>
+    createFundingServer({
       principalSecrets: config.principalSecrets,
       ports,
       ...(overrides.today ? { today: overrides.today } : {}),
-    });
-    return {
-      name: 'funding',
-      ports,
-      listen: (port, host) => server.listen(port, host),
-      dispose,
-    };
-  } catch (error) {
-    void dispose();
-    throw error;
-  }
+    }),
+  );
 }

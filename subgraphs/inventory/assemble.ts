@@ -1,6 +1,10 @@
 import type { SubgraphConfig } from '../shared/config.ts';
-import type { RunningSubgraph } from '../shared/subgraph-server.ts';
-import { wirePorts, type PortOverrides } from '../shared/wire-ports.ts';
+import {
+  withServer,
+  wirePorts,
+  type AssembledPortSubgraph,
+  type PortOverrides,
+} from '../shared/wire-ports.ts';
 import { createSapInventoryPorts } from './adapters/sap/sap-inventory.adapter.ts';
 import type { SapInventoryOptions } from './adapters/sap/sap-inventory.options.ts';
 import { cachedInventoryPorts } from './ports/cached-inventory-ports.ts';
@@ -15,15 +19,7 @@ export type InventoryOverrides = PortOverrides<InventoryPorts> & {
   lowStockThreshold?: number | string;
 };
 
-export type AssembledInventorySubgraph = {
-  name: 'inventory';
-  /** The ports the server reads, as wired: adapters behind the cache. */
-  ports: InventoryPorts;
-  /** Builds the schema and listens; port 0 picks a free port. */
-  listen(port: number, host?: string): Promise<RunningSubgraph>;
-  /** Closes what assembly opened (ERP client, cache), after the server closed. */
-  dispose(): Promise<void>;
-};
+export type AssembledInventorySubgraph = AssembledPortSubgraph<'inventory', InventoryPorts>;
 
 /**
  * The one composition root of the inventory subgraph: the SAP adapters (ERP client from `erpUrl`)
@@ -36,7 +32,7 @@ export function assembleInventorySubgraph(
   overrides: InventoryOverrides = {},
 ): AssembledInventorySubgraph {
   const ttl = config.cacheTtlMs;
-  const { ports, dispose } = wirePorts<InventoryPorts>(
+  const wired = wirePorts<InventoryPorts>(
     config,
     {
       subgraph: 'inventory',
@@ -47,22 +43,13 @@ export function assembleInventorySubgraph(
     },
     overrides,
   );
-  try {
-    const server = createInventoryServer({
+  return withServer('inventory', wired, (ports) =>
+    createInventoryServer({
       principalSecrets: config.principalSecrets,
       ports,
       ...(overrides.lowStockThreshold !== undefined
         ? { lowStockThreshold: overrides.lowStockThreshold }
         : {}),
-    });
-    return {
-      name: 'inventory',
-      ports,
-      listen: (port, host) => server.listen(port, host),
-      dispose,
-    };
-  } catch (error) {
-    void dispose();
-    throw error;
-  }
+    }),
+  );
 }

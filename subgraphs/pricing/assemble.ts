@@ -1,6 +1,10 @@
 import type { SubgraphConfig } from '../shared/config.ts';
-import type { RunningSubgraph } from '../shared/subgraph-server.ts';
-import { wirePorts, type PortOverrides } from '../shared/wire-ports.ts';
+import {
+  withServer,
+  wirePorts,
+  type AssembledPortSubgraph,
+  type PortOverrides,
+} from '../shared/wire-ports.ts';
 import { createSapPricingPorts } from './adapters/sap/sap-pricing.adapter.ts';
 import type { SapPricingOptions } from './adapters/sap/sap-pricing.options.ts';
 import { cachedPricingPorts } from './ports/cached-pricing-ports.ts';
@@ -17,15 +21,7 @@ export type PricingOverrides = PortOverrides<PricingPorts> & {
   now?: () => number;
 };
 
-export type AssembledPricingSubgraph = {
-  name: 'pricing';
-  /** The ports the server reads, as wired: adapters behind the cache. */
-  ports: PricingPorts;
-  /** Builds the schema and listens; port 0 picks a free port. */
-  listen(port: number, host?: string): Promise<RunningSubgraph>;
-  /** Closes what assembly opened (ERP client, cache), after the server closed. */
-  dispose(): Promise<void>;
-};
+export type AssembledPricingSubgraph = AssembledPortSubgraph<'pricing', PricingPorts>;
 
 /**
  * The one composition root of the pricing subgraph: the SAP adapters (ERP client from `erpUrl`)
@@ -38,7 +34,7 @@ export function assemblePricingSubgraph(
   overrides: PricingOverrides = {},
 ): AssembledPricingSubgraph {
   const ttl = config.cacheTtlMs;
-  const { ports, dispose } = wirePorts<PricingPorts>(
+  const wired = wirePorts<PricingPorts>(
     config,
     {
       subgraph: 'pricing',
@@ -49,23 +45,14 @@ export function assemblePricingSubgraph(
     },
     overrides,
   );
-  try {
-    const server = createPricingServer({
+  return withServer('pricing', wired, (ports) =>
+    createPricingServer({
       principalSecrets: config.principalSecrets,
       ports,
       ...(overrides.minimumMarginPercent !== undefined
         ? { minimumMarginPercent: overrides.minimumMarginPercent }
         : {}),
       ...(overrides.now ? { now: overrides.now } : {}),
-    });
-    return {
-      name: 'pricing',
-      ports,
-      listen: (port, host) => server.listen(port, host),
-      dispose,
-    };
-  } catch (error) {
-    void dispose();
-    throw error;
-  }
+    }),
+  );
 }

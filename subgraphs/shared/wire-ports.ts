@@ -3,6 +3,7 @@ import type { Cache } from './cache/cache.ts';
 import { createSubgraphCache } from './cache/create-cache.ts';
 import type { SubgraphConfig, SubgraphName } from './config.ts';
 import { createErpClient } from './run-subgraph.ts';
+import type { RunningSubgraph } from './subgraph-server.ts';
 
 /** What tests and benchmarks replace in the ports a subgraph assembles from its config. */
 export type PortOverrides<Ports> = {
@@ -75,6 +76,40 @@ export function wirePorts<Ports extends object>(
     return { ports: cache ? wiring.cached(raw, cache) : raw, dispose };
   } catch (error) {
     void dispose();
+    throw error;
+  }
+}
+
+/** What a port-based subgraph's composition root returns. */
+export type AssembledPortSubgraph<Name extends SubgraphName, Ports> = {
+  name: Name;
+  /** The ports the server reads, as wired: adapters behind the cache. */
+  ports: Ports;
+  /** Builds the schema and listens; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+  /** Closes what assembly opened (ERP client, cache), after the server closed. */
+  dispose(): Promise<void>;
+};
+
+/**
+ * Puts the server on the wired ports; if building it fails (a bad setting), closes what the
+ * wiring opened and rethrows.
+ */
+export function withServer<Name extends SubgraphName, Ports>(
+  name: Name,
+  wired: WiredPorts<Ports>,
+  createServer: (ports: Ports) => { listen(port: number, host?: string): Promise<RunningSubgraph> },
+): AssembledPortSubgraph<Name, Ports> {
+  try {
+    const server = createServer(wired.ports);
+    return {
+      name,
+      ports: wired.ports,
+      listen: (port, host) => server.listen(port, host),
+      dispose: wired.dispose,
+    };
+  } catch (error) {
+    void wired.dispose();
     throw error;
   }
 }
