@@ -34,7 +34,25 @@ export type ChannelDeliveryPolicy = {
   deliverySloMs: number;
 };
 
-export type DeliveryPolicy = { channels: Record<SalesChannelName, ChannelDeliveryPolicy> };
+/**
+ * How ALL_OR_NONE promotions go live (subgraphs/promotion/activation/). From `lead` before its
+ * start (and once it started), a promotion goes to its channels held first and is released
+ * everywhere once all acknowledged, and a failing channel holds the others back; earlier, channels
+ * get LIVE directly (their back-ends show nothing before the window anyway).
+ */
+export type ActivationPolicy = {
+  /** How long before the start the two-phase (held, then released) activation begins. */
+  leadMs: number;
+  /** How long an activation may wait for acknowledgements before it is marked held. */
+  holdAfterMs: number;
+};
+
+export const DEFAULT_ACTIVATION_POLICY: ActivationPolicy = { leadMs: 300_000, holdAfterMs: 30_000 };
+
+export type DeliveryPolicy = {
+  channels: Record<SalesChannelName, ChannelDeliveryPolicy>;
+  activation: ActivationPolicy;
+};
 
 /** The policy file next to this module (independent of the working directory). */
 export const DEFAULT_DELIVERY_POLICY_FILE = fileURLToPath(
@@ -107,7 +125,11 @@ type LaneFile = {
   circuit?: { failureThreshold?: number; coolDown?: string };
   deliverySlo?: string;
 };
-type DeliveryFile = { defaults: LaneFile; channels?: Partial<Record<SalesChannelName, LaneFile>> };
+type DeliveryFile = {
+  defaults: LaneFile;
+  channels?: Partial<Record<SalesChannelName, LaneFile>>;
+  activation?: { lead?: string; holdAfter?: string };
+};
 
 const matchesSchema = compilePolicySchema<DeliveryFile>({
   type: 'object',
@@ -116,6 +138,11 @@ const matchesSchema = compilePolicySchema<DeliveryFile>({
     channels: {
       type: 'object',
       properties: Object.fromEntries(SALES_CHANNELS.map((name) => [name, lane(false)])),
+      additionalProperties: false,
+    },
+    activation: {
+      type: 'object',
+      properties: { lead: DURATION, holdAfter: DURATION },
       additionalProperties: false,
     },
   },
@@ -182,7 +209,15 @@ export function validateDeliveryPolicy(data: unknown): DeliveryPolicy {
       resolveLane(file.defaults, file.channels?.[channel] ?? {}, ['channels', channel]),
     ]),
   ) as DeliveryPolicy['channels'];
-  return { channels };
+  const activation = {
+    leadMs: file.activation?.lead
+      ? parseDuration(file.activation.lead)
+      : DEFAULT_ACTIVATION_POLICY.leadMs,
+    holdAfterMs: file.activation?.holdAfter
+      ? parseDuration(file.activation.holdAfter)
+      : DEFAULT_ACTIVATION_POLICY.holdAfterMs,
+  };
+  return { channels, activation };
 }
 
 /** Loads and validates a delivery policy file (default policies/delivery.yaml). */

@@ -21,6 +21,8 @@ import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus.ts'
 import type { PromotionApp } from './graph/context.ts';
 import { createSubgraphPorts, type SubgraphPortsOverrides } from './readiness/subgraph-ports.ts';
 import { createPromotionServer } from './server.ts';
+import { ActivationMonitor } from './activation/activation-monitor.ts';
+import { PromotionEventKind } from './model/promotion-enums.ts';
 import { OutboxHistory } from './storage/outbox-history.ts';
 import { createPromotionStorage, type PromotionStorage } from './storage/promotion-storage.ts';
 import type { SqlDatabase } from './storage/sql-database.ts';
@@ -36,6 +38,11 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   clock?: () => Date;
   /** Scheduler period; 0 disables its timer (call `app.scheduler.advanceByClock`). Default 1000. */
   schedulerIntervalMs?: number;
+  /**
+   * The activation monitor's sweep period (it also sweeps whenever a delivery status changes);
+   * 0 disables both (call `app.activation.runOnce`). Default 500 ms.
+   */
+  activationIntervalMs?: number;
   /**
    * The event bus. Default: Redis Streams at `config.redisUrl`, else in-process (one instance).
    * A bus passed here stays open on dispose: it is the caller's.
@@ -135,11 +142,12 @@ export async function assemblePromotionSubgraph(
   // Deliveries live in the database: nothing lost on restart, instances share the work. Each
   // channel is its own lane (policies/delivery.yaml). Dead letters and circuit changes are
   // logged here for now; metrics and exceptions will subscribe to the same hook.
+  const policy = overrides.delivery?.policy ?? loadDeliveryPolicy();
   const dispatcher = createDurableDispatcher({
     clock,
     onDeliveryEvent: (event) => console.warn(describeDeliveryEvent(event)),
     ...overrides.delivery,
-    policy: overrides.delivery?.policy ?? loadDeliveryPolicy(),
+    policy,
     db: storage.db,
     repository,
     publisher,
@@ -152,6 +160,7 @@ export async function assemblePromotionSubgraph(
     readinessGate: ports.readinessGate,
     ...(ports.fundingAgreements ? { fundingAgreements: ports.fundingAgreements } : {}),
     clock,
+    activation: policy.activation,
     ...(overrides.newId ? { newId: overrides.newId } : {}),
   });
   const scheduler = new PromotionScheduler({
@@ -159,6 +168,22 @@ export async function assemblePromotionSubgraph(
     repository,
     intervalMs: overrides.schedulerIntervalMs ?? 1000,
   });
+  const activation = new ActivationMonitor({
+    core: commands.core,
+    repository,
+    intervalMs: overrides.activationIntervalMs ?? 500,
+    policy: policy.activation,
+  });
+  if ((overrides.activationIntervalMs ?? 500) > 0) {
+    // A delivery status change (or any commit) may complete or break an activation.
+    const notify = repository.onEvents;
+    repository.onEvents = (events) => {
+      notify?.(events);
+      if (events.some((e) => e.kind === PromotionEventKind.CHANNEL_STATUS_CHANGED)) {
+        activation.wake();
+      }
+    };
+  }
   // Subscribers read the bus, and the outbox wherever the bus has a gap (never a silent one).
   const app: PromotionApp = {
     repository,
@@ -166,6 +191,7 @@ export async function assemblePromotionSubgraph(
     commands,
     dispatcher,
     scheduler,
+    activation,
     clock,
   };
   const server = createPromotionServer({ app, principalSecrets: config.principalSecrets });
@@ -177,6 +203,7 @@ export async function assemblePromotionSubgraph(
     dispose() {
       disposed ??= (async () => {
         await scheduler.stop();
+        await activation.stop();
         await dispatcher.close();
         await storage.close();
         await closeBus();

@@ -58,8 +58,8 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
 
 /**
  * Serves an assembled app: builds the schema on `listen` (no side effects until then), then
- * starts the scheduler; `close` stops the scheduler and the server. The app's storage, bus and
- * dispatcher belong to whoever assembled it (assemble.ts `dispose`).
+ * starts the scheduler and the activation monitor; `close` stops them and the server. The app's
+ * storage, bus and dispatcher belong to whoever assembled it (assemble.ts `dispose`).
  */
 export function createPromotionServer(deps: PromotionServerDeps): PromotionServer {
   const { app } = deps;
@@ -73,10 +73,12 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
       });
       const running = await server.listen(port, host);
       app.scheduler.start();
+      app.activation.start();
       return {
         ...running,
         async close() {
           await app.scheduler.stop();
+          await app.activation.stop();
           await running.close();
         },
       };

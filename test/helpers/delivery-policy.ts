@@ -1,5 +1,10 @@
 import { SALES_CHANNELS } from '../../contracts/canonical/sales-channels.ts';
-import type { ChannelDeliveryPolicy, DeliveryPolicy } from '../../policies/delivery-policy.ts';
+import {
+  DEFAULT_ACTIVATION_POLICY,
+  type ActivationPolicy,
+  type ChannelDeliveryPolicy,
+  type DeliveryPolicy,
+} from '../../policies/delivery-policy.ts';
 import type { SalesChannel } from '../../subgraphs/shared/canonical/enums.ts';
 
 /** One lane's settings, flat and in milliseconds. */
@@ -24,6 +29,7 @@ export type TestLane = {
 export function testDeliveryPolicy(
   lane: TestLane = {},
   perChannel: Partial<Record<SalesChannel, TestLane>> = {},
+  activation: Partial<ActivationPolicy> = {},
 ): DeliveryPolicy {
   const build = (l: TestLane): ChannelDeliveryPolicy => ({
     retry: {
@@ -41,6 +47,7 @@ export function testDeliveryPolicy(
     channels: Object.fromEntries(
       SALES_CHANNELS.map((c) => [c, build({ ...lane, ...perChannel[c] })]),
     ) as DeliveryPolicy['channels'],
+    activation: { ...DEFAULT_ACTIVATION_POLICY, ...activation },
   };
 }
 

@@ -1,4 +1,5 @@
 import { createBackendsServer } from '../../backends/server.ts';
+import type { DeliveryPolicy } from '../../policies/delivery-policy.ts';
 import { assembleGateway, type GatewayOverrides } from '../../gateway/assemble.ts';
 import { readGatewayConfig } from '../../gateway/config.ts';
 import type { ThrottleOptions } from '../../gateway/plugins/throttle.ts';
@@ -88,6 +89,8 @@ export type TestStackOptions = {
   /** Operations policy getter and trusted documents of the gateway. Default: the gateway's. */
   operations?: GatewayServerOptions['operations'];
   trustedDocuments?: GatewayServerOptions['trustedDocuments'];
+  /** The promotion subgraph's delivery policy. Default: policies/delivery.yaml. */
+  deliveryPolicy?: DeliveryPolicy;
 };
 
 /**
@@ -158,6 +161,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       database: promotionDb,
       schedulerIntervalMs: 0,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.deliveryPolicy ? { delivery: { policy: options.deliveryPolicy } } : {}),
     },
   );
   const promotionRunning = await promotion.listen(0);

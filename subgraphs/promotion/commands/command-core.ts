@@ -17,6 +17,11 @@ import type { ProductMaster } from './promotion-validation.ts';
 import type { ReadinessGate } from '../readiness/readiness-gate.ts';
 import type { FundingAgreementDirectory } from '../readiness/subgraph-funding.adapter.ts';
 import { fingerprint, KeyedMutex } from './keyed-mutex.ts';
+import {
+  DEFAULT_ACTIVATION_POLICY,
+  type ActivationPolicy,
+} from '../../../policies/delivery-policy.ts';
+import { stagesActivation } from '../activation/activation-plan.ts';
 import { assertVisible, tenantScope } from '../model/tenancy.ts';
 
 export type DeliveryQueue = {
@@ -39,6 +44,8 @@ export type CommandDeps = {
    */
   fundingAgreements?: FundingAgreementDirectory;
   clock: () => Date;
+  /** policies/delivery.yaml `activation` (ALL_OR_NONE going live). Default: the file's defaults. */
+  activation?: ActivationPolicy;
 };
 
 export type MutationResult = {
@@ -93,6 +100,15 @@ export class CommandCore {
     const record = await this.deps.repository.get(id);
     if (!record) throw notFound('Promotion', id);
     return this.advanceClock(assertVisible(actor, record), this.now());
+  }
+
+  /**
+   * Whether a channel of `record` going live now is sent a held delivery first
+   * (activation/activation-plan.ts).
+   */
+  stagesActivation(record: PromotionRecord): boolean {
+    const { leadMs } = this.deps.activation ?? DEFAULT_ACTIVATION_POLICY;
+    return stagesActivation(record, this.now(), leadMs);
   }
 
   checkVersion(record: PromotionRecord, expected: number | null | undefined): void {

@@ -100,6 +100,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             version: 1,
             state: INITIAL_STATE,
             channels: [],
+            activationHold: null,
             approvalReadiness: null,
             externalRefs: [],
             createdAt: at,

@@ -21,12 +21,17 @@ import type {
   StackingData,
   WindowData,
 } from '../model/promotion.model.ts';
-import { DiscountClass, ItemSelection, WindowMode } from '../model/promotion-enums.ts';
+import {
+  ActivationMode,
+  DiscountClass,
+  ItemSelection,
+  WindowMode,
+} from '../model/promotion-enums.ts';
 
 /**
  * Critical fields (the SAP TPM "critical changes" pattern): changing one of them on an APPROVED or
  * SCHEDULED promotion sends it back to DRAFT for re-approval, and is refused once it is ACTIVE or
- * SUSPENDED. Every other field (name, description, customerDisplayName, stacking, limits,
+ * SUSPENDED (activationMode too: it decides how the channels go live). Every other field (name, description, customerDisplayName, stacking, limits,
  * expectedUnits) is a non-material edit that keeps the state (published channels get the new
  * version).
  */
@@ -39,6 +44,7 @@ export const CRITICAL_FIELDS: ReadonlySet<keyof PromotionContent> = new Set([
   'vendorId',
   'fundingAgreementId',
   'vendorSharePercent',
+  'activationMode',
 ] as const);
 
 const money = (m: MoneyInput | null | undefined): MoneyValue | null =>
@@ -146,6 +152,7 @@ export function contentFromCreateInput(input: CreatePromotionDraftInput): Promot
     stacking: stackingFrom(input.stacking),
     limits: limitsFrom(input.limits),
     expectedUnits: unitsFrom(input.expectedUnits),
+    activationMode: input.activationMode ?? ActivationMode.ALL_OR_NONE,
   };
 }
 
@@ -180,6 +187,7 @@ export function applyUpdateInput(
   if (input.stacking != null) set('stacking', stackingFrom(input.stacking));
   if (input.limits !== undefined) set('limits', limitsFrom(input.limits));
   if (input.expectedUnits !== undefined) set('expectedUnits', unitsFrom(input.expectedUnits));
+  if (input.activationMode != null) set('activationMode', input.activationMode);
 
   const changed = new Set<keyof PromotionContent>();
   for (const key of Object.keys(next) as (keyof PromotionContent)[]) {
@@ -209,5 +217,6 @@ export function contentOf(record: PromotionContent): PromotionContent {
     stacking: record.stacking,
     limits: record.limits,
     expectedUnits: record.expectedUnits,
+    activationMode: record.activationMode,
   };
 }

@@ -86,6 +86,7 @@ export function createPublicationCommands(core: CommandCore) {
               c,
               ChannelIntent.LIVE,
               current.channels.find((p) => p.channel === c),
+              core.stagesActivation(next),
             ),
           );
           return core.save(current, next, {
@@ -188,6 +189,7 @@ export function createPublicationCommands(core: CommandCore) {
                     c,
                     ChannelIntent.LIVE,
                     current.channels.find((p) => p.channel === c),
+                    core.stagesActivation(next),
                   ),
                 );
           return core.save(current, next, {

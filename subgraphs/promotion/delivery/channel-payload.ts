@@ -51,17 +51,25 @@ export function buildChannelPayload(
   };
 }
 
-/** A new delivery of `intent` for `record` (already at its new version) in `channel`. */
+/**
+ * A new delivery of `intent` for `record` (already at its new version) in `channel`. `held`: the
+ * channel is told SUSPENDED instead, on an ALL_OR_NONE promotion's behalf (activation/), while
+ * the requested intent stays `intent`.
+ */
 export function newPublication(
   record: PromotionRecord,
   channel: SalesChannel,
   intent: ChannelIntent,
   previous?: ChannelPublicationRecord,
+  held = false,
 ): ChannelPublicationRecord {
   const deliveryId = randomUUID();
+  const sent = held ? ChannelIntent.SUSPENDED : intent;
   return {
     channel,
     intent,
+    held,
+    acknowledgedIntent: previous?.acknowledgedIntent ?? null,
     status: DeliveryStatus.PENDING,
     targetVersion: record.version,
     publishedVersion: previous?.publishedVersion ?? null,
@@ -72,7 +80,7 @@ export function newPublication(
     acknowledgedAt: null,
     channelRef: previous?.channelRef ?? null,
     deliveryId,
-    payload: buildChannelPayload(record, channel, intent, deliveryId),
+    payload: buildChannelPayload(record, channel, sent, deliveryId),
   };
 }
 
@@ -102,10 +110,15 @@ export function withdrawAll(
     .map((p) => newPublication(next, p.channel, ChannelIntent.WITHDRAWN, p));
 }
 
-/** Sends the new version, with the same intent, to every channel not withdrawn (content edits). */
+/**
+ * Sends the new version, with the same intent, to every channel not withdrawn (content edits);
+ * a held channel stays held.
+ */
 export function resendAll(
   current: PromotionRecord,
   next: PromotionRecord,
 ): ChannelPublicationRecord[] {
-  return current.channels.filter(open).map((p) => newPublication(next, p.channel, p.intent, p));
+  return current.channels
+    .filter(open)
+    .map((p) => newPublication(next, p.channel, p.intent, p, p.held));
 }

@@ -125,6 +125,7 @@ export async function runClaimedDelivery(
       acknowledgedAt: now(),
       channelRef: outcome.channelRef ?? publication.channelRef,
       publishedVersion: publication.targetVersion,
+      acknowledgedIntent: publication.payload.intent,
       lastError: null,
     });
   } else {

@@ -48,7 +48,7 @@ export function deliveryStatusRecords(
             action: 'channelDelivery',
             fromState: null,
             toState: null,
-            reason: `${publication.intent} v${publication.targetVersion} ${status}${lastError ? `: ${lastError}` : ''}`,
+            reason: `${publication.intent}${publication.held ? ' (held)' : ''} v${publication.targetVersion} ${status}${lastError ? `: ${lastError}` : ''}`,
             version: publication.targetVersion,
             channel: publication.channel,
           },

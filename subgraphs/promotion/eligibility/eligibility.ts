@@ -1,6 +1,6 @@
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
+import { liveInAnyChannel, liveInChannel } from '../activation/activation-rules.ts';
 import {
-  ChannelIntent,
   DiscountClass,
   IneligibilityReason as R,
   PromotionState,
@@ -35,16 +35,16 @@ export function windowContains(window: WindowData, at: Date): boolean {
   return Date.parse(window.startsAt) <= t && t < Date.parse(window.endsAt);
 }
 
-const liveIn = (p: PromotionRecord, channel: SalesChannel): boolean =>
-  p.channels.some((c) => c.channel === channel && c.intent === ChannelIntent.LIVE);
-
-/** Live at `at` (and `locationId`): published, not suspended, in its window, LIVE in a channel. */
+/**
+ * Live at `at` (and `locationId`): published, not suspended, in its window, and live in a
+ * channel by its activation mode (activation/activation-rules.ts).
+ */
 export function isLiveAt(p: PromotionRecord, at: Date, locationId?: string | null): boolean {
   if (p.state !== PromotionState.SCHEDULED && p.state !== PromotionState.ACTIVE) return false;
   if (!windowContains(p.window, at)) return false;
   const locations = p.eligibility.locationIds;
   if (locationId && locations.length > 0 && !locations.includes(locationId)) return false;
-  return p.channels.some((c) => c.intent === ChannelIntent.LIVE);
+  return liveInAnyChannel(p);
 }
 
 export type EligibilityRequest = {
@@ -62,7 +62,7 @@ export function ineligibility(p: PromotionRecord, sku: string, req: EligibilityR
     return R.PROMOTION_NOT_LIVE;
   }
   if (!p.eligibility.channels.includes(req.channel)) return R.CHANNEL_NOT_ELIGIBLE;
-  if (!liveIn(p, req.channel)) return R.PROMOTION_NOT_LIVE;
+  if (!liveInChannel(p, req.channel)) return R.PROMOTION_NOT_LIVE;
   if (!windowContains(p.window, req.at)) return R.NOT_IN_WINDOW;
   const locations = p.eligibility.locationIds;
   if (locations.length > 0 && !locations.includes(req.storeId)) return R.LOCATION_NOT_ELIGIBLE;

@@ -10,6 +10,7 @@ import { ActorKind } from '../model/promotion-enums.ts';
 import type { ActorData, PromotionRecord } from '../model/promotion.model.ts';
 import type { PromotionRepository } from '../storage/promotion.repository.ts';
 import type { PromotionScheduler } from '../commands/scheduler.ts';
+import type { ActivationMonitor } from '../activation/activation-monitor.ts';
 import { canSee, confineEvaluation } from '../model/tenancy.ts';
 
 /** The long-lived parts of the subgraph, shared by every request. */
@@ -19,6 +20,8 @@ export type PromotionApp = {
   commands: PromotionCommands;
   dispatcher: ChannelDeliveryDispatcher;
   scheduler: PromotionScheduler;
+  /** Keeps ALL_OR_NONE promotions live everywhere or nowhere (activation/). */
+  activation: ActivationMonitor;
   clock: () => Date;
 };
 

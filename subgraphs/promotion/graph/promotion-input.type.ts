@@ -7,6 +7,7 @@ import {
   TimeZoneScalar,
 } from '../../../contracts/canonical/scalars.ts';
 import {
+  ActivationMode,
   DiscountClass,
   ItemSelection,
   PromotionState,
@@ -243,11 +244,18 @@ export class CreatePromotionDraftInput {
     description: 'Forecast units per SKU in scope.',
   })
   expectedUnits?: SkuQuantityInput[] | null;
+
+  @Field(() => ActivationMode, {
+    nullable: true,
+    description:
+      'How the channels go live: ALL_OR_NONE (default) in every targeted channel or in none; PER_CHANNEL each on its own acknowledgement.',
+  })
+  activationMode?: ActivationMode | null;
 }
 
 @InputType('UpdatePromotionDraftInput', {
   description:
-    'Only the given fields change (null clears description, customerDisplayName, vendor, funding and limits). A material change (offer, scope, eligibility, window, currency, vendor or funding) of an APPROVED or SCHEDULED promotion sends it back to DRAFT.',
+    'Only the given fields change (null clears description, customerDisplayName, vendor, funding and limits). A material change (offer, scope, eligibility, window, currency, vendor, funding or activation mode) of an APPROVED or SCHEDULED promotion sends it back to DRAFT.',
 })
 export class UpdatePromotionDraftInput {
   @Field(() => String, { nullable: true })
@@ -291,6 +299,12 @@ export class UpdatePromotionDraftInput {
 
   @Field(() => [SkuQuantityInput], { nullable: true })
   expectedUnits?: SkuQuantityInput[] | null;
+
+  @Field(() => ActivationMode, {
+    nullable: true,
+    description: 'A material change (ALL_OR_NONE or PER_CHANNEL); null keeps the current mode.',
+  })
+  activationMode?: ActivationMode | null;
 }
 
 @InputType('SuspensionInput')

@@ -10,7 +10,15 @@ import { DeliveryStatus } from '../model/promotion-enums.ts';
 import { AuditConnection, PromotionConnection } from './promotion-connection.type.ts';
 import { PromotionFilter } from './promotion-input.type.ts';
 import type { PromotionRecord, ReadinessReportData } from '../model/promotion.model.ts';
-import { FundingAgreement, Promotion, ReadinessReport, Vendor } from './promotion.type.ts';
+import {
+  ActivationHold,
+  FundingAgreement,
+  Promotion,
+  ReadinessReport,
+  Vendor,
+} from './promotion.type.ts';
+import { SalesChannel } from '../../shared/canonical/enums.ts';
+import { liveInChannel } from '../activation/activation-rules.ts';
 import { PublicationSummary } from './publication.type.ts';
 import { toTerms } from '../model/terms.ts';
 
@@ -65,7 +73,9 @@ export class PromotionResolver {
       pending: count(DeliveryStatus.PENDING, DeliveryStatus.SENT),
       failed: count(DeliveryStatus.FAILED),
       deadLettered: count(DeliveryStatus.DEAD_LETTERED),
-      isFullyPublished: total > 0 && acknowledged === total,
+      // A held delivery (ALL_OR_NONE, activation/) acknowledged is stored, not yet published.
+      isFullyPublished:
+        total > 0 && acknowledged === total && !promotion.channels.some((c) => c.held),
     };
   }
 
@@ -87,6 +97,31 @@ export class PromotionResolver {
     @Arg('locationId', () => ID, { nullable: true }) locationId: string | null,
   ): boolean {
     return isLiveAt(promotion, new Date(at), locationId);
+  }
+
+  @FieldResolver(() => ActivationHold, {
+    nullable: true,
+    description: 'Set while an ALL_OR_NONE promotion is held back in every channel.',
+  })
+  activationHold(@Root() promotion: PromotionRecord): ActivationHold | null {
+    const hold = promotion.activationHold;
+    return hold && { since: hold.since, reason: hold.reason, awaitingChannels: hold.awaiting };
+  }
+
+  @FieldResolver(() => [SalesChannel], {
+    description:
+      'The channels it is live in at `at` (default now): published, not suspended, inside its window, and by its activation mode (ALL_OR_NONE: every targeted channel acknowledged, or none is listed).',
+  })
+  liveChannels(
+    @Root() promotion: PromotionRecord,
+    @Arg('at', () => DateTimeScalar, { nullable: true }) at: string | null,
+    @Ctx() ctx: PromotionContext,
+  ): SalesChannel[] {
+    const when = at ? new Date(at) : ctx.app.clock();
+    if (!isLiveAt(promotion, when)) return [];
+    return promotion.channels
+      .map((c) => c.channel)
+      .filter((channel) => liveInChannel(promotion, channel));
   }
 
   @Directive(requiresScopes(['promotion:audit']))

@@ -3,7 +3,8 @@ import { ExternalRef } from '../../shared/canonical/external-ref.type.ts';
 import { ReadinessCheck } from '../../shared/canonical/readiness.type.ts';
 import { CurrencyCodeScalar, DateTimeScalar } from '../../../contracts/canonical/scalars.ts';
 import { Offer } from './offer.type.ts';
-import { PromotionState } from '../model/promotion-enums.ts';
+import { ActivationMode, PromotionState } from '../model/promotion-enums.ts';
+import { SalesChannel } from '../../shared/canonical/enums.ts';
 import { ChannelPublication } from './publication.type.ts';
 import {
   EffectiveWindow,
@@ -45,6 +46,21 @@ export class ReadinessReport {
 
   @Field(() => [ReadinessCheck])
   checks!: ReadinessCheck[];
+}
+
+@ObjectType('ActivationHold', {
+  description:
+    'Why an ALL_OR_NONE promotion is live in no channel although it should be: a targeted channel has not acknowledged.',
+})
+export class ActivationHold {
+  @Field(() => DateTimeScalar)
+  since!: string;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => [SalesChannel], { description: 'Targeted channels not confirmed live yet.' })
+  awaitingChannels!: SalesChannel[];
 }
 
 /**
@@ -95,6 +111,9 @@ export class Promotion {
 
   @Field(() => [ChannelPublication])
   channels!: ChannelPublication[];
+
+  @Field(() => ActivationMode)
+  activationMode!: ActivationMode;
 
   @Field(() => DateTimeScalar)
   createdAt!: string;

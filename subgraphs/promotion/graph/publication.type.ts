@@ -40,6 +40,19 @@ export class ChannelPublication {
 
   @Field(() => String, { nullable: true })
   channelRef?: string | null;
+
+  @Field(() => ChannelIntent, {
+    nullable: true,
+    description:
+      'What the channel last confirmed it shows (the intent of its last acknowledged delivery), whatever is being delivered now.',
+  })
+  acknowledgedIntent?: ChannelIntent | null;
+
+  @Field(() => Boolean, {
+    description:
+      "ALL_OR_NONE: this delivery tells the channel SUSPENDED on the promotion's behalf (staged until every channel acknowledged, or compensating while one is failing); `intent` stays what was asked.",
+  })
+  held!: boolean;
 }
 
 @ObjectType('PublicationSummary', {
@@ -62,6 +75,8 @@ export class PublicationSummary {
   @Field(() => Int)
   deadLettered!: number;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, {
+    description: 'Every channel acknowledged its latest delivery and none is held.',
+  })
   isFullyPublished!: boolean;
 }

@@ -42,6 +42,21 @@ export enum ChannelIntent {
 }
 registerEnumType(ChannelIntent, { name: 'ChannelIntent' });
 
+/**
+ * How the channels of one promotion go live (issue 13): ALL_OR_NONE (the default) shows it live
+ * in no channel, ours or theirs, unless every targeted channel acknowledged; PER_CHANNEL lets
+ * each channel go live on its own acknowledgement.
+ */
+export enum ActivationMode {
+  ALL_OR_NONE = 'ALL_OR_NONE',
+  PER_CHANNEL = 'PER_CHANNEL',
+}
+registerEnumType(ActivationMode, {
+  name: 'ActivationMode',
+  description:
+    'ALL_OR_NONE: live in no channel unless every targeted channel acknowledged. PER_CHANNEL: each channel goes live on its own acknowledgement.',
+});
+
 export enum DeliveryStatus {
   PENDING = 'PENDING',
   SENT = 'SENT',

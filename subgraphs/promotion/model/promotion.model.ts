@@ -1,5 +1,6 @@
 import type { OfferKind, SalesChannel } from '../../shared/canonical/enums.ts';
 import type {
+  ActivationMode,
   ActorKind,
   ChannelIntent,
   DeliveryStatus,
@@ -87,6 +88,7 @@ export type PromotionContent = {
   stacking: StackingData;
   limits: LimitsData | null;
   expectedUnits: SkuQuantityData[];
+  activationMode: ActivationMode;
 };
 
 export type ActorData = { subject: string; kind: ActorKind; vendorId: string | null };
@@ -125,6 +127,17 @@ export type ChannelPublicationRecord = {
   sentAt: string | null;
   acknowledgedAt: string | null;
   channelRef: string | null;
+  /**
+   * The intent the channel last confirmed (the payload intent of its last acknowledged
+   * delivery): what the channel shows now, whatever is being delivered.
+   */
+  acknowledgedIntent: ChannelIntent | null;
+  /**
+   * ALL_OR_NONE: this delivery tells the channel SUSPENDED on the promotion's behalf (staged
+   * before every channel is known to be reachable, or compensating while another is not), while
+   * the requested `intent` stays; released with a LIVE delivery once every channel acknowledged.
+   */
+  held: boolean;
   /** Identifies the current delivery; a newer intent replaces it, and stale outcomes are dropped. */
   deliveryId: string;
   payload: ChannelPayload;
@@ -138,8 +151,18 @@ export type ReadinessReportData = {
   checks: unknown[];
 };
 
+/** Why an ALL_OR_NONE promotion is not live in any channel although its window says it should be. */
+export type ActivationHoldData = {
+  since: string;
+  reason: string;
+  /** The targeted channels that have not confirmed yet. */
+  awaiting: SalesChannel[];
+};
+
 export type PromotionRecord = PromotionContent & {
   id: string;
+  /** Set while an ALL_OR_NONE promotion in its window is held back in every channel. */
+  activationHold: ActivationHoldData | null;
   /** Insertion order, used for stable list ordering and cursors. */
   seq: number;
   version: number;

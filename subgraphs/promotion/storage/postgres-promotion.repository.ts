@@ -15,6 +15,8 @@ import {
   idempotencyFromRow,
   PROMOTION_COLUMNS,
   promotionFromRow,
+  publicationDefaults,
+  recordDefaults,
 } from './promotion-rows.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
@@ -58,7 +60,10 @@ export class PostgresPromotionRepository implements PromotionRepository {
       'SELECT record FROM promotion_versions WHERE promotion_id = $1 AND version = $2',
       [id, version],
     );
-    return rows[0]?.record;
+    const record = rows[0]?.record;
+    return (
+      record && { ...recordDefaults(record), channels: record.channels.map(publicationDefaults) }
+    );
   }
 
   async list(query: PromotionListQuery) {
@@ -101,6 +106,22 @@ export class PostgresPromotionRepository implements PromotionRepository {
       [now.toISOString(), PUBLISHED_STATES],
     );
     return rows.map(promotionFromRow);
+  }
+
+  async listActivationCandidates(limit: number): Promise<string[]> {
+    const { rows } = await this.db.query(
+      `SELECT p.id FROM promotions p
+        WHERE p.state = ANY($1::text[])
+          AND coalesce(p.record->>'activationMode', 'ALL_OR_NONE') = 'ALL_OR_NONE'
+          AND EXISTS (SELECT 1 FROM channel_publications c
+                       WHERE c.promotion_id = p.id AND c.intent = 'LIVE'
+                         AND (c.held OR c.acknowledged_intent IS DISTINCT FROM 'LIVE'))
+       UNION
+       SELECT p.id FROM promotions p WHERE jsonb_typeof(p.record->'activationHold') = 'object'
+       LIMIT $2`,
+      [PUBLISHED_STATES, limit],
+    );
+    return rows.map((row) => row.id as string);
   }
 
   async commit(change: PromotionChange): Promise<CommitResult> {

@@ -1,6 +1,16 @@
 import { PromotionState } from '../model/promotion-enums.ts';
 import type { PromotionListQuery } from './promotion.repository.ts';
 
+/** activation-rules.ts `liveInAnyChannel`, for `FROM promotions p`. */
+const CONFIRMED = `c.intent = 'LIVE' AND NOT c.held AND c.acknowledged_intent = 'LIVE'`;
+const LIVE_IN_A_CHANNEL = `CASE WHEN p.record->>'activationMode' = 'PER_CHANNEL'
+    THEN EXISTS (SELECT 1 FROM channel_publications c WHERE c.promotion_id = p.id AND ${CONFIRMED})
+    ELSE EXISTS (SELECT 1 FROM channel_publications c
+                  WHERE c.promotion_id = p.id AND c.intent = 'LIVE')
+     AND NOT EXISTS (SELECT 1 FROM channel_publications c
+                      WHERE c.promotion_id = p.id AND c.intent = 'LIVE' AND NOT (${CONFIRMED}))
+  END`;
+
 /**
  * The WHERE clause of `list` for `FROM promotions p`: the same criteria as `matchesFilter`
  * (eligibility.ts), evaluated by PostgreSQL. Undefined when nothing can match.
@@ -28,8 +38,7 @@ export function listWhere(
     const t = param(at.toISOString());
     where.push(`p.state IN ('${PromotionState.SCHEDULED}', '${PromotionState.ACTIVE}')
       AND p.starts_at <= ${t} AND ${t} < p.ends_at
-      AND EXISTS (SELECT 1 FROM channel_publications c
-        WHERE c.promotion_id = p.id AND c.intent = 'LIVE')`);
+      AND ${LIVE_IN_A_CHANNEL}`);
   }
   if (f.text) where.push(`strpos(p.search_text, ${param(f.text.toLowerCase())}) > 0`);
   return { sql: where.length ? where.join(' AND ') : 'true', params };

@@ -5,7 +5,12 @@ import type {
   ChannelPublicationRecord,
   PromotionRecord,
 } from '../model/promotion.model.ts';
-import type { ChannelIntent, DeliveryStatus, PromotionState } from '../model/promotion-enums.ts';
+import {
+  ActivationMode,
+  type ChannelIntent,
+  type DeliveryStatus,
+  type PromotionState,
+} from '../model/promotion-enums.ts';
 import { formatCursor, type IdempotencyRecord } from './promotion.repository.ts';
 import { toInt, toIso, type SqlRow } from './sql-database.ts';
 
@@ -28,6 +33,8 @@ export type PublicationRow = {
   sent_at: string | Date | null;
   acknowledged_at: string | Date | null;
   channel_ref: string | null;
+  acknowledged_intent: string | null;
+  held: boolean | null;
   delivery_id: string;
   payload: ChannelPublicationRecord['payload'];
 };
@@ -48,9 +55,16 @@ export function publicationFromRow(row: PublicationRow): ChannelPublicationRecor
     sentAt: toIso(row.sent_at),
     acknowledgedAt: toIso(row.acknowledged_at),
     channelRef: row.channel_ref,
+    acknowledgedIntent: (row.acknowledged_intent as ChannelIntent | null) ?? null,
+    held: row.held === true,
     deliveryId: row.delivery_id,
     payload: row.payload,
   };
+}
+
+/** A publication stored (in a version snapshot) before `acknowledgedIntent` and `held` existed. */
+export function publicationDefaults(p: ChannelPublicationRecord): ChannelPublicationRecord {
+  return { ...p, acknowledgedIntent: p.acknowledgedIntent ?? null, held: p.held ?? false };
 }
 
 export function withChannels(
@@ -63,7 +77,19 @@ export function withChannels(
 
 export function promotionFromRow(row: SqlRow): PromotionRecord {
   const channels = (row.channels as PublicationRow[]).map(publicationFromRow);
-  return withChannels(row.record as PromotionRecord, toInt(row.seq), channels);
+  return withChannels(recordDefaults(row.record as PromotionRecord), toInt(row.seq), channels);
+}
+
+/**
+ * Fields a record stored before they existed reads with: ALL_OR_NONE is what the README always
+ * promised, and such a record has no hold.
+ */
+export function recordDefaults<T extends Omit<PromotionRecord, 'seq' | 'channels'>>(record: T): T {
+  return {
+    ...record,
+    activationMode: record.activationMode ?? ActivationMode.ALL_OR_NONE,
+    activationHold: record.activationHold ?? null,
+  };
 }
 
 /** What `promotions.record` holds: the record without seq and channels (kept in columns/rows). */

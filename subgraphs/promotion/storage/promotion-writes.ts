@@ -86,18 +86,20 @@ export async function upsertPublications(
   await tx.query(
     `INSERT INTO channel_publications AS c (promotion_id, channel, intent, status, target_version,
        published_version, attempts, last_error, next_attempt_at, sent_at, acknowledged_at,
-       channel_ref, delivery_id, payload)
+       channel_ref, acknowledged_intent, held, delivery_id, payload)
      SELECT $1, p->>'channel', p->>'intent', p->>'status', (p->>'targetVersion')::int,
        (p->>'publishedVersion')::int, (p->>'attempts')::int, p->>'lastError',
        (p->>'nextAttemptAt')::timestamptz, (p->>'sentAt')::timestamptz,
-       (p->>'acknowledgedAt')::timestamptz, p->>'channelRef', p->>'deliveryId', p->'payload'
+       (p->>'acknowledgedAt')::timestamptz, p->>'channelRef', p->>'acknowledgedIntent',
+       coalesce((p->>'held')::boolean, false), p->>'deliveryId', p->'payload'
        FROM jsonb_array_elements($2::jsonb) AS p
      ON CONFLICT (promotion_id, channel) DO UPDATE SET intent = excluded.intent,
        status = excluded.status, target_version = excluded.target_version,
        published_version = excluded.published_version, attempts = excluded.attempts,
        last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at,
        sent_at = excluded.sent_at, acknowledged_at = excluded.acknowledged_at,
-       channel_ref = excluded.channel_ref, delivery_id = excluded.delivery_id,
+       channel_ref = excluded.channel_ref, acknowledged_intent = excluded.acknowledged_intent,
+       held = excluded.held, delivery_id = excluded.delivery_id,
        payload = excluded.payload, updated_at = now()`,
     [promotionId, json(byChannel)],
   );

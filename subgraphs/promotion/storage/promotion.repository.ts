@@ -30,6 +30,11 @@ export interface PromotionRepository {
   /** Published promotions whose window boundary (start or end) is at or before `now`. */
   listDueForClock(now: Date): Promise<PromotionRecord[]>;
   /**
+   * Ids of the promotions the activation monitor must look at (activation/): ALL_OR_NONE
+   * promotions with a targeted channel not confirmed live, and any promotion with a hold set.
+   */
+  listActivationCandidates(limit: number): Promise<string[]>;
+  /**
    * Atomically: checks the expected version/state (VersionConflictError) and the idempotency
    * key (IdempotencyKeyTakenError), stores the record, its version snapshot, the changed
    * publications, the audit entries and the events, then hands the events to the bus.

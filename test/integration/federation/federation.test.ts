@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Big from 'big.js';
+import { waitUntilLive } from '../../helpers/activation.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 
 const SKUS = Array.from({ length: 50 }, (_, i) => `SKU${String(i + 1).padStart(6, '0')}`);
@@ -48,16 +49,12 @@ async function launch(stack: TestStack, input: Record<string, unknown>): Promise
     assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
     version = res.body.data![step!]!.promotion.version;
   }
-  const delivered = Promise.all([
-    stack.backends.state.channels.waitForReceived('ecommerce', 1),
-    stack.backends.state.channels.waitForReceived('pos', 1),
-  ]);
   const published = await stack.query(
     `mutation($id: ID!) { publishToChannels(promotionId: $id, channels: [ECOMMERCE, POS]) { promotion { state } } }`,
     { id },
   );
   assert.equal(published.body.errors, undefined, JSON.stringify(published.body.errors));
-  await delivered;
+  await waitUntilLive(stack, id, ['ECOMMERCE', 'POS']);
   return id;
 }
 

@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 import {
+  ActivationMode,
+  ChannelIntent,
   DeliveryStatus,
   PromotionEventKind,
   PromotionState,
@@ -25,6 +27,7 @@ import {
   eventDraft,
   nextChange,
   publication,
+  T0,
 } from './storage-fixtures.ts';
 
 export type RepositorySubject = {
@@ -209,6 +212,41 @@ export function promotionRepositoryContract(
         'due-start',
         'due-active',
       ]);
+    });
+
+    test('listActivationCandidates: ALL_OR_NONE promotions not confirmed live, and any hold', async () => {
+      const live = (record: PromotionRecord, channel: SalesChannel, confirmed: boolean) =>
+        publication(record, channel, {
+          status: confirmed ? DeliveryStatus.ACKNOWLEDGED : DeliveryStatus.PENDING,
+          acknowledgedIntent: confirmed ? ChannelIntent.LIVE : null,
+        });
+      async function published(
+        id: string,
+        confirmed: boolean[],
+        patch: Partial<PromotionRecord> = {},
+      ) {
+        const created = await commit(createChange(buildRecord(id, patch)));
+        const channels = [SalesChannel.ECOMMERCE, SalesChannel.POS];
+        await commit(
+          nextChange(
+            created,
+            { state: ACTIVE },
+            { publications: confirmed.map((c, i) => live(created, channels[i]!, c)) },
+          ),
+        );
+      }
+      await published('act-unconfirmed', [true, false]);
+      await published('act-confirmed', [true, true]);
+      await published('act-per-channel', [true, false], {
+        activationMode: ActivationMode.PER_CHANNEL,
+      });
+      const hold = { since: T0, reason: 'POS failing', awaiting: [SalesChannel.POS] };
+      await published('act-held', [true, true], { activationHold: hold });
+      await seed(buildRecord('act-draft'));
+      const mine = (await repo.listActivationCandidates(1000))
+        .filter((id) => id.startsWith('act-'))
+        .sort();
+      assert.deepEqual(mine, ['act-held', 'act-unconfirmed']);
     });
 
     test('commit checks the expected version and state: VersionConflictError, nothing stored', async () => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 import { OfferKind } from '../../../subgraphs/shared/canonical/enums.ts';
 import {
+  ActivationMode,
   ActorKind,
   ChannelIntent,
   DeliveryStatus,
@@ -120,6 +121,8 @@ export function buildRecord(id: string, overrides: Partial<PromotionRecord> = {}
     stacking: { mode: StackingMode.STACKABLE, discountClass: DiscountClass.PRODUCT, priority: 10 },
     limits: null,
     expectedUnits: [{ sku: 'SKU000001', quantity: '100' }],
+    activationMode: ActivationMode.ALL_OR_NONE,
+    activationHold: null,
     channels: [],
     approvalReadiness: null,
     externalRefs: [],
@@ -147,6 +150,8 @@ export function publication(
     sentAt: null,
     acknowledgedAt: null,
     channelRef: null,
+    acknowledgedIntent: null,
+    held: false,
     deliveryId,
     payload: {
       specVersion: '1',

@@ -7,6 +7,7 @@ import {
   stack,
 } from '../../../subgraphs/promotion/eligibility/eligibility.ts';
 import {
+  ActivationMode,
   ChannelIntent,
   DeliveryStatus,
   DiscountClass,
@@ -56,10 +57,14 @@ function promo(id: string, seq: number, patch: Partial<PromotionRecord> = {}): P
     stacking: { mode: StackingMode.STACKABLE, discountClass: DiscountClass.PRODUCT, priority: 100 },
     limits: null,
     expectedUnits: [],
+    activationMode: ActivationMode.ALL_OR_NONE,
+    activationHold: null,
     channels: [
       {
         channel: SalesChannel.POS,
         intent: ChannelIntent.LIVE,
+        acknowledgedIntent: ChannelIntent.LIVE,
+        held: false,
       } as PromotionRecord['channels'][number],
     ],
     approvalReadiness: null,
@@ -415,6 +420,7 @@ describe('eligiblePromotions through the schema', () => {
             ...newPublication(record, SalesChannel.POS, ChannelIntent.LIVE),
             status: DeliveryStatus.ACKNOWLEDGED,
             publishedVersion: record.version,
+            acknowledgedIntent: ChannelIntent.LIVE,
           },
         ],
         audit: [],

@@ -132,6 +132,11 @@ export type Harness = {
     variables?: Record<string, unknown>,
     actor?: string | ForwardedPrincipal,
   ): Promise<T>;
+  /**
+   * Runs deliveries and the activation monitor until neither has anything left to do (the
+   * monitor's timer is off in the harness); returns the activation steps taken.
+   */
+  settle(): Promise<string[]>;
   /** Stops the dispatcher and scheduler and closes the store. */
   close(): Promise<void>;
 };
@@ -164,6 +169,7 @@ export async function createHarness(overrides: PromotionOverrides = {}): Promise
     database,
     clock: clock.now,
     schedulerIntervalMs: 0,
+    activationIntervalMs: 0,
     productMaster: master,
     publisher,
     readinessGate: gate,
@@ -212,6 +218,16 @@ export async function createHarness(overrides: PromotionOverrides = {}): Promise
         throw new Error(`GraphQL errors: ${JSON.stringify(result.errors.map((e) => e.toJSON()))}`);
       }
       return result.data as T;
+    },
+    async settle() {
+      const steps: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        await app.dispatcher.whenIdle();
+        const outcomes = await app.activation.runOnce();
+        if (outcomes.length === 0) return steps;
+        steps.push(...outcomes.map((o) => o.step));
+      }
+      throw new Error(`activation did not settle: ${steps.join(', ')}`);
     },
     async close() {
       await subgraph.dispose();
@@ -281,8 +297,9 @@ export async function createPublished(
       c: channels,
     },
   );
-  await h.app.dispatcher.whenIdle();
-  return { id, version: 4 };
+  await h.settle();
+  const record = await h.app.repository.get(id);
+  return { id, version: record!.version };
 }
 
 /** The `extensions` and message of the first error (fails when there is none). */

@@ -165,7 +165,29 @@ describe('promotion lifecycle through the schema', () => {
     ).resumePromotion;
     assert.equal(resumed.promotion.state, 'ACTIVE');
     assert.equal(resumed.promotion.version, 7);
+    // ALL_OR_NONE inside the window: both channels are sent the resume held (they store it as
+    // SUSPENDED), and released together once both acknowledged (activation/).
     await h.app.dispatcher.whenIdle();
+    const staged = await h.run<{ promotion: { liveChannels: string[]; channels: unknown[] } }>(
+      `{ promotion(id: "${id}") { liveChannels channels { channel held acknowledgedIntent status } } }`,
+    );
+    assert.deepEqual(staged.promotion, {
+      liveChannels: [],
+      channels: [
+        {
+          channel: 'ECOMMERCE',
+          held: true,
+          acknowledgedIntent: 'SUSPENDED',
+          status: 'ACKNOWLEDGED',
+        },
+        { channel: 'POS', held: true, acknowledgedIntent: 'SUSPENDED', status: 'ACKNOWLEDGED' },
+      ],
+    });
+    assert.deepEqual(await h.settle(), ['release']);
+    const released = await h.run<{ promotion: { version: number; liveChannels: string[] } }>(
+      `{ promotion(id: "${id}") { version liveChannels } }`,
+    );
+    assert.deepEqual(released.promotion, { version: 8, liveChannels: ['ECOMMERCE', 'POS'] });
 
     const ended = (
       await h.run<{ endPromotion: Result }>(
@@ -173,7 +195,7 @@ describe('promotion lifecycle through the schema', () => {
       )
     ).endPromotion;
     assert.equal(ended.promotion.state, 'ENDED');
-    assert.equal(ended.promotion.version, 8);
+    assert.equal(ended.promotion.version, 9);
     await h.app.dispatcher.whenIdle();
 
     assert.deepEqual(
@@ -183,10 +205,12 @@ describe('promotion lifecycle through the schema', () => {
         'v4:LIVE:POS',
         'v5:SUSPENDED:POS',
         'v6:SUSPENDED:ECOMMERCE',
-        'v7:LIVE:ECOMMERCE',
-        'v7:LIVE:POS',
-        'v8:WITHDRAWN:ECOMMERCE',
-        'v8:WITHDRAWN:POS',
+        'v7:SUSPENDED:ECOMMERCE',
+        'v7:SUSPENDED:POS',
+        'v8:LIVE:ECOMMERCE',
+        'v8:LIVE:POS',
+        'v9:WITHDRAWN:ECOMMERCE',
+        'v9:WITHDRAWN:POS',
       ],
     );
 
@@ -275,12 +299,21 @@ describe('promotion lifecycle through the schema', () => {
         channel: null,
       },
       {
+        action: 'activationReleased',
+        actor: { subject: 'activation-monitor', kind: 'SYSTEM' },
+        fromState: 'ACTIVE',
+        toState: 'ACTIVE',
+        reason: 'every channel acknowledged; released ECOMMERCE, POS',
+        version: 8,
+        channel: null,
+      },
+      {
         action: 'endPromotion',
         actor: { subject: 'anonymous', kind: 'USER' },
         fromState: 'ACTIVE',
         toState: 'ENDED',
         reason: 'sold out',
-        version: 8,
+        version: 9,
         channel: null,
       },
     ]);
@@ -291,10 +324,12 @@ describe('promotion lifecycle through the schema', () => {
         'POS LIVE v4 ACKNOWLEDGED',
         'POS SUSPENDED v5 ACKNOWLEDGED',
         'ECOMMERCE SUSPENDED v6 ACKNOWLEDGED',
-        'ECOMMERCE LIVE v7 ACKNOWLEDGED',
-        'POS LIVE v7 ACKNOWLEDGED',
-        'ECOMMERCE WITHDRAWN v8 ACKNOWLEDGED',
-        'POS WITHDRAWN v8 ACKNOWLEDGED',
+        'ECOMMERCE LIVE (held) v7 ACKNOWLEDGED',
+        'POS LIVE (held) v7 ACKNOWLEDGED',
+        'ECOMMERCE LIVE v8 ACKNOWLEDGED',
+        'POS LIVE v8 ACKNOWLEDGED',
+        'ECOMMERCE WITHDRAWN v9 ACKNOWLEDGED',
+        'POS WITHDRAWN v9 ACKNOWLEDGED',
       ],
     );
 

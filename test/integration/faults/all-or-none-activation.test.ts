@@ -1,0 +1,189 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
+import { startTestStack, type TestStack } from '../../helpers/stack.ts';
+
+/**
+ * The README's promise, "live in every channel or in none" (ALL_OR_NONE, the default), against
+ * the real stack: the gateway, the promotion subgraph on its store, and the emulated channel
+ * back-ends over signed webhooks. POS is down when a promotion already inside its window is
+ * published: no channel shows it live (neither our eligibility nor ECOMMERCE's back-end), it is
+ * held with a reason; POS comes back and it goes live in both. Sampled throughout: never live
+ * in a subset of its channels.
+ */
+
+const POLICY = testDeliveryPolicy(
+  {
+    maxAttempts: null,
+    initialDelayMs: 50,
+    maxDelayMs: 200,
+    giveUpAfterMs: 600_000,
+    requestTimeoutMs: 1000,
+    failureThreshold: 3,
+    coolDownMs: 300,
+  },
+  {},
+  { holdAfterMs: 500 },
+);
+
+const CREATE = `mutation ($input: CreatePromotionDraftInput!) {
+  createPromotionDraft(input: $input) { promotion { id } }
+}`;
+const STATUS = `query ($id: ID!) { promotion(id: $id) {
+  version liveChannels activationHold { reason awaitingChannels }
+  channels { channel held acknowledgedIntent status }
+} }`;
+const ELIGIBLE = `query ($ch: SalesChannel!) {
+  eligiblePromotions(channel: $ch, storeId: "S001", skus: ["SKU000001"]) { offers { promotionId } }
+}`;
+const AUDIT = `query ($id: ID!) { promotion(id: $id) { audit(first: 100) { edges { node { action } } } } }`;
+
+type Status = {
+  version: number;
+  liveChannels: string[];
+  activationHold: { reason: string; awaitingChannels: string[] } | null;
+  channels: { channel: string; held: boolean; acknowledgedIntent: string | null; status: string }[];
+};
+
+describe('ALL_OR_NONE activation through the gateway, POS down then back', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack({ deliveryPolicy: POLICY });
+  });
+  after(async () => stack?.close());
+
+  async function run<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const { status, body } = await stack.query<T>(query, variables);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    return body.data!;
+  }
+  const status = async (id: string) => (await run<{ promotion: Status }>(STATUS, { id })).promotion;
+  const offers = async (channel: string) =>
+    (
+      await run<{ eligiblePromotions: { offers: { promotionId: string }[] }[] }>(ELIGIBLE, {
+        ch: channel,
+      })
+    ).eligiblePromotions[0]!.offers.map((o) => o.promotionId);
+  /** What a channel's back-end was told, per accepted (2xx) webhook, oldest first. */
+  const accepted = (channel: 'ecommerce' | 'pos', id: string) =>
+    stack.backends.state.channels
+      .received(channel)
+      .filter((m) => (m.body as { promotionId?: string }).promotionId === id)
+      .filter((m) => m.verdict.status >= 200 && m.verdict.status < 300)
+      .map((m) => ({
+        at: Date.parse(m.receivedAt),
+        intent: (m.body as { intent: string }).intent,
+      }));
+  async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  test('held in every channel while POS is down; live in both once it answers', async () => {
+    const now = Date.now();
+    const created = await run<{ createPromotionDraft: { promotion: { id: string } } }>(CREATE, {
+      input: {
+        name: 'Held until every channel answers',
+        offer: { kind: 'PERCENT_OFF', percentOff: '10' },
+        scope: { skus: ['SKU000001'] },
+        eligibility: { channels: ['ECOMMERCE', 'POS'] },
+        window: {
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 86_400_000).toISOString(),
+          timeZone: 'Europe/Berlin',
+        },
+        stacking: { mode: 'STACKABLE', priority: 1 },
+      },
+    });
+    const id = created.createPromotionDraft.promotion.id;
+    await run(
+      `mutation ($id: ID!) { submitPromotion(id: $id, expectedVersion: 1) { eventCursor } }`,
+      {
+        id,
+      },
+    );
+    await run(
+      `mutation ($id: ID!) { approvePromotion(id: $id, expectedVersion: 2, override: { reason: "readiness is not under test" }) { eventCursor } }`,
+      { id },
+    );
+
+    // Sample what our graph says is live, all along: never a strict subset of the channels.
+    const seen = new Set<string>();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        seen.add((await status(id)).liveChannels.join(','));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    after(async () => {
+      sampling = false;
+      await sampler.catch(() => undefined);
+    });
+
+    stack.backends.state.channels.setMode('pos', 'down');
+    await run(
+      `mutation ($id: ID!) { publishToChannels(promotionId: $id, channels: [ECOMMERCE, POS]) { eventCursor } }`,
+      { id },
+    );
+    const held = await until('the hold', async () => {
+      const s = await status(id);
+      return s.activationHold ? s : undefined;
+    });
+    assert.deepEqual(held.liveChannels, []);
+    assert.deepEqual(held.activationHold!.awaitingChannels, ['POS']);
+    assert.match(held.activationHold!.reason, /^POS failing: connection failed/);
+    assert.deepEqual(await offers('ECOMMERCE'), []);
+    assert.deepEqual(await offers('POS'), []);
+    // ECOMMERCE stores the promotion, but was only ever told SUSPENDED.
+    await until('ECOMMERCE to store it', async () =>
+      accepted('ecommerce', id).length > 0 ? true : undefined,
+    );
+    assert.deepEqual(
+      accepted('ecommerce', id).map((m) => m.intent),
+      ['SUSPENDED'],
+    );
+
+    stack.backends.state.channels.setMode('pos', 'accept');
+    const live = await until('live everywhere', async () => {
+      const s = await status(id);
+      return s.liveChannels.length === 2 && !s.activationHold ? s : undefined;
+    });
+    sampling = false;
+    await sampler;
+    assert.deepEqual(live.liveChannels, ['ECOMMERCE', 'POS']);
+    assert.deepEqual(await offers('ECOMMERCE'), [id]);
+    assert.deepEqual(await offers('POS'), [id]);
+    // Released only after POS stored it: no back-end was told LIVE before POS answered.
+    const pos = accepted('pos', id);
+    const ecommerce = accepted('ecommerce', id);
+    assert.deepEqual(
+      pos.map((m) => m.intent),
+      ['SUSPENDED', 'LIVE'],
+    );
+    assert.deepEqual(
+      ecommerce.map((m) => m.intent),
+      ['SUSPENDED', 'LIVE'],
+    );
+    assert.ok(ecommerce[1]!.at >= pos[0]!.at, 'ECOMMERCE told LIVE before POS stored it');
+    // Our graph never answered a strict subset.
+    assert.deepEqual(
+      [...seen].filter((s) => s !== '' && s !== 'ECOMMERCE,POS'),
+      [],
+    );
+    const audit = await run<{ promotion: { audit: { edges: { node: { action: string } }[] } } }>(
+      AUDIT,
+      { id },
+    );
+    const actions = audit.promotion.audit.edges.map((e) => e.node.action);
+    for (const action of ['activationHeld', 'activationReleased', 'activationLive']) {
+      assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
+    }
+  });
+});
