@@ -120,7 +120,7 @@ for (const piece of pieces) {
   );
   children.set(piece.name, child);
   prefixLines(piece.name, child.stdout!, process.stdout, (line) => {
-    const url = /\blistening on (http\S+)/.exec(line)?.[1];
+    const url = /\blistening on (http[^\s"]+)/.exec(line)?.[1];
     if (url && !listening.has(piece.name)) listening.set(piece.name, url);
   });
   prefixLines(piece.name, child.stderr!, process.stderr);

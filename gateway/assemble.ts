@@ -8,6 +8,7 @@ import {
 import { loadOperationsPolicy, type OperationsPolicy } from '../policies/operations-policy.ts';
 import { loadThrottlingPolicy } from '../policies/throttling-policy.ts';
 import { watchPolicy } from '../policies/watch-policy.ts';
+import { processLogger } from '../contracts/runtime/telemetry/logger.ts';
 import { createKeyStore, type KeyStore } from './auth/jwks-key-store.ts';
 import type { GatewayConfig } from './config.ts';
 import type { SubscriptionTuning } from './gateway-subscriptions.ts';
@@ -87,6 +88,13 @@ function assemble(
   overrides: GatewayOverrides,
   closers: (() => void | Promise<void>)[],
 ): AssembledGateway {
+  // The process's logger (gateway/index.ts registers it at LOG_LEVEL before assembling).
+  const logger = processLogger();
+  // watchPolicy has one sink for its lines: a refused edit or a failed watch is an error.
+  const policyLog = {
+    log: (line: string) =>
+      /^\[policy\] (refused|watching)/.test(line) ? logger.error(line) : logger.info(line),
+  };
   const policy = loadAuthPolicy(config.authPolicyPath);
   const supergraphSdl = overrides.supergraphSdl ?? readFileSync(config.supergraphPath, 'utf8');
   let artifacts: SupergraphArtifacts | undefined;
@@ -107,7 +115,7 @@ function assemble(
           key: withoutDevelopmentKeys(
             (kid) => keys.key(kid),
             (kid, name) =>
-              console.warn(
+              logger.warn(
                 `[gateway] ${overrides.keys ? 'the key store' : source} serves the development key ${name} (kid "${kid}"), whose private key is public: tokens it signs are refused in production`,
               ),
           ),
@@ -135,7 +143,7 @@ function assemble(
   // Hot-reloaded like operations.yaml below.
   const throttling =
     overrides.throttle === undefined
-      ? watchPolicy(config.throttlingPolicyPath, loadThrottlingPolicy)
+      ? watchPolicy(config.throttlingPolicyPath, loadThrottlingPolicy, policyLog)
       : undefined;
   if (throttling) closers.push(() => throttling.close());
   // Hot-reloaded (policies/watch-policy.ts): an invalid edit is logged with file, line and
@@ -143,8 +151,10 @@ function assemble(
   // against contracts/supergraph.graphql by a test, not here: SUPERGRAPH_PATH may differ.)
   const operations =
     overrides.operations === undefined
-      ? watchPolicy(config.operationsPolicyPath, (file) =>
-          loadOperationsPolicy(file, { knownTokenClasses }),
+      ? watchPolicy(
+          config.operationsPolicyPath,
+          (file) => loadOperationsPolicy(file, { knownTokenClasses }),
+          policyLog,
         )
       : undefined;
   if (operations) closers.push(() => operations.close());
@@ -157,12 +167,12 @@ function assemble(
     : undefined;
   if (limiterStore) closers.push(() => limiterStore.close());
   if (config.operationLimitsDisabled) {
-    console.warn(
+    logger.warn(
       '[gateway] !!! OPERATION_LIMITS_DISABLED is set: no operation limits. Benchmarks only. !!!',
     );
   }
   if (config.throttlingDisabled) {
-    console.warn('[gateway] !!! THROTTLING_DISABLED is set: no rate limits. Benchmarks only. !!!');
+    logger.warn('[gateway] !!! THROTTLING_DISABLED is set: no rate limits. Benchmarks only. !!!');
   }
   const throttle =
     overrides.throttle !== undefined
@@ -175,6 +185,7 @@ function assemble(
     overrides.metricsToken === undefined ? config.metricsToken : overrides.metricsToken;
   const server = createGatewayServer({
     supergraph: supergraph(),
+    logger,
     subgraphUrls: overrides.subgraphUrls ?? config.subgraphUrls,
     principalSecret: overrides.principalSecret ?? config.principalSecret,
     forwardHeaders: config.forwardHeaders,

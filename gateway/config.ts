@@ -10,6 +10,11 @@ import {
   intFromEnv as int,
   oneOfFromEnv as oneOf,
 } from '../contracts/runtime/env.ts';
+import { LOG_LEVELS, type LogLevel } from '../contracts/runtime/telemetry/logger.ts';
+import {
+  tracingConfigFrom,
+  type TracingConfig,
+} from '../contracts/runtime/telemetry/tracing-config.ts';
 
 /**
  * The only reader of process.env for the gateway. Every variable is documented in .env.example.
@@ -29,7 +34,13 @@ export type GatewayConfig = {
   maxBodyBytes: number;
   /** development: error messages and internal detail are shown; production: masked. */
   environment: 'development' | 'production';
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Lowest level of the JSON log lines (LOG_LEVEL). Default info. */
+  logLevel: LogLevel;
+  /**
+   * OpenTelemetry tracing from the standard OTEL_* variables (tracing-config.ts): off unless
+   * OTEL_TRACES_EXPORTER=otlp or an OTLP endpoint is set; `service.name` default `gateway`.
+   */
+  tracing: TracingConfig;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   /** Auth policy file (policies/auth.yaml): issuer, audiences, algorithms, key source, token classes. */
@@ -135,7 +146,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development') === 'production'
         ? 'production'
         : 'development',
-    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    tracing: tracingConfigFrom(env, 'gateway'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     authPolicyPath: resolve(env.AUTH_POLICY_PATH || 'policies/auth.yaml'),

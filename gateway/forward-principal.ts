@@ -8,6 +8,7 @@ import {
   principalClaims,
   signPrincipalToken,
 } from '../contracts/protocol/principal-token.ts';
+import { REQUEST_ID_HEADER } from '../contracts/runtime/telemetry/logger.ts';
 import type { GatewayContext, Principal } from './principal.ts';
 import { subgraphFieldErrors, subgraphInputError } from './validation/subgraph-input-errors.ts';
 
@@ -63,7 +64,8 @@ export type ForwardingOptions = {
 };
 
 /**
- * A subgraph data source that adds the signed principal (and any forwarded headers). A subgraph
+ * A subgraph data source that adds the signed principal, the request's id (and any forwarded
+ * headers). A subgraph
  * refusing the caller's input (HTTP 400 BAD_USER_INPUT / GRAPHQL_VALIDATION_FAILED, or such
  * errors in a 200) reaches the caller as BAD_USER_INPUT (validation/subgraph-input-errors.ts);
  * any other failed answer stays an error error-masking.ts hides.
@@ -84,6 +86,8 @@ export class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<Gatew
     // Health checks and schema fetches run without a request context: they act as anonymous.
     const context = 'context' in options ? options.context : undefined;
     headers.set(PRINCIPAL_HEADER, this.sign(context?.principal));
+    // The subgraph's lines about this request carry the gateway's request id.
+    if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
     if (this.forwardHeaders.length === 0 || !('incomingRequestContext' in options)) return;
     const incoming = options.incomingRequestContext.request.http?.headers;
     for (const name of this.forwardHeaders) {

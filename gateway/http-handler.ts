@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, HeaderMap } from '@apollo/server';
 import { sendGraphQLError, sendJson, serveGraphQL } from '../contracts/runtime/apollo-node-http.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../contracts/runtime/telemetry/logger.ts';
 import { GRAPHIQL_PATH, isBrowserVisit } from './graphiql/serve-graphiql.ts';
 import type { GatewayContext } from './principal.ts';
 import { isUnder, type BundleRoute } from './static-bundle/serve-bundle.ts';
@@ -99,6 +100,9 @@ export function createHttpHandler(routes: HttpRoutes) {
       const message = `Method ${method} is not allowed on /graphql`;
       return sendGraphQLError(res, 405, message, 'BAD_REQUEST');
     }
+    // The request's id, answered whatever the outcome: what a caller quotes to find its lines.
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     return serveGraphQL(req, res, url, {
       apollo: routes.apollo,
       maxBodyBytes: routes.maxBodyBytes,
@@ -107,6 +111,7 @@ export function createHttpHandler(routes: HttpRoutes) {
       context: async (headers) => ({
         ...(await routes.context(headers)),
         ...(req.socket.remoteAddress ? { clientAddress: req.socket.remoteAddress } : {}),
+        requestId,
       }),
     });
   };

@@ -1,3 +1,10 @@
+import {
+  announce,
+  createLogger,
+  setProcessLogger,
+  type Logger,
+} from '../contracts/runtime/telemetry/logger.ts';
+import { startTracing, type Tracing } from '../contracts/runtime/telemetry/tracing.ts';
 import { assembleGateway } from './assemble.ts';
 import { readGatewayConfig } from './config.ts';
 import {
@@ -9,31 +16,38 @@ import { BUILD_TOWER_COMMAND, buildTowerIfStale, towerBundleState } from './towe
 import { watchSupergraph } from './supergraph-watch.ts';
 
 function assembleOrExit() {
+  let tracing: Tracing | undefined;
   try {
     const config = readGatewayConfig();
-    return { config, ...assembleGateway(config) };
+    // The process's logger and tracer provider, before anything that logs or traces is built.
+    const logger: Logger = createLogger({ service: 'gateway', level: config.logLevel });
+    setProcessLogger(logger);
+    tracing = startTracing(config.tracing);
+    return { config, logger, tracing, ...assembleGateway(config) };
   } catch (error) {
-    // Config fails loudly with a message a new user can act on (file:line: field: problem).
+    void tracing?.shutdown();
+    // Config fails loudly with a message a new user can act on (file:line: field: problem): one
+    // plain line on stderr, whatever the log settings (they may be what is wrong).
     console.error(`[gateway] cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
 }
 
-const { config, server, supergraph, close } = assembleOrExit();
+const { config, logger, tracing, server, supergraph, close } = assembleOrExit();
 // `npm ci` builds the control tower and GraphiQL; in development a missing or stale one is built
 // here (never fatal: the page answers 503 naming the command while there is none).
-const log = (line: string) => console.log(line);
+const log = (line: string) => logger.info(line);
 if (config.environment === 'development') {
   await buildTowerIfStale(log);
   if (config.graphiql) await buildGraphiqlIfStale(log);
 } else {
   if (towerBundleState() === 'missing') {
-    console.warn(
+    logger.warn(
       `[gateway] the control tower is not built: /tower answers 503 until \`${BUILD_TOWER_COMMAND}\``,
     );
   }
   if (config.graphiql && graphiqlBundleState() === 'missing') {
-    console.warn(
+    logger.warn(
       `[gateway] GraphiQL is not built: /graphiql answers 503 until \`${BUILD_GRAPHIQL_COMMAND}\``,
     );
   }
@@ -45,7 +59,7 @@ const supergraphWatch = config.supergraphWatch
       config.supergraphPath,
       async (_sdl, next) => {
         const { continued, ended } = await running.reload(next);
-        console.log(
+        logger.info(
           `[gateway] supergraph reloaded from ${config.supergraphPath}: ${continued} subscription(s) continued, ${ended} ended`,
         );
       },
@@ -64,13 +78,18 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     running
       .close()
       .then(() => close())
+      .then(() => tracing.shutdown()) // exports the spans still buffered
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error('[gateway] shutdown failed', error);
+          logger.error({ err: error }, '[gateway] shutdown failed');
           process.exit(1);
         },
       );
   });
 }
-console.log(`gateway listening on ${running.url}`);
+announce(
+  logger,
+  { url: running.url, tracing: tracing.enabled },
+  `gateway listening on ${running.url}`,
+);

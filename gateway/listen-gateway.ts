@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { LiveSupergraph } from './live-supergraph.ts';
 import type { SubscriptionServer } from './subscriptions/subscription-server.ts';
 import type { SupergraphArtifacts } from './supergraph-artifacts.ts';
+import { processLogger } from '../contracts/runtime/telemetry/logger.ts';
 
 export type RunningGateway = {
   url: string;
@@ -41,7 +42,7 @@ export async function listenGateway(options: ListenGatewayOptions): Promise<Runn
       .handleSse(req, res)
       .then((served) => (served ? undefined : options.handle(req, res)))
       .catch((error: unknown) => {
-        console.error('[gateway] request failed', error);
+        processLogger().error({ err: error }, '[gateway] request failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({

@@ -1,4 +1,6 @@
+import type { Context as TraceContext } from '@opentelemetry/api';
 import type { PrincipalData } from '../contracts/protocol/principal-token.ts';
+import type { Logger } from '../contracts/runtime/telemetry/logger.ts';
 import type { ResolvedOperation } from './pipeline/resolved-operation.ts';
 
 /**
@@ -20,4 +22,19 @@ export type GatewayContext = {
    * (plugins/request-pipeline.ts); the executor runs this and nothing else.
    */
   resolved?: ResolvedOperation;
+  /**
+   * The request's id (http-handler.ts): the caller's `x-request-id` when it is a plain token,
+   * else a new one; answered in `x-request-id` and forwarded to the subgraphs.
+   */
+  requestId?: string;
+  /**
+   * The request's server span, active for the executor and so the parent of every subgraph
+   * fetch (plugins/request-tracing.ts). Unset while tracing is off.
+   */
+  trace?: TraceContext;
+  /**
+   * The request's logger: `requestId`, and the trace ids while tracing is on
+   * (plugins/request-log.ts).
+   */
+  log?: Logger;
 };

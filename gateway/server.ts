@@ -3,6 +3,7 @@ import { applyApolloTelemetry } from './apollo-telemetry.ts';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { processLogger, type Logger } from '../contracts/runtime/telemetry/logger.ts';
 import { createHttpHandler } from './http-handler.ts';
 import {
   DEFAULT_AUTHORIZATION_POLICY,
@@ -14,6 +15,8 @@ import { createPrincipalSigner, PrincipalForwardingDataSource } from './forward-
 import { createApolloExecutor, createFastExecutor } from './execution/fast-executor.ts';
 import { errorMaskingFormatter } from './plugins/error-masking.ts';
 import { gatewayPlugins, pipelineSteps } from './plugins/index.ts';
+import { requestLog } from './plugins/request-log.ts';
+import { tracedExecutor } from './plugins/request-tracing.ts';
 import { admittedExecutor } from './pipeline/admitted-executor.ts';
 import { createCostOf } from './plugins/operation-limits.ts';
 import type { ThrottleOptions } from './plugins/throttle.ts';
@@ -101,6 +104,11 @@ export type GatewayServerOptions = SupergraphSource & {
    * loads Sandbox from a CDN, is always off.
    */
   graphiql?: BundleRoute;
+  /**
+   * The process's logger (JSON lines at LOG_LEVEL); request-scoped lines go through a child per
+   * request (plugins/request-log.ts). Default: the one the process entry registered.
+   */
+  logger?: Logger;
 };
 
 export type GatewayServer = {
@@ -124,6 +132,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     costDirectives: live.costDirectives,
     ...(options.operations ? { policy: options.operations } : {}),
   };
+  const logger = options.logger ?? processLogger();
+  const requestLogging = requestLog({ logger });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
@@ -146,8 +156,9 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     (options.executor ?? 'fast') === 'fast'
       ? createFastExecutor(gateway, gateway.executor)
       : createApolloExecutor(gateway.executor);
-  // Whichever executor runs, it runs only what the request pipeline admitted.
-  gateway.executor = admittedExecutor(gateway.executor);
+  // Whichever executor runs, it runs only what the request pipeline admitted, with the
+  // request's span active (the parent of its subgraph fetches).
+  gateway.executor = tracedExecutor(admittedExecutor(gateway.executor));
   const production = options.environment === 'production';
   const introspection = (options.authorization ?? DEFAULT_AUTHORIZATION_POLICY).introspection;
   // One list of steps for every transport: HTTP (Apollo Server) and the subscriptions.
@@ -160,13 +171,30 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     // The supergraph in force's authorizer, replaced with it by reload().
     authorize: { current: () => live.current().authorizer },
     // Without a limits step (benchmarks), the throttle measures the same cost itself.
-    ...(options.throttle ? { throttle: { cost: createCostOf(limits), ...options.throttle } } : {}),
+    ...(options.throttle
+      ? {
+          throttle: {
+            cost: createCostOf(limits),
+            log: (message: string, error: unknown) => logger.error({ err: error }, message),
+            ...options.throttle,
+          },
+        }
+      : {}),
   });
-  const formatError = errorMaskingFormatter({ exposeInternalMessages: !production });
+  // An unexpected error is logged with the ids of the request it arose in, when one reported it.
+  const formatError = errorMaskingFormatter({
+    exposeInternalMessages: !production,
+    log: (message, error) => requestLogging.logFor(error).error({ err: error }, message),
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: [
-      ...gatewayPlugins({ registry, steps: () => steps, suggestions: { introspection } }),
+      ...gatewayPlugins({
+        registry,
+        steps: () => steps,
+        suggestions: { introspection },
+        requestLog: requestLogging,
+      }),
       // No Apollo landing page (Sandbox or Explorer from Apollo's CDN): GraphiQL is ours.
       ApolloServerPluginLandingPageDisabled(),
     ],

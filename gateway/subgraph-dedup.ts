@@ -5,8 +5,11 @@ export type SubgraphRequestInit = {
   body?: unknown;
 };
 
-/** Header names that differ per attempt without changing the answer. */
-const IGNORED = new Set(['content-length']);
+/**
+ * Header names that differ per attempt or per caller without changing the answer: the waiters of
+ * a shared request see it under the first caller's request id.
+ */
+const IGNORED = new Set(['content-length', 'x-request-id']);
 
 function headerPairs(headers: unknown): [string, string][] {
   if (!headers) return [];

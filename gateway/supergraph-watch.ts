@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { watchFile } from '../contracts/runtime/watch-file.ts';
 import { buildSupergraphArtifacts, type SupergraphArtifacts } from './supergraph-artifacts.ts';
+import { processLogger } from '../contracts/runtime/telemetry/logger.ts';
 
 export type SupergraphWatchOptions = {
   /** Quiet time after the last change before the file is read. Default 250 ms. */
   debounceMs?: number;
-  /** Where refusals and failures are reported. Default console.error. */
+  /** Where refusals and failures are reported. Default: the process's logger. */
   log?: (message: string) => void;
   /** The supergraph in use now. Default: the file as it is when the watch starts. */
   initialSdl?: string;
@@ -34,7 +35,7 @@ export function watchSupergraph(
   options: SupergraphWatchOptions = {},
 ): SupergraphWatch {
   const file = resolve(path);
-  const log = options.log ?? ((message: string) => console.error(message));
+  const log = options.log ?? ((message: string) => processLogger().error(message));
   const debounceMs = options.debounceMs ?? 250;
   let good = options.initialSdl ?? readFileSync(file, 'utf8');
 

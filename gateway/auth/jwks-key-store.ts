@@ -14,6 +14,7 @@ import {
   type KeySource,
 } from '../../policies/auth-policy.ts';
 import { KeysUnavailableError } from './token-rejection.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 export type VerificationKey = { kid: string; alg: AsymmetricAlgorithm; key: KeyObject };
 
@@ -129,7 +130,10 @@ export type UrlKeyStoreOptions = {
   cooldownMs?: number;
   /** Timeout of one fetch. Default 5000. */
   timeoutMs?: number;
-  /** Where an unusable JWKS URL is reported (once, until it serves again). Default console.warn. */
+  /**
+   * Where an unusable JWKS URL is reported (once, until it serves again). Default: the process's
+   * logger (warn).
+   */
   warn?: (message: string) => void;
 };
 
@@ -146,7 +150,7 @@ export function createUrlKeyStore(options: UrlKeyStoreOptions): KeyStore {
     cooldownDuration: options.cooldownMs ?? 30_000,
     timeoutDuration: options.timeoutMs ?? 5000,
   });
-  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const warn = options.warn ?? ((message: string) => processLogger().warn(message));
   return keyStoreOver(remote, (problem) =>
     warn(`[gateway] JWKS from ${options.url} is unavailable: ${problem}`),
   );

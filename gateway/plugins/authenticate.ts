@@ -10,6 +10,7 @@ import {
 } from '../auth/token-rejection.ts';
 import { verifyToken } from '../auth/verify-token.ts';
 import type { GatewayContext, Principal } from '../principal.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 export type AuthenticateOptions = {
   /** The validated auth policy (policies/auth.yaml). */
@@ -30,7 +31,7 @@ export type AuthenticateOptions = {
   disabledPrincipal?: Principal;
   /** Clock (ms). Default Date.now. */
   now?: () => number;
-  /** Where the start-up warnings go. Default console.warn. */
+  /** Where the start-up warnings go. Default: the process's logger (warn). */
   warn?: (message: string) => void;
 };
 
@@ -57,6 +58,8 @@ function keysUnavailable(): GraphQLError {
   });
 }
 
+const warn = (message: string) => processLogger().warn(message);
+
 function hs256SecretFor(options: AuthenticateOptions): string | undefined {
   if (!options.policy.allowHs256ForDevelopment) return undefined;
   if ((options.environment ?? 'production') === 'production') {
@@ -67,7 +70,7 @@ function hs256SecretFor(options: AuthenticateOptions): string | undefined {
       'the auth policy allows HS256 for development: set AUTH_HS256_SECRET (at least 32 bytes)',
     );
   }
-  (options.warn ?? console.warn)('[gateway] HS256 tokens accepted (development only)');
+  (options.warn ?? warn)('[gateway] HS256 tokens accepted (development only)');
   return options.hs256Secret;
 }
 
@@ -83,7 +86,7 @@ function hs256SecretFor(options: AuthenticateOptions): string | undefined {
 export function createAuthenticator(options: AuthenticateOptions): Authenticator {
   if (options.disabled) {
     const principal = options.disabledPrincipal;
-    (options.warn ?? console.warn)(
+    (options.warn ?? warn)(
       `[gateway] !!! AUTH_DISABLED is set: tokens are IGNORED and every request acts as ${
         principal ? `${principal.tokenClass} ${principal.subject}` : 'anonymous'
       }. For measuring the cost of authentication in benchmarks only. !!!`,

@@ -1,10 +1,11 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isPublicErrorCode } from '../../contracts/canonical/error-codes.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 export type ErrorMaskingOptions = {
   /** Show the message of unexpected errors (never a stack trace). Default false (production). */
   exposeInternalMessages?: boolean;
-  /** Called with every unexpected error, for the log. Default console.error. */
+  /** Called with every unexpected error, for the log. Default: the process's logger (error). */
   log?: (message: string, error: unknown) => void;
 };
 
@@ -21,7 +22,7 @@ function isCodelessClientError(error: unknown): boolean {
  * else becomes INTERNAL_SERVER_ERROR. Stack traces never leave the process.
  */
 export function errorMaskingFormatter(options: ErrorMaskingOptions = {}) {
-  const log = options.log ?? ((message, error) => console.error(message, error));
+  const log = options.log ?? ((message, error) => processLogger().error({ err: error }, message));
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const extensions = { ...(formatted.extensions ?? {}) };
     delete extensions.stacktrace;

@@ -10,7 +10,9 @@ import { authorizeStep, type AuthorizeOptions, type OperationAuthorizer } from '
 import { canonicalInputStep } from './canonical-input.ts';
 import { metricsPlugin } from './metrics.ts';
 import { operationLimitsStep, type OperationLimitsOptions } from './operation-limits.ts';
+import { requestLog, type RequestLog } from './request-log.ts';
 import { requestPipelinePlugin } from './request-pipeline.ts';
+import { requestTracingPlugin, type RequestTracingOptions } from './request-tracing.ts';
 import { schemaSuggestionsPlugin, type SchemaSuggestionsOptions } from './schema-suggestions.ts';
 import { throttleStep, type ThrottleOptions } from './throttle.ts';
 import { trustedDocumentsStep, type TrustedDocumentsOptions } from './trusted-documents.ts';
@@ -51,13 +53,21 @@ export function pipelineSteps(options: PipelineOptions): PipelineStep[] {
 }
 
 /**
- * Apollo Server's plugins: no reporting to Apollo, metrics, the pipeline's steps on its request
+ * Apollo Server's plugins: no reporting to Apollo, metrics, the request's span and its logger
+ * (in that order: the logger carries the span's ids), the pipeline's steps on its request
  * lifecycle, and no "Did you mean ...?" for callers who may not introspect.
  */
 export function gatewayPlugins(options: {
   registry: Registry;
   steps: () => readonly PipelineStep[];
   suggestions: SchemaSuggestionsOptions;
+  /** Request spans (request-tracing.ts). Default: the registered provider's tracer. */
+  tracing?: RequestTracingOptions;
+  /**
+   * Request-scoped logging (request-log.ts); the server passes the one whose `logFor` its error
+   * masking reads. Default: one over the process's logger.
+   */
+  requestLog?: RequestLog;
 }): ApolloServerPlugin<GatewayContext>[] {
   return [
     // Apollo's usage and schema reporting to GraphOS: off, whatever APOLLO_KEY says (this
@@ -65,6 +75,8 @@ export function gatewayPlugins(options: {
     ApolloServerPluginUsageReportingDisabled(),
     ApolloServerPluginSchemaReportingDisabled(),
     metricsPlugin({ registry: options.registry }),
+    requestTracingPlugin(options.tracing),
+    (options.requestLog ?? requestLog()).plugin,
     requestPipelinePlugin(options),
     schemaSuggestionsPlugin(options.suggestions),
   ];

@@ -7,6 +7,7 @@ import { chargeBuckets, type Charge } from '../throttling/charge-buckets.ts';
 import type { LimiterStore } from '../throttling/limiter-store.ts';
 import { countSelectedFields, weightPoints } from '../throttling/operation-weight.ts';
 import { selectBuckets } from '../throttling/select-buckets.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 export type ThrottleOptions = {
   /**
@@ -27,7 +28,10 @@ export type ThrottleOptions = {
   cost?: (operation: ResolvedOperation) => number;
   /** Measures the estimated cost when no limits step did (plugins/operation-limits.ts createCostOf). */
   estimatedCost?: (operation: ResolvedOperation) => number;
-  /** Reports a store failure beyond its insurance (the operation is then refused). Default console.error. */
+  /**
+   * Reports a store failure beyond its insurance (the operation is then refused). Default: the
+   * process's logger (error).
+   */
   log?: (message: string, error: unknown) => void;
 };
 
@@ -95,7 +99,7 @@ export function throttleStep(options: ThrottleOptions): PipelineStep {
     options.cost ??
     ((resolved: ResolvedOperation) =>
       resolved.facts.cost ?? (options.estimatedCost ?? countSelectedFields)(resolved));
-  const log = options.log ?? ((message, error) => console.error(message, error));
+  const log = options.log ?? ((message, error) => processLogger().error({ err: error }, message));
   const charges = new WeakMap<ResolvedOperation, Charge>();
   return {
     name: 'throttle',

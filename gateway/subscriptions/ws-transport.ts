@@ -11,6 +11,7 @@ import type { PreparedSubscription } from './prepare-subscription.ts';
 import { endedErrorsOf } from './subscription-end.ts';
 import { runAt, tokenExpiry } from './token-expiry.ts';
 import type { TransportOptions } from './transport-options.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 /** What `onSubscribe` hands to `subscribe` (graphql-ws passes it as the context value). */
 export type TransportContext = { prepared: PreparedSubscription; session: SubscriptionSession };
@@ -80,7 +81,7 @@ export function createWsTransport(options: WsTransportOptions) {
           } else if (code === 'BACKEND_UNAVAILABLE') {
             socket.close(TRY_AGAIN_LATER, 'authentication keys are unavailable');
           } else {
-            console.error('[gateway] subscription authentication failed', error);
+            processLogger().error({ err: error }, '[gateway] subscription authentication failed');
             socket.close(CloseCode.InternalServerError, 'Internal server error');
           }
           return false;

@@ -1,13 +1,17 @@
 import type { LimiterStore } from './limiter-store.ts';
 import { createMemoryLimiterStore } from './memory-limiter-store.ts';
 import { createLimiterRedisClient, createRedisLimiterStore } from './redis-limiter-store.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 export type LimiterStoreConfig = {
   /** REDIS_URL: set → Redis (shared by every instance); unset → memory (one instance only). */
   redisUrl?: string | undefined;
   /** THROTTLING_KEY_PREFIX: namespace inside `rl:`. */
   prefix?: string;
-  /** Where the choice (and Redis failover) is reported. Default console.log / console.warn. */
+  /**
+   * Where the choice (and Redis failover) is reported. Default: the process's logger (info;
+   * failover warn).
+   */
   log?: (line: string) => void;
 };
 
@@ -23,7 +27,7 @@ function redisAddress(url: string): string {
 
 /** The gateway's limiter store from its config; logs which one it is. */
 export function createLimiterStore(config: LimiterStoreConfig): LimiterStore {
-  const log = config.log ?? ((line: string) => console.log(line));
+  const log = config.log ?? ((line: string) => processLogger().info(line));
   const prefix = config.prefix ? { prefix: config.prefix } : {};
   if (!config.redisUrl) {
     log(

@@ -6,6 +6,7 @@ import {
   limiterKeyPrefix,
   type LimiterStore,
 } from './limiter-store.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 
 export type LimiterRedisClientOptions = {
   /** A command not answered in this time fails over to the insurance limiter. Default 1000. */
@@ -34,7 +35,7 @@ export type RedisLimiterStoreOptions = {
   client: Redis;
   /** Namespace inside `rl:` (several deployments on one Redis, test runs). Default none. */
   prefix?: string;
-  /** Where failover and recovery are reported. Default console.warn. */
+  /** Where failover and recovery are reported. Default: the process's logger (warn). */
   log?: (line: string) => void;
 };
 
@@ -47,7 +48,7 @@ export type RedisLimiterStoreOptions = {
  */
 export function createRedisLimiterStore(options: RedisLimiterStoreOptions): LimiterStore {
   const { client } = options;
-  const log = options.log ?? ((line: string) => console.warn(line));
+  const log = options.log ?? ((line: string) => processLogger().warn(line));
   const keyPrefix = limiterKeyPrefix(options.prefix);
   let degraded = false;
   let closing = false;

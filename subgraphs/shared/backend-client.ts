@@ -11,7 +11,9 @@ import {
   TaskCancelledError,
   type IPolicy,
 } from 'cockatiel';
+import { trace } from '@opentelemetry/api';
 import { Pool, type Dispatcher } from 'undici';
+import { startClientSpan } from '../../contracts/runtime/telemetry/http-spans.ts';
 
 /** A back-end call failed after retries, timed out, or the circuit is open. */
 export class BackendError extends Error {
@@ -73,13 +75,17 @@ class RetryableStatus extends Error {
 /**
  * HTTP client for one back-end: keep-alive pool (undici), per-attempt timeout, exponential
  * backoff with jitter for idempotent calls, and a circuit breaker shared by every call.
- * Responses below 500 are returned as they are; the caller maps 4xx to its own errors.
+ * Responses below 500 are returned as they are; the caller maps 4xx to its own errors. Every
+ * attempt is a client span (`peer.service` the back-end's name), child of the active span (the
+ * subgraph request's), whose `traceparent` it sends.
  */
 export function createBackendClient(options: BackendClientOptions): BackendClient {
   const base = new URL(options.baseUrl);
   const basePath = base.pathname.replace(/\/$/, '');
   const pool = new Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 });
   const timeoutMs = options.timeoutMs ?? 2000;
+  const tracer = trace.getTracer('backend-client');
+  const peer = () => ({ 'peer.service': options.name });
 
   const breaker = circuitBreaker(
     handleWhen((e) => !(e instanceof BrokenCircuitError)),
@@ -98,20 +104,35 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
   const idempotentPolicy: IPolicy = wrap(retrying, breaker);
 
   async function attempt(req: BackendRequest, signal: AbortSignal): Promise<BackendResponse> {
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    const method = req.method ?? 'GET';
+    const path = basePath + req.path;
+    const client = startClientSpan(tracer, method, () => base.origin + path, peer);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...req.headers,
+      ...client.headers,
+    };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await pool.request({
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-      path: basePath + req.path,
-      headers,
-      body,
-      signal,
-    });
-    const text = await res.body.text();
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await pool.request({
+        method: method as Dispatcher.HttpMethod,
+        path,
+        headers,
+        body,
+        signal,
+      });
+      text = await res.body.text();
+    } catch (error) {
+      client.end(undefined, error);
+      throw error;
+    }
+    client.end(res.statusCode);
     let parsed: unknown = text;
     if (text && String(res.headers['content-type'] ?? '').includes('json')) {
       try {

@@ -5,7 +5,12 @@ import {
   type SubgraphName,
 } from '../../contracts/canonical/subgraphs.ts';
 import { principalSecretsFrom } from '../../contracts/protocol/principal-token.ts';
-import { intFromEnv } from '../../contracts/runtime/env.ts';
+import { intFromEnv, oneOfFromEnv } from '../../contracts/runtime/env.ts';
+import { LOG_LEVELS, type LogLevel } from '../../contracts/runtime/telemetry/logger.ts';
+import {
+  tracingConfigFrom,
+  type TracingConfig,
+} from '../../contracts/runtime/telemetry/tracing-config.ts';
 
 /**
  * The only reader of process.env for the subgraphs. Every variable is documented in .env.example.
@@ -26,7 +31,14 @@ export type SubgraphConfig = {
    * development default, which the promotion subgraph (the one that signs) refuses in production.
    */
   channelSigningSecret: string;
-  logLevel: string;
+  /** Lowest level of the JSON log lines (LOG_LEVEL: debug, info, warn, error). Default info. */
+  logLevel: LogLevel;
+  /**
+   * OpenTelemetry tracing from the standard OTEL_* variables (tracing-config.ts): off unless
+   * OTEL_TRACES_EXPORTER=otlp or an OTLP endpoint is set; `service.name` default the subgraph's
+   * name.
+   */
+  tracing: TracingConfig;
   /**
    * GraphQL URLs of the subgraphs another subgraph calls on its own behalf (the promotion
    * subgraph's readiness gate asks pricing, inventory and funding). PRICING_URL etc., else the
@@ -193,7 +205,8 @@ export function readSubgraphConfig(
     channelsUrl: env.CHANNELS_URL ?? `${erpUrl}/channels`,
     backendTimeoutMs: intFromEnv(env, 'BACKEND_TIMEOUT_MS', 2000),
     channelSigningSecret: channelSigningSecret(env, subgraph),
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    tracing: tracingConfigFrom(env, subgraph ?? 'subgraph'),
     principalSecrets: principalSecretsFrom(
       env.PRINCIPAL_SIGNING_SECRET,
       env.NODE_ENV === 'production',

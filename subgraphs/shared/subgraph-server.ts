@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { context as traceContext } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -11,12 +12,14 @@ import {
   sendJson,
   serveGraphQL,
 } from '../../contracts/runtime/apollo-node-http.ts';
+import { processLogger, type Logger } from '../../contracts/runtime/telemetry/logger.ts';
 import { bindPrincipal, withFieldAccess } from './field-access.ts';
 import {
   PRINCIPAL_HEADER,
   type ForwardedPrincipal,
   type PrincipalVerifier,
 } from './forwarded-principal.ts';
+import { createRequestTelemetry, type RequestScope } from './request-telemetry.ts';
 
 export type SubgraphContextFactory<TContext extends BaseContext> = (
   req: IncomingMessage | undefined,
@@ -41,6 +44,11 @@ export type SubgraphServerOptions<TContext extends BaseContext> = {
   maxBodyBytes?: number;
   /** Extra readiness check for GET /health (e.g. the repository answers). Default: always ready. */
   ready?: () => Promise<boolean>;
+  /**
+   * The process's logger (JSON lines at LOG_LEVEL); request-scoped lines go through a child per
+   * request (request-telemetry.ts). Default: the one the process entry registered.
+   */
+  logger?: Logger;
 };
 
 export type RunningSubgraph = { name: string; url: string; port: number; close(): Promise<void> };
@@ -53,15 +61,16 @@ export type SubgraphServer = {
 
 /**
  * Keeps typed errors (a public code, contracts/canonical/error-codes.ts) as they are; anything
- * else becomes INTERNAL_SERVER_ERROR without detail.
+ * else becomes INTERNAL_SERVER_ERROR without detail, and is logged to `log`.
  */
 export function maskSubgraphError(
   formatted: GraphQLFormattedError,
   error: unknown,
+  log: Logger = processLogger(),
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isPublicErrorCode(code)) return formatted;
-  console.error('[subgraph] unexpected error', error);
+  log.error({ err: error }, '[subgraph] unexpected error');
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
@@ -71,7 +80,10 @@ export function maskSubgraphError(
 
 /**
  * Builds the HTTP (and, when the schema has subscriptions, graphql-ws) server of one subgraph
- * without side effects; `listen` starts it. POST/GET /graphql, GET /health.
+ * without side effects; `listen` starts it. POST/GET /graphql, GET /health. Each GraphQL request
+ * over HTTP is a server span, child of the caller's `traceparent`, active while it runs (the
+ * parent of its back-end calls), and logs through a logger carrying its request id and trace
+ * ids (request-telemetry.ts).
  */
 export function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
@@ -83,13 +95,15 @@ export function createSubgraphServer<TContext extends BaseContext>(
     req: IncomingMessage | undefined,
     principal: ForwardedPrincipal,
   ): Promise<TContext> => bindPrincipal(await options.context(req, principal), principal);
+  const logger = options.logger ?? processLogger();
+  const telemetry = createRequestTelemetry(options.name, logger);
   const apollo = new ApolloServer<BaseContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    formatError: maskSubgraphError,
+    formatError: (formatted, error) => maskSubgraphError(formatted, error, telemetry.logFor(error)),
     introspection: true,
     // Federated traces are only for Apollo's usage reporting, which this stack does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), telemetry.plugin],
   });
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 
@@ -101,6 +115,22 @@ export function createSubgraphServer<TContext extends BaseContext>(
       return sendJson(res, ok ? 200 : 503, { name: options.name, status });
     }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const scope = telemetry.begin(req);
+    try {
+      await traceContext.with(scope.context, () => serve(req, res, url, scope));
+    } catch (error) {
+      scope.end(undefined, error);
+      throw error;
+    }
+    scope.end(res.statusCode);
+  }
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    scope: RequestScope,
+  ): Promise<void> {
     // The forwarded principal first: a caller without one gets nothing else, not even a parse.
     let principal: ForwardedPrincipal;
     try {
@@ -112,7 +142,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
     return serveGraphQL(req, res, url, {
       apollo,
       maxBodyBytes: maxBody,
-      context: async () => context(req, principal),
+      context: async () => telemetry.bind(await context(req, principal), scope),
     });
   }
 
@@ -123,7 +153,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
       await apollo.start();
       const server: Server = createServer((req, res) => {
         handle(req, res).catch((error: unknown) => {
-          console.error(`[${options.name}] request failed`, error);
+          logger.error({ err: error }, `[${options.name}] request failed`);
           if (!res.headersSent) {
             sendGraphQLError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
           } else res.end();
@@ -160,7 +190,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
                 options.verifyPrincipal(subscriptionToken(ctx.connectionParams, payload)),
               ),
             onError: (_ctx, _id, _payload, errors) => {
-              console.error(`[${options.name}] subscription error`, errors);
+              logger.error({ errors }, `[${options.name}] subscription error`);
             },
           },
           wss,

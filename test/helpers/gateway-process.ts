@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 
-export type StartedGateway = { url: string; stderr(): string; stop(): Promise<number | null> };
+export type StartedGateway = {
+  url: string;
+  /** What it wrote to standard output so far: its JSON log lines. */
+  stdout(): string;
+  stderr(): string;
+  stop(): Promise<number | null>;
+};
 export type ExitedGateway = { code: number | null; stderr: string };
 
 /**
@@ -29,8 +35,15 @@ export function startGatewayProcess(
   return new Promise((resolve) => {
     child.stdout.on('data', (chunk) => {
       stdout += String(chunk);
-      const url = /gateway listening on (\S+)/.exec(stdout)?.[1];
-      if (url) resolve({ url, stderr: () => stderr, stop: () => (child.kill('SIGTERM'), exited) });
+      const url = /gateway listening on (http[^\s"]+)/.exec(stdout)?.[1];
+      if (url) {
+        resolve({
+          url,
+          stdout: () => stdout,
+          stderr: () => stderr,
+          stop: () => (child.kill('SIGTERM'), exited),
+        });
+      }
     });
     void exited.then((code) => resolve({ code, stderr }));
   });

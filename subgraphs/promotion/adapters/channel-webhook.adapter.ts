@@ -1,4 +1,6 @@
+import { trace } from '@opentelemetry/api';
 import { request } from 'undici';
+import { inClientSpan } from '../../../contracts/runtime/telemetry/http-spans.ts';
 import type {
   ChannelDelivery,
   ChannelPublisher,
@@ -71,17 +73,22 @@ export function createWebhookChannelPublisher(
     async deliver(delivery: ChannelDelivery): Promise<DeliveryOutcome> {
       const timeoutMs = delivery.timeoutMs ?? defaultTimeoutMs;
       try {
-        const res = await request(`${base}/${channelWebhookSegment(delivery.channel)}/promotions`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signWebhook(options.signingSecret, delivery.body, signingClock()),
-            'idempotency-key': delivery.idempotencyKey,
-            'x-delivery-id': delivery.deliveryId,
-          },
-          body: delivery.body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        const url = `${base}/${channelWebhookSegment(delivery.channel)}/promotions`;
+        // A client span per call, its trace context sent along (contracts/runtime/telemetry).
+        const res = await inClientSpan(trace.getTracer('channels'), 'POST', url, (traceHeaders) =>
+          request(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              [SIGNATURE_HEADER]: signWebhook(options.signingSecret, delivery.body, signingClock()),
+              'idempotency-key': delivery.idempotencyKey,
+              'x-delivery-id': delivery.deliveryId,
+              ...traceHeaders,
+            },
+            body: delivery.body,
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
+        );
         return classifyResponse(res.statusCode, await res.body.text());
       } catch (error) {
         const e = error as { name?: string; code?: string; message?: string };

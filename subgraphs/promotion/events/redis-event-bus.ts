@@ -13,6 +13,7 @@ import {
   streamIdOf,
   type StreamEntry,
 } from './redis-stream-reader.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export { CursorExpiredError } from './redis-stream-page.ts';
 
@@ -39,7 +40,10 @@ export type RedisEventBusOptions = {
   blockMs?: number;
   /** Client name prefix shown by CLIENT LIST. Default `promotion-events`. */
   connectionName?: string;
-  /** Where reader and catch-up failures (which are retried) are reported. Default console.error. */
+  /**
+   * Where reader and catch-up failures (which are retried) are reported. Default: the process's
+   * logger (error).
+   */
   onError?: (error: unknown) => void;
 };
 
@@ -75,7 +79,8 @@ export class RedisEventBus implements EventBus {
     this.retain = options.retain ?? 10_000;
     this.pageSize = options.pageSize ?? 500;
     this.maxQueued = options.maxQueued ?? 1000;
-    this.onError = options.onError ?? ((e) => console.error('[promotion] redis event bus', e));
+    this.onError =
+      options.onError ?? ((e) => processLogger().error({ err: e }, '[promotion] redis event bus'));
     this.latest = options.latest;
     this.reader = new RedisStreamReader({
       connection: readerConnection,

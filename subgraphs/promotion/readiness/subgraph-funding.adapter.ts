@@ -1,6 +1,7 @@
 import type { BackendClient } from '../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable } from '../../shared/errors.ts';
 import { PRINCIPAL_HEADER } from '../../shared/forwarded-principal.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 /** Who owns a funding agreement, asked of the funding subgraph (it owns FundingAgreement). */
 export type FundingAgreementDirectory = {
@@ -43,13 +44,15 @@ export function createSubgraphFundingDirectory(options: {
         body = response.body as OwnerBody;
         status = response.status;
       } catch (error) {
-        console.warn(`[promotion] funding directory: ${(error as Error).message}`);
+        processLogger().warn(`[promotion] funding directory: ${(error as Error).message}`);
         throw backendUnavailable('funding', backendFailureReason(error));
       }
       if (status !== 200) throw backendUnavailable('funding', `HTTP ${status}`);
       if (body?.errors?.length || !body?.data || !('fundingAgreement' in body.data)) {
         // The funding subgraph's own words stay in the log: they may name its back-end.
-        console.warn(`[promotion] funding directory: ${body?.errors?.[0]?.message ?? 'no data'}`);
+        processLogger().warn(
+          `[promotion] funding directory: ${body?.errors?.[0]?.message ?? 'no data'}`,
+        );
         throw backendUnavailable('funding', 'unexpected answer');
       }
       const agreement = body.data.fundingAgreement;

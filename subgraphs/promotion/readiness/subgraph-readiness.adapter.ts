@@ -5,6 +5,7 @@ import { PRINCIPAL_HEADER } from '../../shared/forwarded-principal.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
 import type { ReadinessCheckData, ReadinessGate } from './readiness-gate.ts';
 import { toTerms } from '../model/terms.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 const CHECK = 'check { area passed summary findings { code sku locationId message } }';
 
@@ -20,7 +21,10 @@ export type SubgraphReadinessOptions = {
   clients: Record<'pricing' | 'inventory' | 'funding', BackendClient>;
   /** Signs this subgraph's own service principal (createServicePrincipalSigner). */
   principal: () => string;
-  /** Where the reason an area could not be checked is logged. Default `console.warn`. */
+  /**
+   * Where the reason an area could not be checked is logged. Default: the process's logger
+   * (warn).
+   */
   log?: (message: string) => void;
 };
 
@@ -40,7 +44,7 @@ type Undecided = { undecided: (typeof AREAS)[number]; why: string };
  * naming it (the subgraph's own words go to the log only), so the approval stores nothing.
  */
 export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): ReadinessGate {
-  const log = options.log ?? console.warn;
+  const log = options.log ?? ((message: string) => processLogger().warn(message));
   async function ask(
     record: PromotionRecord,
     spec: (typeof AREAS)[number],

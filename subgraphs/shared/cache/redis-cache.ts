@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { cacheKeyPrefix, type Cache } from './cache.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export type CacheRedisClientOptions = {
   /** A command not answered in this time is a miss (or a dropped write). Default 250 ms. */
@@ -28,7 +29,7 @@ export type RedisCacheOptions = {
   namespace?: string;
   /** After a failed command, Redis is not asked again for this long (every read a miss). Default 1000 ms. */
   pauseAfterFailureMs?: number;
-  /** Where outages and recoveries are reported, once each. Default console.warn. */
+  /** Where outages and recoveries are reported, once each. Default: the process's logger (warn). */
   log?: (line: string) => void;
   /** Subgraph name in log lines. */
   name?: string;
@@ -46,7 +47,7 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
   const { client } = options;
   const prefix = cacheKeyPrefix(options.namespace);
   const pauseMs = options.pauseAfterFailureMs ?? 1000;
-  const log = options.log ?? ((line: string) => console.warn(line));
+  const log = options.log ?? ((line: string) => processLogger().warn(line));
   const who = options.name ? `[${options.name}] cache` : '[cache]';
   let pausedUntil = 0;
   let degraded = false;

@@ -18,7 +18,7 @@ function startGateway(env: Record<string, string>): Promise<Running> {
   return new Promise((resolve, reject) => {
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /gateway listening on (\S+)/.exec(output)?.[1];
+      const url = /gateway listening on (http[^\s"]+)/.exec(output)?.[1];
       if (url) resolve({ url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) });
     };
     child.stdout.on('data', collect);

@@ -151,14 +151,18 @@ describe('gateway/index.ts with a complete production configuration', () => {
     } finally {
       assert.equal(await gateway.stop(), 0);
     }
-    // Read once the process has exited: every line it wrote has arrived.
+    // Read once the process has exited: every line it wrote has arrived. Its log is JSON lines.
     const warning = `[gateway] ${jwksUrl} serves the development key dev-rsa-1 (kid "dev-rsa-1"), whose private key is public: tokens it signs are refused in production`;
     assert.deepEqual(
       gateway
-        .stderr()
+        .stdout()
         .split('\n')
-        .filter((line) => line.includes('development key')),
-      [warning],
+        .filter((line) => line.includes('development key'))
+        .map((line) => {
+          const { level, service, msg } = JSON.parse(line) as Record<string, unknown>;
+          return { level, service, msg };
+        }),
+      [{ level: 'warn', service: 'gateway', msg: warning }],
     );
   });
 

@@ -38,7 +38,7 @@ async function startGatewayProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /gateway listening on (http:\/\/\S+)/.exec(output);
+      const match = /gateway listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match) resolve(match[1]!);
     };
     child.stdout!.on('data', onData);

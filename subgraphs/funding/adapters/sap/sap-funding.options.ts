@@ -1,4 +1,5 @@
 import { SettlementMethod } from '../../funding-agreement.model.ts';
+import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
 
 /** How the SAP funding adapters map canonical terms onto the ERP's (every field optional). */
 export type SapFundingOptions = {
@@ -12,7 +13,10 @@ export type SapFundingOptions = {
   listPriceConditionType?: string;
   salesOrganization?: string;
   distributionChannel?: string;
-  /** Where rejected ERP requests are logged (code and message, server-side only). Default console.error. */
+  /**
+   * Where rejected ERP requests are logged (code and message, server-side only). Default: the
+   * process's logger (error).
+   */
   log?: (message: string) => void;
 };
 
@@ -30,7 +34,7 @@ export function keysPerCall(options: SapFundingOptions): number {
   return options.keysPerCall ?? 40;
 }
 
-/** Where rejected ERP requests are logged (`log`, default console.error). */
+/** Where rejected ERP requests are logged (`log`, default the process's logger). */
 export function logOf(options: SapFundingOptions): (message: string) => void {
-  return options.log ?? ((message: string) => console.error(message));
+  return options.log ?? ((message: string) => processLogger().error(message));
 }

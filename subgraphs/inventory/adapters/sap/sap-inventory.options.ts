@@ -16,6 +16,9 @@ export type SapInventoryOptions = {
   defaultUnitOfMeasure?: string;
   /** Clock of the snapshots' `asOf`, for tests. Default `Date.now`. */
   now?: () => number;
-  /** Where ERP rejections (4xx) are reported with their ERP code. Default `console.warn`. */
+  /**
+   * Where ERP rejections (4xx) are reported with their ERP code. Default: the process's logger
+   * (warn).
+   */
   log?: (message: string) => void;
 };

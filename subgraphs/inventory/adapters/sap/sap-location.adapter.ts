@@ -4,6 +4,7 @@ import { LocationType } from '../../location-type.enum.ts';
 import type { LocationRecord, LocationSource } from '../../ports/location-source.port.ts';
 import type { SapInventoryOptions } from './sap-inventory.options.ts';
 import { sapQuery, text } from './sap-read.ts';
+import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
 
 export const PLANT_PATH = '/sap/opu/odata/sap/API_PLANT_SRV/A_Plant';
 const PLANT_SELECT = [
@@ -24,7 +25,7 @@ const PLANT_SELECT = [
  * unknown ones dropped).
  */
 export function createSapLocationSource(options: SapInventoryOptions): LocationSource {
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const log = options.log ?? ((message: string) => processLogger().warn(message));
   return {
     async listLocations() {
       const rows = await sapQuery(options.client, PLANT_PATH, { select: PLANT_SELECT }, log);

@@ -4,6 +4,7 @@ import { formatQuantity } from '../../atp.ts';
 import { stockKey, type StockSnapshot, type StockSource } from '../../ports/stock-source.port.ts';
 import type { SapInventoryOptions } from './sap-inventory.options.ts';
 import { decimal, sapQuery, text } from './sap-read.ts';
+import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
 
 export const STOCK_PATH = '/sap/opu/odata/sap/API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod';
 export const PRODUCT_PLANT_PATH = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_ProductPlant';
@@ -48,7 +49,7 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
   const maxUrlLength = options.maxUrlLength ?? 8000;
   const maxConcurrent = options.maxConcurrentChunks ?? 4;
   const defaultUnit = options.defaultUnitOfMeasure ?? 'PC';
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const log = options.log ?? ((message: string) => processLogger().warn(message));
   const query = (path: string, queryOptions: Parameters<typeof sapQuery>[2]) =>
     sapQuery(client, path, queryOptions, log);
 

@@ -1,6 +1,7 @@
 import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable, failureDetail } from '../../../shared/errors.ts';
 import { ODataError, queryCollection, type ODataRow } from '../../../shared/odata-v2.ts';
+import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
 
 /**
  * One OData v2 collection read of the SAP pricing adapters; a failure becomes
@@ -27,7 +28,7 @@ export async function sapRead(
 export function erpFailure(
   operation: string,
   error: unknown,
-  log: (message: string) => void = console.warn,
+  log: (message: string) => void = (message) => processLogger().warn(message),
 ): unknown {
   if (!(error instanceof ODataError) && !(error instanceof BackendError)) return error;
   const reason = backendFailureReason(error);
