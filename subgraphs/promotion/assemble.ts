@@ -22,6 +22,9 @@ import type { PromotionApp } from './graph/context.ts';
 import { createSubgraphPorts, type SubgraphPortsOverrides } from './readiness/subgraph-ports.ts';
 import { createPromotionServer } from './server.ts';
 import { ActivationMonitor } from './activation/activation-monitor.ts';
+import { ExceptionMonitor } from './exceptions/exception-monitor.ts';
+import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
+import { ExceptionQueries } from './exceptions/exception-queries.ts';
 import { PromotionEventKind } from './model/promotion-enums.ts';
 import { OutboxHistory } from './storage/outbox-history.ts';
 import { createPromotionStorage, type PromotionStorage } from './storage/promotion-storage.ts';
@@ -43,6 +46,8 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
    * 0 disables both (call `app.activation.runOnce`). Default 500 ms.
    */
   activationIntervalMs?: number;
+  /** The exception sweep's period; 0 disables it (call `app.exceptions.runOnce`). Default 5000. */
+  exceptionIntervalMs?: number;
   /**
    * The event bus. Default: Redis Streams at `config.redisUrl`, else in-process (one instance).
    * A bus passed here stays open on dispose: it is the caller's.
@@ -141,11 +146,11 @@ export async function assemblePromotionSubgraph(
     });
   // Deliveries live in the database: nothing lost on restart, instances share the work. Each
   // channel is its own lane (policies/delivery.yaml). Dead letters and circuit changes are
-  // logged here for now; metrics and exceptions will subscribe to the same hook.
+  // logged here; exceptions are raised from the stored state (exceptions/).
   const policy = overrides.delivery?.policy ?? loadDeliveryPolicy();
   const dispatcher = createDurableDispatcher({
     clock,
-    onDeliveryEvent: (event) => console.warn(describeDeliveryEvent(event)),
+    onDeliveryEvent: (event) => processLogger().warn({ event }, describeDeliveryEvent(event)),
     ...overrides.delivery,
     policy,
     db: storage.db,
@@ -184,6 +189,13 @@ export async function assemblePromotionSubgraph(
       }
     };
   }
+  const exceptions = new ExceptionMonitor({
+    db: storage.db,
+    clock,
+    deliverySloMs: (channel) => policy.channels[channel].deliverySloMs,
+    intervalMs: overrides.exceptionIntervalMs ?? 5000,
+    onEvents: (events) => repository.onEvents?.(events),
+  });
   // Subscribers read the bus, and the outbox wherever the bus has a gap (never a silent one).
   const app: PromotionApp = {
     repository,
@@ -192,6 +204,8 @@ export async function assemblePromotionSubgraph(
     dispatcher,
     scheduler,
     activation,
+    exceptions,
+    exceptionQueries: new ExceptionQueries(storage.db),
     clock,
   };
   const server = createPromotionServer({ app, principalSecrets: config.principalSecrets });
@@ -204,6 +218,7 @@ export async function assemblePromotionSubgraph(
       disposed ??= (async () => {
         await scheduler.stop();
         await activation.stop();
+        await exceptions.stop();
         await dispatcher.close();
         await storage.close();
         await closeBus();

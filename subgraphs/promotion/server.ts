@@ -6,6 +6,10 @@ import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-s
 import { createPromotionContext, type PromotionApp } from './graph/context.ts';
 import { DeadLetterRedriveResolver } from './graph/dead-letter-redrive.resolver.ts';
 import {
+  PromotionEventExceptionResolver,
+  PromotionExceptionResolver,
+} from './graph/promotion-exception.resolver.ts';
+import {
   EligibilityResolver,
   EligibleOfferResolver,
   ProductResolver,
@@ -48,6 +52,8 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
         ProductResolver,
         PromotionSubscriptionResolver,
         DeadLetterRedriveResolver,
+        PromotionExceptionResolver,
+        PromotionEventExceptionResolver,
       ],
       orphanedTypes: [Vendor, FundingAgreement, Product],
       pubSub: NO_PUBSUB,
@@ -58,8 +64,9 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
 
 /**
  * Serves an assembled app: builds the schema on `listen` (no side effects until then), then
- * starts the scheduler and the activation monitor; `close` stops them and the server. The app's
- * storage, bus and dispatcher belong to whoever assembled it (assemble.ts `dispose`).
+ * starts the scheduler and the activation and exception monitors; `close` stops them and the
+ * server. The app's storage, bus and dispatcher belong to whoever assembled it (assemble.ts
+ * `dispose`).
  */
 export function createPromotionServer(deps: PromotionServerDeps): PromotionServer {
   const { app } = deps;
@@ -74,11 +81,13 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
       const running = await server.listen(port, host);
       app.scheduler.start();
       app.activation.start();
+      app.exceptions.start();
       return {
         ...running,
         async close() {
           await app.scheduler.stop();
           await app.activation.stop();
+          await app.exceptions.stop();
           await running.close();
         },
       };

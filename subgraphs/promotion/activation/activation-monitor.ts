@@ -5,6 +5,7 @@ import { nextVersion, type CommandCore } from '../commands/command-core.ts';
 import { ActorKind, ChannelIntent } from '../model/promotion-enums.ts';
 import type { ActorData, PromotionRecord } from '../model/promotion.model.ts';
 import type { PromotionRepository } from '../storage/promotion.repository.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 import {
   planActivation,
   type ActivationPlanOptions,
@@ -27,7 +28,7 @@ export type ActivationMonitorOptions = {
   intervalMs?: number;
   /** Promotions looked at per sweep. Default 500. */
   batchSize?: number;
-  /** A sweep that failed (the next one retries). Default: console.error. */
+  /** A sweep that failed (the next one retries). Default: the process logger at `error`. */
   onError?: (error: unknown) => void;
 };
 
@@ -145,9 +146,10 @@ export class ActivationMonitor {
     }
     this.running = this.runOnce()
       .catch((error: unknown) => {
-        (this.options.onError ?? ((e) => console.error('[promotion] activation sweep failed', e)))(
-          error,
-        );
+        (
+          this.options.onError ??
+          ((err) => processLogger().error({ err }, 'promotion activation sweep failed'))
+        )(error);
         return [];
       })
       .finally(() => {

@@ -30,7 +30,7 @@ export type DeliveryEvent =
       owner: string;
     };
 
-/** One line per event for a log (assemble.ts wires it to console.warn for now). */
+/** One line per event for a log (assemble.ts writes it to the process logger at `warn`). */
 export function describeDeliveryEvent(event: DeliveryEvent): string {
   if (event.kind === 'DEAD_LETTERED') {
     return `[promotion] delivery dead-lettered: ${event.promotionId} ${event.channel} after ${event.attempts} attempt(s): ${event.lastError}`;

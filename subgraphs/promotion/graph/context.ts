@@ -11,6 +11,8 @@ import type { ActorData, PromotionRecord } from '../model/promotion.model.ts';
 import type { PromotionRepository } from '../storage/promotion.repository.ts';
 import type { PromotionScheduler } from '../commands/scheduler.ts';
 import type { ActivationMonitor } from '../activation/activation-monitor.ts';
+import type { ExceptionMonitor } from '../exceptions/exception-monitor.ts';
+import type { ExceptionQueries } from '../exceptions/exception-queries.ts';
 import { canSee, confineEvaluation } from '../model/tenancy.ts';
 
 /** The long-lived parts of the subgraph, shared by every request. */
@@ -22,6 +24,9 @@ export type PromotionApp = {
   scheduler: PromotionScheduler;
   /** Keeps ALL_OR_NONE promotions live everywhere or nowhere (activation/). */
   activation: ActivationMonitor;
+  /** Raises and resolves promotion exceptions (exceptions/). */
+  exceptions: ExceptionMonitor;
+  exceptionQueries: ExceptionQueries;
   clock: () => Date;
 };
 

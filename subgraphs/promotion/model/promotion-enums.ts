@@ -101,6 +101,10 @@ export enum PromotionEventKind {
   STATE_CHANGED = 'STATE_CHANGED',
   CHANNEL_STATUS_CHANGED = 'CHANNEL_STATUS_CHANGED',
   VERSION_CREATED = 'VERSION_CREATED',
+  /** An exception was raised about the promotion (`exception` on the event; exceptions/). */
+  EXCEPTION_RAISED = 'EXCEPTION_RAISED',
+  /** An exception about the promotion was resolved. */
+  EXCEPTION_RESOLVED = 'EXCEPTION_RESOLVED',
 }
 registerEnumType(PromotionEventKind, { name: 'PromotionEventKind' });
 

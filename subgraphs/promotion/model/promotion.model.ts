@@ -198,6 +198,8 @@ export type EventDraft = {
   channelStatus: DeliveryStatus | null;
   actor: ActorData;
   reason: string | null;
+  /** EXCEPTION_RAISED / EXCEPTION_RESOLVED: the exception (exceptions/). */
+  exceptionId?: string;
 };
 
 /** The bus event (contracts/events/promotion-state-changed.v1.schema.json). */

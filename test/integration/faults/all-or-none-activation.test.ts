@@ -36,6 +36,18 @@ const STATUS = `query ($id: ID!) { promotion(id: $id) {
 const ELIGIBLE = `query ($ch: SalesChannel!) {
   eligiblePromotions(channel: $ch, storeId: "S001", skus: ["SKU000001"]) { offers { promotionId } }
 }`;
+const EXCEPTIONS = `query ($id: ID!, $open: Boolean) {
+  promotionExceptions(filter: { promotionId: $id, open: $open }) {
+    edges { node { kind severity channel resolvedBy resolution } }
+  }
+}`;
+type ExceptionRow = {
+  kind: string;
+  severity: string;
+  channel: string | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+};
 const AUDIT = `query ($id: ID!) { promotion(id: $id) { audit(first: 100) { edges { node { action } } } } }`;
 
 type Status = {
@@ -150,6 +162,27 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
       ['SUSPENDED'],
     );
 
+    // The operator view: the held activation is an open exception (the sweep runs every 5 s).
+    const raised = await until('the exception', async () => {
+      const rows = (
+        await run<{ promotionExceptions: { edges: { node: ExceptionRow }[] } }>(EXCEPTIONS, {
+          id,
+          open: true,
+        })
+      ).promotionExceptions.edges.map((e) => e.node);
+      return rows.some((r) => r.kind === 'ACTIVATION_HELD') ? rows : undefined;
+    });
+    assert.deepEqual(
+      raised.find((r) => r.kind === 'ACTIVATION_HELD'),
+      {
+        kind: 'ACTIVATION_HELD',
+        severity: 'CRITICAL',
+        channel: null,
+        resolvedBy: null,
+        resolution: null,
+      },
+    );
+
     stack.backends.state.channels.setMode('pos', 'accept');
     const live = await until('live everywhere', async () => {
       const s = await status(id);
@@ -177,6 +210,17 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
       [...seen].filter((s) => s !== '' && s !== 'ECOMMERCE,POS'),
       [],
     );
+    const resolved = await until('the exception resolved', async () => {
+      const rows = (
+        await run<{ promotionExceptions: { edges: { node: ExceptionRow }[] } }>(EXCEPTIONS, {
+          id,
+          open: false,
+        })
+      ).promotionExceptions.edges.map((e) => e.node);
+      return rows.find((r) => r.kind === 'ACTIVATION_HELD');
+    });
+    assert.equal(resolved.resolvedBy, 'activation-monitor');
+    assert.match(resolved.resolution!, /^activation(Released|Live)/);
     const audit = await run<{ promotion: { audit: { edges: { node: { action: string } }[] } } }>(
       AUDIT,
       { id },

@@ -1,0 +1,23 @@
+import { registerEnumType } from 'type-graphql';
+
+/** What went wrong with a promotion's execution (issue 13, "exceptions as data"). */
+export enum PromotionExceptionKind {
+  /** ALL_OR_NONE: held back in every channel because a targeted channel has not confirmed. */
+  ACTIVATION_HELD = 'ACTIVATION_HELD',
+  /** A channel delivery gave up (its retry schedule ran out, or a permanent refusal). */
+  DEAD_LETTER = 'DEAD_LETTER',
+  /** A channel delivery not acknowledged within the channel's SLO (policies/delivery.yaml). */
+  OVERDUE_DELIVERY = 'OVERDUE_DELIVERY',
+  /** Approval blocked by a failed readiness check (price, stock or funding). */
+  FAILED_READINESS = 'FAILED_READINESS',
+}
+registerEnumType(PromotionExceptionKind, { name: 'PromotionExceptionKind' });
+
+export enum ExceptionSeverity {
+  WARNING = 'WARNING',
+  CRITICAL = 'CRITICAL',
+}
+registerEnumType(ExceptionSeverity, {
+  name: 'ExceptionSeverity',
+  description: 'CRITICAL: customers see (or will see at the start) something other than planned.',
+});
