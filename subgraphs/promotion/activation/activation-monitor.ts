@@ -6,6 +6,7 @@ import { ActorKind, ChannelIntent } from '../model/promotion-enums.ts';
 import type { ActorData, PromotionRecord } from '../model/promotion.model.ts';
 import type { PromotionRepository } from '../storage/promotion.repository.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
+import { PeriodicSweep } from '../../shared/periodic-sweep.ts';
 import {
   planActivation,
   type ActivationPlanOptions,
@@ -45,12 +46,15 @@ export type ActivationOutcome = { promotionId: string; step: ActivationStep['kin
  * changes (`wake`).
  */
 export class ActivationMonitor {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<ActivationOutcome[]> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly sweep: PeriodicSweep;
 
-  constructor(private readonly options: ActivationMonitorOptions) {}
+  constructor(private readonly options: ActivationMonitorOptions) {
+    this.sweep = new PeriodicSweep(
+      () => this.runOnce(),
+      options.onError ??
+        ((err) => processLogger().error({ err }, 'promotion activation sweep failed')),
+    );
+  }
 
   /** One sweep over the candidates at `now`; returns the steps committed. */
   async runOnce(now: Date = this.options.core.now()): Promise<ActivationOutcome[]> {
@@ -139,40 +143,14 @@ export class ActivationMonitor {
 
   /** Sweeps soon (a delivery status changed); coalesces calls while a sweep runs. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.runOnce()
-      .catch((error: unknown) => {
-        (
-          this.options.onError ??
-          ((err) => processLogger().error({ err }, 'promotion activation sweep failed'))
-        )(error);
-        return [];
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.sweep.wake();
   }
 
   start(): void {
-    const intervalMs = this.options.intervalMs ?? 500;
-    if (intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => this.wake(), intervalMs);
-    this.timer.unref();
+    this.sweep.start(this.options.intervalMs ?? 500);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.again = false;
-    await this.running;
+  stop(): Promise<void> {
+    return this.sweep.stop();
   }
 }

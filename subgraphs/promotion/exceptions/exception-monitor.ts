@@ -2,6 +2,7 @@ import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { PromotionBusEvent } from '../model/promotion.model.ts';
 import type { SqlDatabase } from '../storage/sql-database.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
+import { PeriodicSweep } from '../../shared/periodic-sweep.ts';
 import { PromotionExceptionKind } from './exception-kinds.ts';
 import { reconcileExceptions, type ExceptionChange } from './exception-store.ts';
 
@@ -29,12 +30,16 @@ export type ExceptionMonitorOptions = {
  * turns (an advisory lock), so each change is raised and logged once.
  */
 export class ExceptionMonitor {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<ExceptionChange[]> | undefined;
-  private stopped = false;
+  private readonly sweep: PeriodicSweep;
   private readonly open = new Map<PromotionExceptionKind, number>();
 
-  constructor(private readonly options: ExceptionMonitorOptions) {}
+  constructor(private readonly options: ExceptionMonitorOptions) {
+    this.sweep = new PeriodicSweep(
+      () => this.runOnce(),
+      options.onError ??
+        ((err) => processLogger().error({ err }, 'promotion exception sweep failed')),
+    );
+  }
 
   /** One sweep at `now`; returns what it raised and resolved. */
   async runOnce(now: Date = this.options.clock()): Promise<ExceptionChange[]> {
@@ -79,29 +84,10 @@ export class ExceptionMonitor {
   }
 
   start(): void {
-    const intervalMs = this.options.intervalMs ?? 5000;
-    if (intervalMs <= 0 || this.timer || this.stopped) return;
-    this.timer = setInterval(() => {
-      if (this.running || this.stopped) return;
-      this.running = this.runOnce()
-        .catch((error: unknown) => {
-          (
-            this.options.onError ??
-            ((err) => processLogger().error({ err }, 'promotion exception sweep failed'))
-          )(error);
-          return [];
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, intervalMs);
-    this.timer.unref();
+    this.sweep.start(this.options.intervalMs ?? 5000);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.sweep.stop();
   }
 }
