@@ -151,16 +151,22 @@ export async function seedStorefrontPromotions(
     );
     ids.push(id);
   }
-  const eligibility = await call(
-    'query($skus: [String!]!, $store: ID!, $channel: SalesChannel!) { eligiblePromotions(channel: $channel, storeId: $store, skus: $skus) { sku offers { promotionId } notApplied { promotionId } } }',
-    { skus: STOREFRONT_SKUS, store: STOREFRONT_STORE, channel: STOREFRONT_CHANNEL },
-  );
-  const rows = eligibility.eligiblePromotions as { sku: string; offers: unknown[] }[];
-  const without = rows.filter((row) => row.offers.length === 0).map((row) => row.sku);
-  if (rows.length !== STOREFRONT_SKUS.length || without.length > 0) {
-    throw new Error(
-      `storefront seed: eligibility returned no offer for ${without.join(', ') || '(rows missing)'}`,
+  // ALL_OR_NONE (the default): live once every channel acknowledged and the held deliveries
+  // were released (subgraphs/promotion/activation/), a moment after publishing.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const eligibility = await call(
+      'query($skus: [String!]!, $store: ID!, $channel: SalesChannel!) { eligiblePromotions(channel: $channel, storeId: $store, skus: $skus) { sku offers { promotionId } notApplied { promotionId } } }',
+      { skus: STOREFRONT_SKUS, store: STOREFRONT_STORE, channel: STOREFRONT_CHANNEL },
     );
+    const rows = eligibility.eligiblePromotions as { sku: string; offers: unknown[] }[];
+    const without = rows.filter((row) => row.offers.length === 0).map((row) => row.sku);
+    if (rows.length === STOREFRONT_SKUS.length && without.length === 0) return ids;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `storefront seed: eligibility returned no offer for ${without.join(', ') || '(rows missing)'}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return ids;
 }

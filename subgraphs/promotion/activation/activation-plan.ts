@@ -102,7 +102,12 @@ export function planActivation(
     broken.length > 0 ? 0 : Date.parse(p.window.startsAt) - options.leadMs,
   );
   const reason = describe(broken.length > 0 ? broken : channels.filter((c) => !ready(c)));
-  const changed = !hold || hold.awaiting.join() !== awaiting.join();
+  // Rewritten when other channels are awaited, or one of them started failing or was
+  // dead-lettered since (not for every new error message of a retry).
+  const changed =
+    !hold ||
+    hold.awaiting.join() !== awaiting.join() ||
+    broken.some((c) => !hold.reason.includes(describe([c]).split(':')[0]!));
   if (now.getTime() - waitingSince >= options.holdAfterMs && changed) {
     return { kind: 'hold', channels: [], reason, awaiting };
   }

@@ -97,7 +97,7 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
     }
   }
 
-  test('held in every channel while POS is down; live in both once it answers', async () => {
+  test('held in every channel while POS is down; live in both once it answers', async (t) => {
     const now = Date.now();
     const created = await run<{ createPromotionDraft: { promotion: { id: string } } }>(CREATE, {
       input: {
@@ -144,9 +144,11 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
       `mutation ($id: ID!) { publishToChannels(promotionId: $id, channels: [ECOMMERCE, POS]) { eventCursor } }`,
       { id },
     );
+    const publishedAt = Date.now();
+    // Held with the reason (at first, if POS has not failed yet, "not acknowledged yet").
     const held = await until('the hold', async () => {
       const s = await status(id);
-      return s.activationHold ? s : undefined;
+      return s.activationHold?.reason.startsWith('POS failing') ? s : undefined;
     });
     assert.deepEqual(held.liveChannels, []);
     assert.deepEqual(held.activationHold!.awaitingChannels, ['POS']);
@@ -183,11 +185,16 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
       },
     );
 
+    const heldAfterMs = Date.now() - publishedAt;
     stack.backends.state.channels.setMode('pos', 'accept');
+    const backAt = Date.now();
     const live = await until('live everywhere', async () => {
       const s = await status(id);
       return s.liveChannels.length === 2 && !s.activationHold ? s : undefined;
     });
+    t.diagnostic(
+      `held (and raised) ${heldAfterMs} ms after publish; live in both ${Date.now() - backAt} ms after POS answered (retry waits up to 200 ms, circuit cool-down 300 ms)`,
+    );
     sampling = false;
     await sampler;
     assert.deepEqual(live.liveChannels, ['ECOMMERCE', 'POS']);

@@ -105,9 +105,28 @@ describe('planActivation (pure)', () => {
       reason: 'POS not acknowledged yet',
       awaiting: [SalesChannel.POS],
     });
-    const hold = { since: '2026-03-11T00:00:00Z', reason: 'x', awaiting: [SalesChannel.POS] };
+    const hold = {
+      since: '2026-03-11T00:00:00Z',
+      reason: 'POS not acknowledged yet',
+      awaiting: [SalesChannel.POS],
+    };
     assert.deepEqual(
       planActivation(record([stored, inFlight], { activationHold: hold }), IN_WINDOW, POLICY),
+      { kind: 'none' },
+    );
+    // Once POS starts failing the reason says so (once, not for every new error of a retry).
+    const failingNow = { ...inFlight, status: FAILED, lastError: 'HTTP 503' };
+    const held = record([stored, failingNow], { activationHold: hold });
+    assert.deepEqual(planActivation(held, IN_WINDOW, POLICY), {
+      kind: 'hold',
+      channels: [],
+      reason: 'POS failing: HTTP 503',
+      awaiting: [SalesChannel.POS],
+    });
+    const known = { ...hold, reason: 'POS failing: HTTP 503' };
+    const nextError = { ...failingNow, lastError: 'timeout' };
+    assert.deepEqual(
+      planActivation(record([stored, nextError], { activationHold: known }), IN_WINDOW, POLICY),
       { kind: 'none' },
     );
   });

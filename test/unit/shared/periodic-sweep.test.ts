@@ -10,13 +10,16 @@ describe('PeriodicSweep', () => {
     let most = 0;
     let runs = 0;
     let release: () => void = () => {};
-    const sweep = new PeriodicSweep(async () => {
-      runs++;
-      active++;
-      most = Math.max(most, active);
-      await new Promise<void>((resolve) => (release = resolve));
-      active--;
-    }, assert.fail);
+    const sweep = new PeriodicSweep(
+      async () => {
+        runs++;
+        active++;
+        most = Math.max(most, active);
+        await new Promise<void>((resolve) => (release = resolve));
+        active--;
+      },
+      (error) => assert.fail(String(error)),
+    );
     sweep.wake();
     sweep.wake();
     sweep.wake();
@@ -58,9 +61,12 @@ describe('PeriodicSweep', () => {
 
   test('the timer wakes it every interval until stopped', async () => {
     let runs = 0;
-    const sweep = new PeriodicSweep(async () => {
-      runs++;
-    }, assert.fail);
+    const sweep = new PeriodicSweep(
+      async () => {
+        runs++;
+      },
+      (error) => assert.fail(String(error)),
+    );
     sweep.start(5);
     for (let waited = 0; runs < 3 && waited < 5000; waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
