@@ -43,10 +43,11 @@ export function assembleFundingSubgraph(
     },
     overrides,
   );
-  return withServer('funding', wired, (ports) =>
+  return withServer('funding', wired, (ports, metrics) =>
     createFundingServer({
       principalSecrets: config.principalSecrets,
       ports,
+      metrics,
       ...(overrides.today ? { today: overrides.today } : {}),
     }),
   );

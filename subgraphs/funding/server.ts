@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier, type ForwardedPrincipal } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { createFundingContext, utcToday, type FundingContext } from './context.ts';
 import { resolveFundingAgreementReference } from './funding-agreement.reference.ts';
 import { FundingAgreementResolver } from './funding-agreement.resolver.ts';
@@ -18,6 +19,8 @@ export type FundingServerDeps = {
   ports: FundingPorts;
   /** Business day (YYYY-MM-DD) status is derived on; read once per request. Default: UTC today. */
   today?: () => string;
+  /** GET /metrics: token, back-end clients (subgraph-metrics.ts). Default: open, none. */
+  metrics?: SubgraphMetricsOptions;
 };
 
 /** The funding subgraph's federated schema (no I/O; also used to emit the SDL). */
@@ -61,6 +64,7 @@ export function createFundingServer(deps: FundingServerDeps): FundingServer {
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema,
         context,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }).listen(port, host);
     },
   };

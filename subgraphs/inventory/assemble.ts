@@ -43,10 +43,11 @@ export function assembleInventorySubgraph(
     },
     overrides,
   );
-  return withServer('inventory', wired, (ports) =>
+  return withServer('inventory', wired, (ports, metrics) =>
     createInventoryServer({
       principalSecrets: config.principalSecrets,
       ports,
+      metrics,
       ...(overrides.lowStockThreshold !== undefined
         ? { lowStockThreshold: overrides.lowStockThreshold }
         : {}),

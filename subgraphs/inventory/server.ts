@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './atp.ts';
 import { AvailabilityResolver } from './availability.resolver.ts';
 import { createInventoryContext, type InventoryContext } from './context.ts';
@@ -25,6 +26,8 @@ export type InventoryServerDeps = {
   ports: InventoryPorts;
   /** ATP at or below this many base units is LOW_STOCK. Default 5. */
   lowStockThreshold?: number | string;
+  /** GET /metrics: token, back-end clients (subgraph-metrics.ts). Default: open, none. */
+  metrics?: SubgraphMetricsOptions;
 };
 
 export function buildInventorySchema(): Promise<GraphQLSchema> {
@@ -65,6 +68,7 @@ export function createInventoryServer(deps: InventoryServerDeps): InventoryServe
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await schema,
         context: () => createInventoryContext(deps.ports, threshold),
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }).listen(port, host);
     },
   };

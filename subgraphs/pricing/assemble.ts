@@ -45,10 +45,11 @@ export function assemblePricingSubgraph(
     },
     overrides,
   );
-  return withServer('pricing', wired, (ports) =>
+  return withServer('pricing', wired, (ports, metrics) =>
     createPricingServer({
       principalSecrets: config.principalSecrets,
       ports,
+      metrics,
       ...(overrides.minimumMarginPercent !== undefined
         ? { minimumMarginPercent: overrides.minimumMarginPercent }
         : {}),

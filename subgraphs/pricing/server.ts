@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { createPricingContext, type PricingContext } from './context.ts';
 import { EligibleOffer } from './eligible-offer.type.ts';
 import { resolveEligibleOfferReference } from './eligible-offer.reference.ts';
@@ -24,6 +25,8 @@ export type PricingServerDeps = {
   minimumMarginPercent?: string | number;
   /** Clock for the default `at` of prices. Default `Date.now`. */
   now?: () => number;
+  /** GET /metrics: token, back-end clients (subgraph-metrics.ts). Default: open, none. */
+  metrics?: SubgraphMetricsOptions;
 };
 
 /** The pricing subgraph's federated schema (no I/O; also used to emit the SDL). */
@@ -77,6 +80,7 @@ export function createPricingServer(deps: PricingServerDeps): PricingServer {
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await schema,
         context,
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }).listen(port, host);
     },
   };

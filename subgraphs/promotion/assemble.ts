@@ -21,6 +21,7 @@ import { createRedisEventBus, RedisEventBus } from './events/redis-event-bus.ts'
 import type { PromotionApp } from './graph/context.ts';
 import { createSubgraphPorts, type SubgraphPortsOverrides } from './readiness/subgraph-ports.ts';
 import { createPromotionServer } from './server.ts';
+import { promotionMetrics } from './promotion-metrics.ts';
 import { ActivationMonitor } from './activation/activation-monitor.ts';
 import { ExceptionMonitor } from './exceptions/exception-monitor.ts';
 import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
@@ -208,7 +209,16 @@ export async function assemblePromotionSubgraph(
     exceptionQueries: new ExceptionQueries(storage.db),
     clock,
   };
-  const server = createPromotionServer({ app, principalSecrets: config.principalSecrets });
+  const erp = overrides.erp ?? ownErp;
+  const server = createPromotionServer({
+    app,
+    principalSecrets: config.principalSecrets,
+    metrics: {
+      ...(config.metricsToken ? { token: config.metricsToken } : {}),
+      ...(erp ? { backends: [erp] } : {}),
+      collectors: promotionMetrics({ db: storage.db, exceptions }),
+    },
+  });
   let disposed: Promise<void> | undefined;
   return {
     app,

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
+import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { createPromotionContext, type PromotionApp } from './graph/context.ts';
 import { DeadLetterRedriveResolver } from './graph/dead-letter-redrive.resolver.ts';
 import {
@@ -26,6 +27,8 @@ export type PromotionServerDeps = {
   app: PromotionApp;
   /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
   principalSecrets: readonly string[];
+  /** GET /metrics: token, back-end clients, collectors (subgraph-metrics.ts). Default: open, none. */
+  metrics?: SubgraphMetricsOptions;
 };
 
 export type PromotionServer = {
@@ -77,6 +80,7 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await buildPromotionSchema(),
         context: (_req, principal) => createPromotionContext(app, principal),
+        ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
       const running = await server.listen(port, host);
       app.scheduler.start();

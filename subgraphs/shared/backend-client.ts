@@ -8,6 +8,7 @@ import {
   timeout,
   wrap,
   BrokenCircuitError,
+  CircuitState,
   TaskCancelledError,
   type IPolicy,
 } from 'cockatiel';
@@ -61,9 +62,38 @@ export type BackendClientOptions = {
   connections?: number;
 };
 
+/** How a call ended: answered (below 500), failed, timed out, or refused by the open circuit. */
+export type BackendOutcome = 'ok' | 'error' | 'timeout' | 'circuit_open';
+
+export const BACKEND_OUTCOMES: readonly BackendOutcome[] = [
+  'ok',
+  'error',
+  'timeout',
+  'circuit_open',
+];
+
+/** What a client has done since it was created, read at scrape time (subgraph-metrics.ts). */
+export type BackendStats = {
+  /** The name given in the options ("erp"). */
+  name: string;
+  /** Calls (after retries) by outcome, since the client was created. */
+  calls: Readonly<Record<BackendOutcome, number>>;
+  /** The circuit breaker's state now. */
+  circuit: 'closed' | 'open' | 'half_open' | 'isolated';
+};
+
 export type BackendClient = {
   request(req: BackendRequest): Promise<BackendResponse>;
   close(): Promise<void>;
+  /** Calls by outcome and circuit state (absent on test doubles). */
+  stats?(): BackendStats;
+};
+
+const CIRCUIT_NAMES: Record<CircuitState, BackendStats['circuit']> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
 };
 
 class RetryableStatus extends Error {
@@ -147,18 +177,29 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
   }
 
   const perAttempt = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+  const calls: Record<BackendOutcome, number> = { ok: 0, error: 0, timeout: 0, circuit_open: 0 };
 
   return {
     async request(req) {
       const idempotent = req.idempotent ?? (req.method ?? 'GET') === 'GET';
       const policy: IPolicy = idempotent ? idempotentPolicy : breaker;
       try {
-        return await policy.execute(() => perAttempt.execute(({ signal }) => attempt(req, signal)));
+        const response = await policy.execute(() =>
+          perAttempt.execute(({ signal }) => attempt(req, signal)),
+        );
+        calls.ok++;
+        return response;
       } catch (error) {
+        calls[outcomeOf(error)]++;
         throw toBackendError(options.name, error, timeoutMs);
       }
     },
     close: () => pool.close(),
+    stats: () => ({
+      name: options.name,
+      calls: { ...calls },
+      circuit: CIRCUIT_NAMES[breaker.state],
+    }),
   };
 }
 
@@ -166,6 +207,12 @@ function isTransient(error: unknown): boolean {
   if (error instanceof TaskCancelledError) return true;
   const code = (error as { code?: string }).code ?? '';
   return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code);
+}
+
+function outcomeOf(error: unknown): BackendOutcome {
+  if (error instanceof BrokenCircuitError) return 'circuit_open';
+  if (error instanceof TaskCancelledError) return 'timeout';
+  return 'error';
 }
 
 function toBackendError(name: string, error: unknown, timeoutMs: number): BackendError {

@@ -72,6 +72,11 @@ export type SubgraphConfig = {
   eventKeyPrefix: string | undefined;
   /** Secrets accepted on the gateway-signed principal (PRINCIPAL_SIGNING_SECRET, comma-separated). */
   principalSecrets: string[];
+  /**
+   * Bearer token GET /metrics requires (METRICS_TOKEN, the gateway's variable, at least 32
+   * characters). Unset: /metrics is open.
+   */
+  metricsToken: string | undefined;
 };
 
 /**
@@ -183,6 +188,14 @@ function channelSigningSecret(env: NodeJS.ProcessEnv, subgraph: SubgraphName | u
   return secret || DEV_CHANNEL_SIGNING_SECRET;
 }
 
+/** METRICS_TOKEN as the gateway reads it (gateway/config.ts): set, at least 32 characters. */
+function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.METRICS_TOKEN ?? '';
+  if (!token) return undefined;
+  if (token.length < 32) throw new Error('METRICS_TOKEN must be at least 32 characters');
+  return token;
+}
+
 /**
  * `subgraph`: the subgraph this process runs, for the checks only it needs (the promotion
  * subgraph's CHANNEL_SIGNING_SECRET). Omitted: those checks are skipped (e.g. `npm run db:migrate`).
@@ -211,6 +224,7 @@ export function readSubgraphConfig(
       env.PRINCIPAL_SIGNING_SECRET,
       env.NODE_ENV === 'production',
     ),
+    metricsToken: metricsToken(env),
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     databaseTimeouts: databaseTimeoutsFrom(env),

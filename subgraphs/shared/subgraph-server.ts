@@ -20,6 +20,7 @@ import {
   type PrincipalVerifier,
 } from './forwarded-principal.ts';
 import { createRequestTelemetry, type RequestScope } from './request-telemetry.ts';
+import { createSubgraphMetrics, type SubgraphMetricsOptions } from './subgraph-metrics.ts';
 
 export type SubgraphContextFactory<TContext extends BaseContext> = (
   req: IncomingMessage | undefined,
@@ -49,6 +50,8 @@ export type SubgraphServerOptions<TContext extends BaseContext> = {
    * request (request-telemetry.ts). Default: the one the process entry registered.
    */
   logger?: Logger;
+  /** GET /metrics: its token, the back-end clients and extra collectors (subgraph-metrics.ts). */
+  metrics?: SubgraphMetricsOptions;
 };
 
 export type RunningSubgraph = { name: string; url: string; port: number; close(): Promise<void> };
@@ -80,7 +83,8 @@ export function maskSubgraphError(
 
 /**
  * Builds the HTTP (and, when the schema has subscriptions, graphql-ws) server of one subgraph
- * without side effects; `listen` starts it. POST/GET /graphql, GET /health. Each GraphQL request
+ * without side effects; `listen` starts it. POST/GET /graphql, GET /health, GET /metrics
+ * (Prometheus, a registry of its own: subgraph-metrics.ts). Each GraphQL request
  * over HTTP is a server span, child of the caller's `traceparent`, active while it runs (the
  * parent of its back-end calls), and logs through a logger carrying its request id and trace
  * ids (request-telemetry.ts).
@@ -97,13 +101,14 @@ export function createSubgraphServer<TContext extends BaseContext>(
   ): Promise<TContext> => bindPrincipal(await options.context(req, principal), principal);
   const logger = options.logger ?? processLogger();
   const telemetry = createRequestTelemetry(options.name, logger);
+  const metrics = createSubgraphMetrics(options.name, options.metrics);
   const apollo = new ApolloServer<BaseContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskSubgraphError(formatted, error, telemetry.logFor(error)),
     introspection: true,
     // Federated traces are only for Apollo's usage reporting, which this stack does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), telemetry.plugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), telemetry.plugin, metrics.plugin],
   });
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 
@@ -114,6 +119,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
       const status = ok ? 'ok' : 'unavailable';
       return sendJson(res, ok ? 200 : 503, { name: options.name, status });
     }
+    if (url.pathname === '/metrics') return metrics.serve(req, res);
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     const scope = telemetry.begin(req);
     try {

@@ -3,6 +3,7 @@ import type { Cache } from './cache/cache.ts';
 import { createSubgraphCache } from './cache/create-cache.ts';
 import type { SubgraphConfig, SubgraphName } from './config.ts';
 import { createErpClient } from './run-subgraph.ts';
+import type { SubgraphMetricsOptions } from './subgraph-metrics.ts';
 import type { RunningSubgraph } from './subgraph-server.ts';
 
 /** What tests and benchmarks replace in the ports a subgraph assembles from its config. */
@@ -30,6 +31,8 @@ export type PortWiring<Ports> = {
 export type WiredPorts<Ports> = {
   /** The ports the server reads: adapters behind the cache. */
   ports: Ports;
+  /** GET /metrics: the config's token and the ERP client the adapters call, if any. */
+  metrics: SubgraphMetricsOptions;
   /** Closes what wiring opened (ERP client, cache); what the caller passed in stays open. */
   dispose(): Promise<void>;
 };
@@ -52,9 +55,10 @@ export function wirePorts<Ports extends object>(
   try {
     const adapters: Partial<Ports> = overrides.adapters ?? {};
     let sap: Ports | undefined;
+    let erp: BackendClient | undefined;
     const sapPorts = (): Ports => {
       if (!sap) {
-        let erp = overrides.erp;
+        erp = overrides.erp;
         if (!erp) {
           const owned = createErpClient(config);
           closers.push(() => owned.close());
@@ -73,7 +77,11 @@ export function wirePorts<Ports extends object>(
       closers.push(() => owned.close());
       cache = owned;
     }
-    return { ports: cache ? wiring.cached(raw, cache) : raw, dispose };
+    const metrics: SubgraphMetricsOptions = {
+      ...(config.metricsToken ? { token: config.metricsToken } : {}),
+      ...(erp ? { backends: [erp] } : {}),
+    };
+    return { ports: cache ? wiring.cached(raw, cache) : raw, metrics, dispose };
   } catch (error) {
     void dispose();
     throw error;
@@ -98,10 +106,13 @@ export type AssembledPortSubgraph<Name extends SubgraphName, Ports> = {
 export function withServer<Name extends SubgraphName, Ports>(
   name: Name,
   wired: WiredPorts<Ports>,
-  createServer: (ports: Ports) => { listen(port: number, host?: string): Promise<RunningSubgraph> },
+  createServer: (
+    ports: Ports,
+    metrics: SubgraphMetricsOptions,
+  ) => { listen(port: number, host?: string): Promise<RunningSubgraph> },
 ): AssembledPortSubgraph<Name, Ports> {
   try {
-    const server = createServer(wired.ports);
+    const server = createServer(wired.ports, wired.metrics);
     return {
       name,
       ports: wired.ports,

@@ -117,4 +117,13 @@ describe('subgraph config: the ERP caches', () => {
       message: 'CACHE_MAX_ENTRIES must be an integer ≥ 1, got "0"',
     });
   });
+
+  test('METRICS_TOKEN, as the gateway reads it: unset is none, a short one refuses to start', () => {
+    assert.equal(readSubgraphConfig({}).metricsToken, undefined);
+    const token = 'metrics-token-0123456789abcdef0123456789';
+    assert.equal(readSubgraphConfig({ METRICS_TOKEN: token }).metricsToken, token);
+    assert.throws(() => readSubgraphConfig({ METRICS_TOKEN: 'short' }), {
+      message: 'METRICS_TOKEN must be at least 32 characters',
+    });
+  });
 });
