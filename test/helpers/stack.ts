@@ -91,6 +91,8 @@ export type TestStackOptions = {
   trustedDocuments?: GatewayServerOptions['trustedDocuments'];
   /** The promotion subgraph's delivery policy. Default: policies/delivery.yaml. */
   deliveryPolicy?: DeliveryPolicy;
+  /** The promotion subgraph's exception sweep period (0: none). Default: the subgraph's, 5 s. */
+  exceptionIntervalMs?: number;
 };
 
 /**
@@ -162,6 +164,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       schedulerIntervalMs: 0,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.deliveryPolicy ? { delivery: { policy: options.deliveryPolicy } } : {}),
+      ...(options.exceptionIntervalMs !== undefined
+        ? { exceptionIntervalMs: options.exceptionIntervalMs }
+        : {}),
     },
   );
   const promotionRunning = await promotion.listen(0);

@@ -46,3 +46,9 @@ export function duration(ms: number): string {
 export function money(value: { amount: string; currency: string } | null | undefined): string {
   return value ? `${value.amount} ${value.currency}` : '—';
 }
+
+/** How long ago `iso` was at `now`: `just now` (also a little ahead: clock skew), `3 min ago`. */
+export function ago(iso: string, now: number): string {
+  const ms = now - Date.parse(iso);
+  return ms < 1000 ? 'just now' : `${duration(ms)} ago`;
+}

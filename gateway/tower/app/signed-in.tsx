@@ -43,7 +43,7 @@ export function SignedIn({ session, onSignOut }: Props) {
     <TowerContext.Provider value={tower}>
       <AppHeader status={feed.status} onSignOut={() => onSignOut()} />
       <main id="main" class="layout">
-        <ExceptionsQueue />
+        <ExceptionsQueue feedFreshStarts={feed.freshStarts} onSelect={select} />
         <div class="columns">
           <section class="pane list-pane" aria-labelledby="promotions-heading">
             <h2 id="promotions-heading">Promotions</h2>

@@ -14,7 +14,15 @@ export type PromotionState =
   | 'CANCELLED';
 export type ChannelIntent = 'LIVE' | 'SUSPENDED' | 'WITHDRAWN';
 export type DeliveryStatus = 'PENDING' | 'SENT' | 'ACKNOWLEDGED' | 'FAILED' | 'DEAD_LETTERED';
-export type EventKind = 'STATE_CHANGED' | 'CHANNEL_STATUS_CHANGED' | 'VERSION_CREATED';
+export type EventKind =
+  | 'STATE_CHANGED'
+  | 'CHANNEL_STATUS_CHANGED'
+  | 'VERSION_CREATED'
+  | 'EXCEPTION_RAISED'
+  | 'EXCEPTION_RESOLVED';
+export type ExceptionKind =
+  'ACTIVATION_HELD' | 'DEAD_LETTER' | 'OVERDUE_DELIVERY' | 'FAILED_READINESS';
+export type ExceptionSeverity = 'WARNING' | 'CRITICAL';
 
 /** The lists of the schema's enums the page shows (in the schema's order). */
 export const SALES_CHANNELS: readonly SalesChannel[] = [
@@ -64,6 +72,10 @@ export type ChannelPublication = {
   nextAttemptAt: string | null;
   sentAt: string | null;
   acknowledgedAt: string | null;
+  /** What the channel last confirmed it shows. */
+  acknowledgedIntent: ChannelIntent | null;
+  /** ALL_OR_NONE: told SUSPENDED on the promotion's behalf until every channel acknowledged. */
+  held: boolean;
   channelRef?: string | null;
 };
 
@@ -139,6 +151,24 @@ export type PromotionDetail = {
   channels: ChannelPublication[];
   publicationSummary: PublicationSummary;
   approvalReadiness: ReadinessReport | null;
+  activationMode: 'ALL_OR_NONE' | 'PER_CHANNEL';
+  activationHold: ActivationHold | null;
+};
+
+export type ActivationHold = { since: string; reason: string; awaitingChannels: SalesChannel[] };
+
+/** fragment TowerException (with its promotion in query TowerExceptions) */
+export type PromotionException = {
+  id: string;
+  kind: ExceptionKind;
+  severity: ExceptionSeverity;
+  promotionId: string;
+  channel: SalesChannel | null;
+  since: string;
+  detail: string;
+  raisedAt: string;
+  resolvedAt: string | null;
+  promotion?: { id: string; name: string; state: PromotionState } | null;
 };
 
 export type PriceImpact = {
@@ -201,6 +231,8 @@ export type PromotionEvent = {
   channelStatus: DeliveryStatus | null;
   actor: Actor;
   reason: string | null;
+  /** EXCEPTION_RAISED / EXCEPTION_RESOLVED: the exception as it is now. */
+  exception: PromotionException | null;
   promotion: PromotionRow;
 };
 

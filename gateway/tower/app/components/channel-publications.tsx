@@ -13,6 +13,18 @@ export function ChannelPublications({ promotion }: { promotion: PromotionDetail 
   return (
     <section aria-labelledby="channels-heading">
       <h3 id="channels-heading">Channels</h3>
+      {promotion.activationHold && (
+        <div class="activation-hold" role="status" data-activation-hold="true">
+          <strong>Activation held</strong> since {dateTime(promotion.activationHold.since)}:{' '}
+          {promotion.activationHold.reason}
+          <span class="sub">
+            Live in no channel until{' '}
+            {promotion.activationHold.awaitingChannels.map(channelLabel).join(', ') || '—'}{' '}
+            acknowledge{promotion.activationHold.awaitingChannels.length === 1 ? 's' : ''} (all or
+            none).
+          </span>
+        </div>
+      )}
       <table class="channels">
         <thead>
           <tr>
@@ -40,9 +52,25 @@ export function ChannelPublications({ promotion }: { promotion: PromotionDetail 
             }
             const live = isLive(promotion, c);
             return (
-              <tr data-channel={channel} data-status={c.status} data-intent={c.intent}>
+              <tr
+                data-channel={channel}
+                data-status={c.status}
+                data-intent={c.intent}
+                data-held={c.held ? 'true' : undefined}
+              >
                 <th scope="row">{channelLabel(channel)}</th>
-                <td>{words(c.intent)}</td>
+                <td>
+                  {words(c.intent)}
+                  {c.held && (
+                    <span
+                      class="sub held"
+                      data-held="true"
+                      title="All or none: told suspended until every channel acknowledges"
+                    >
+                      Held (sent as suspended)
+                    </span>
+                  )}
+                </td>
                 <td>
                   <span class={`status status-${c.status.toLowerCase()}`}>
                     {statusLabel(c.status)}

@@ -2,6 +2,11 @@ import type { PromotionEvent } from '../api/types.ts';
 import { channelLabel, stateLabel, statusLabel, timeOfDay, words } from '../format.ts';
 
 function eventText(event: PromotionEvent): string {
+  if (event.exception) {
+    const what = event.kind === 'EXCEPTION_RESOLVED' ? 'resolved' : 'raised';
+    const where = event.exception.channel ? ` in ${channelLabel(event.exception.channel)}` : '';
+    return `Exception ${what}: ${words(event.exception.kind)}${where}`;
+  }
   if (event.kind === 'CHANNEL_STATUS_CHANGED' && event.channel) {
     const status = event.channelStatus ? statusLabel(event.channelStatus) : words(event.kind);
     const intent =

@@ -1,21 +1,159 @@
-/**
- * PLACEHOLDER, wired to nothing: the exceptions queue (held activations, dead letters, failed
- * readiness, overdue deliveries; oldest and most valuable first, each with its action) needs the
- * exceptions API of the publication issue, which does not exist yet. No data is shown or faked.
- */
-export function ExceptionsQueue() {
+import { useEffect, useState } from 'preact/hooks';
+import { retryMutation } from '../api/operations.ts';
+import type { ExceptionKind, PromotionException } from '../api/types.ts';
+import { ago, channelLabel, dateTime, words } from '../format.ts';
+import { useTower } from '../state/tower-context.ts';
+import { useAction } from '../state/use-action.ts';
+import { EXCEPTIONS_PAGE, useExceptions } from '../state/use-exceptions.ts';
+
+type Props = { feedFreshStarts: number; onSelect(id: string): void };
+
+const KIND_LABELS: Record<ExceptionKind, string> = {
+  ACTIVATION_HELD: 'Activation held',
+  DEAD_LETTER: 'Dead letter',
+  OVERDUE_DELIVERY: 'Overdue delivery',
+  FAILED_READINESS: 'Failed readiness',
+};
+
+/** What opening the promotion is for, per kind (the actions themselves are in its detail). */
+const OPEN_LABELS: Record<ExceptionKind, string> = {
+  ACTIVATION_HELD: 'Open promotion',
+  DEAD_LETTER: 'Open promotion',
+  OVERDUE_DELIVERY: 'Open promotion',
+  FAILED_READINESS: 'Review readiness',
+};
+
+/** The time now, rendered again every 15 s so relative times stay true (no request). */
+function useNow(): number {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  return Date.now();
+}
+
+function RedriveAction({ exception }: { exception: PromotionException }) {
+  const { run } = useTower();
+  const action = useAction();
+  const channel = exception.channel!;
   return (
-    <section
-      class="exceptions placeholder"
-      aria-labelledby="exceptions-heading"
-      data-placeholder="exceptions-queue"
-    >
-      <h2 id="exceptions-heading">Exceptions queue</h2>
-      <p>
-        Not available yet: held activations, dead letters, failed readiness and overdue deliveries
-        will be listed here once the API exposes exceptions. Until then, failing deliveries show in
-        each promotion's channels and in the matrix.
-      </p>
+    <>
+      <button
+        type="button"
+        disabled={action.pending}
+        onClick={() =>
+          void action.run(() => run(retryMutation, { id: exception.promotionId, channel }))
+        }
+      >
+        Redrive {channelLabel(channel)}
+      </button>
+      {action.error && (
+        <p class="error" role="alert">
+          {action.error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * Open exceptions (held activations, dead letters, overdue deliveries, failed readiness),
+ * CRITICAL first and then the oldest, each with what to do: redrive a dead letter (internal
+ * tokens with promotion:publish), otherwise open the promotion, whose detail has the actions
+ * (approve with an override, suspend, end). Kept live by the feed; a resolved one disappears.
+ */
+export function ExceptionsQueue({ feedFreshStarts, onSelect }: Props) {
+  const { permissions } = useTower();
+  const queue = useExceptions(feedFreshStarts);
+  const now = useNow();
+  if (!permissions.read) return null;
+  return (
+    <section class="exceptions pane" aria-labelledby="exceptions-heading">
+      <h2 id="exceptions-heading">
+        Exceptions{' '}
+        <span class="count" data-open-exceptions={queue.open.length}>
+          {queue.loading ? '…' : `${queue.open.length} open`}
+        </span>
+      </h2>
+      {queue.error && (
+        <p class="error" role="alert">
+          Exceptions cannot be loaded: {queue.error}
+        </p>
+      )}
+      {!queue.loading && !queue.error && queue.open.length === 0 && (
+        <p class="empty">No open exception: every promotion runs as planned.</p>
+      )}
+      {queue.open.length > 0 && (
+        <table>
+          <caption class="visually-hidden">Open exceptions, critical first, then oldest</caption>
+          <thead>
+            <tr>
+              <th scope="col">Severity</th>
+              <th scope="col">Exception</th>
+              <th scope="col">Promotion</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Since</th>
+              <th scope="col">Detail</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.open.map((exception) => (
+              <tr
+                key={exception.id}
+                data-exception={exception.id}
+                data-kind={exception.kind}
+                data-severity={exception.severity}
+                data-promotion-id={exception.promotionId}
+              >
+                <td>
+                  <span class={`badge severity-${exception.severity.toLowerCase()}`}>
+                    {words(exception.severity)}
+                  </span>
+                </td>
+                <td class="nowrap">{KIND_LABELS[exception.kind]}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => onSelect(exception.promotionId)}
+                  >
+                    {exception.promotion?.name ?? exception.promotionId}
+                  </button>
+                  <span class="sub">{exception.promotionId}</span>
+                </td>
+                <td class="nowrap">
+                  {exception.channel ? channelLabel(exception.channel) : 'All channels'}
+                </td>
+                <td class="nowrap">
+                  <time dateTime={exception.since} title={exception.since}>
+                    {ago(exception.since, now)}
+                  </time>
+                  <span class="sub">{dateTime(exception.since)}</span>
+                </td>
+                <td class="detail-text">{exception.detail}</td>
+                <td class="nowrap">
+                  {exception.kind === 'DEAD_LETTER' && exception.channel && permissions.retry ? (
+                    <RedriveAction exception={exception} />
+                  ) : (
+                    <button
+                      type="button"
+                      class="secondary"
+                      onClick={() => onSelect(exception.promotionId)}
+                    >
+                      {OPEN_LABELS[exception.kind]}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {queue.truncated && (
+        <p class="note">Showing the first {EXCEPTIONS_PAGE} exceptions raised; more are open.</p>
+      )}
     </section>
   );
 }

@@ -1,4 +1,9 @@
-import type { PromotionEvent, PromotionFilter, PromotionRow } from '../api/types.ts';
+import type {
+  PromotionEvent,
+  PromotionException,
+  PromotionFilter,
+  PromotionRow,
+} from '../api/types.ts';
 
 /** Events kept for the page (the newest), across promotions. */
 const MAX_EVENTS = 500;
@@ -10,6 +15,8 @@ export type StoreSnapshot = {
   order: readonly string[];
   /** Events received, newest first. */
   events: readonly PromotionEvent[];
+  /** Open exceptions, by id, as last heard (query answer, then EXCEPTION_* events). */
+  exceptions: ReadonlyMap<string, PromotionException>;
 };
 
 /** Whether a promotion the list query did not return belongs in the list under `filter`. */
@@ -37,8 +44,16 @@ export class PromotionStore {
   /** Number of events received so far; the `seen` of a request sent now. */
   private eventCount = 0;
   private lastEventAt = new Map<string, number>();
+  private exceptions = new Map<string, PromotionException>();
+  /** Per exception id: the `eventCount` of the last event that raised or resolved it. */
+  private lastExceptionEventAt = new Map<string, number>();
   private listeners = new Set<() => void>();
-  private snapshot: StoreSnapshot = { rows: this.rows, order: [], events: [] };
+  private snapshot: StoreSnapshot = {
+    rows: this.rows,
+    order: [],
+    events: [],
+    exceptions: this.exceptions,
+  };
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -73,8 +88,36 @@ export class PromotionStore {
     this.changed();
   }
 
+  /**
+   * The open exceptions query's answer: replaces the queue, except what events said about an
+   * exception after the request was sent (raised since: kept; resolved since: not brought back).
+   */
+  applyExceptions(open: PromotionException[], seen: number): void {
+    const next = new Map<string, PromotionException>();
+    for (const exception of open) {
+      if ((this.lastExceptionEventAt.get(exception.id) ?? 0) > seen) continue;
+      next.set(exception.id, exception);
+    }
+    for (const [id, exception] of this.exceptions) {
+      if ((this.lastExceptionEventAt.get(id) ?? 0) > seen) next.set(id, exception);
+    }
+    this.exceptions = next;
+    this.changed();
+  }
+
   applyEvent(event: PromotionEvent): void {
     this.eventCount += 1;
+    const exception = event.exception;
+    if (exception) {
+      this.lastExceptionEventAt.set(exception.id, this.eventCount);
+      this.exceptions = new Map(this.exceptions);
+      if (event.kind === 'EXCEPTION_RESOLVED' || exception.resolvedAt) {
+        this.exceptions.delete(exception.id);
+      } else {
+        const { id, name, state } = event.promotion;
+        this.exceptions.set(exception.id, { ...exception, promotion: { id, name, state } });
+      }
+    }
     const row = event.promotion;
     this.lastEventAt.set(row.id, this.eventCount);
     this.rows.set(row.id, row);
@@ -94,7 +137,12 @@ export class PromotionStore {
 
   private changed(): void {
     this.rows = new Map(this.rows);
-    this.snapshot = { rows: this.rows, order: [...this.order], events: this.events };
+    this.snapshot = {
+      rows: this.rows,
+      order: [...this.order],
+      events: this.events,
+      exceptions: this.exceptions,
+    };
     for (const listener of this.listeners) listener();
   }
 }

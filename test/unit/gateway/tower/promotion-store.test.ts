@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PromotionEvent, PromotionRow } from '../../../../gateway/tower/app/api/types.ts';
+import type {
+  PromotionEvent,
+  PromotionException,
+  PromotionRow,
+} from '../../../../gateway/tower/app/api/types.ts';
 import { PromotionStore } from '../../../../gateway/tower/app/state/promotion-store.ts';
+import { queueOrder } from '../../../../gateway/tower/app/state/exception-order.ts';
 
 function row(id: string, overrides: Partial<PromotionRow> = {}): PromotionRow {
   return {
@@ -40,8 +45,32 @@ function event(cursor: string, promotion: PromotionRow): PromotionEvent {
     channelStatus: null,
     actor: { subject: 'u', kind: 'USER', vendorId: null },
     reason: null,
+    exception: null,
     promotion,
   };
+}
+
+function exception(id: string, overrides: Partial<PromotionException> = {}): PromotionException {
+  return {
+    id,
+    kind: 'ACTIVATION_HELD',
+    severity: 'CRITICAL',
+    promotionId: 'P1',
+    channel: null,
+    since: '2030-01-01T00:00:00Z',
+    detail: 'POS failing',
+    raisedAt: '2030-01-01T00:00:01Z',
+    resolvedAt: null,
+    ...overrides,
+  };
+}
+
+function exceptionEvent(
+  cursor: string,
+  kind: 'EXCEPTION_RAISED' | 'EXCEPTION_RESOLVED',
+  raised: PromotionException,
+): PromotionEvent {
+  return { ...event(cursor, row(raised.promotionId)), kind, exception: raised };
 }
 
 describe('the control tower promotion store', () => {
@@ -77,5 +106,39 @@ describe('the control tower promotion store', () => {
     assert.deepEqual(store.current().order, ['P1', 'P2', 'P3']);
     store.applyList([row('P2')], store.seen(), { states: ['DRAFT'] }, false);
     assert.deepEqual(store.current().order, ['P2']);
+  });
+
+  test('exceptions: raised and resolved by events; an older answer neither revives nor drops them', () => {
+    const store = new PromotionStore();
+    const ids = () => [...store.current().exceptions.keys()];
+    store.applyExceptions([exception('E1'), exception('E2')], store.seen());
+    assert.deepEqual(ids(), ['E1', 'E2']);
+    const seen = store.seen();
+    store.applyEvent(exceptionEvent('1', 'EXCEPTION_RESOLVED', exception('E1')));
+    store.applyEvent(exceptionEvent('2', 'EXCEPTION_RAISED', exception('E3')));
+    assert.deepEqual(ids(), ['E2', 'E3']);
+    assert.deepEqual(store.current().exceptions.get('E3')!.promotion, {
+      id: 'P1',
+      name: 'Promotion P1',
+      state: 'DRAFT',
+    });
+    // The answer to a request sent before both events still lists E1 and lacks E3.
+    store.applyExceptions([exception('E1'), exception('E2')], seen);
+    assert.deepEqual(ids().sort(), ['E2', 'E3']);
+    // A newer answer is the truth.
+    store.applyExceptions([exception('E2')], store.seen());
+    assert.deepEqual(ids(), ['E2']);
+  });
+
+  test('the queue: critical first, then the oldest', () => {
+    const list = [
+      exception('W-old', { severity: 'WARNING', since: '2030-01-01T00:00:00Z' }),
+      exception('C-new', { since: '2030-01-03T00:00:00Z' }),
+      exception('C-old', { since: '2030-01-02T00:00:00Z' }),
+    ];
+    assert.deepEqual(
+      list.sort(queueOrder).map((e) => e.id),
+      ['C-old', 'C-new', 'W-old'],
+    );
   });
 });
