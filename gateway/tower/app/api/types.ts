@@ -93,6 +93,8 @@ export type PromotionRow = {
   id: string;
   version: number;
   state: PromotionState;
+  /** The channels it is live in now, by the API's rules (state, window, activation mode). */
+  liveChannels: SalesChannel[];
   name: string;
   updatedAt: string;
   vendor: { id: string } | null;
@@ -128,6 +130,7 @@ export type PromotionDetail = {
   id: string;
   version: number;
   state: PromotionState;
+  liveChannels: SalesChannel[];
   name: string;
   description: string | null;
   currency: string;

@@ -1,14 +1,14 @@
 import type { ChannelPublication, PromotionRow } from '../api/types.ts';
 
 /**
- * "Live" as the page says it: the promotion is ACTIVE, the channel's intent is LIVE and its
- * latest delivery of that intent is acknowledged. (Not the current version: every change, a
- * suspension in another channel too, bumps it without re-sending to this one; a material edit
- * sends the promotion back to draft.) An acknowledgement is the channel's word, not a proof the
- * offer shows there: the API has no such verification yet.
+ * "Live" as the page says it: the API's own answer (`Promotion.liveChannels`: published, inside
+ * its window, and by its activation mode, so an ALL_OR_NONE promotion held back because another
+ * channel has not confirmed is live nowhere). The page never re-derives the rule. A channel's
+ * acknowledgement is its word, not a proof the offer shows there.
  */
-export function isLive(row: Pick<PromotionRow, 'state'>, publication: ChannelPublication): boolean {
-  return (
-    row.state === 'ACTIVE' && publication.intent === 'LIVE' && publication.status === 'ACKNOWLEDGED'
-  );
+export function isLive(
+  row: Pick<PromotionRow, 'liveChannels'>,
+  publication: Pick<ChannelPublication, 'channel'>,
+): boolean {
+  return row.liveChannels.includes(publication.channel);
 }

@@ -13,6 +13,7 @@ function row(id: string, overrides: Partial<PromotionRow> = {}): PromotionRow {
     id,
     version: 1,
     state: 'DRAFT',
+    liveChannels: [],
     name: `Promotion ${id}`,
     updatedAt: '2030-01-01T00:00:00Z',
     vendor: { id: 'V1' },
