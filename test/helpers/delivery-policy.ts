@@ -52,6 +52,27 @@ export function testDeliveryPolicy(
 }
 
 /**
+ * A channel outage in a test's time: retries every 50-200 ms without end (no dead letter within
+ * 10 minutes), a 1 s request timeout, a circuit that opens after 3 failures for 300 ms, and an
+ * ALL_OR_NONE activation marked held after 500 ms.
+ */
+export function outageDeliveryPolicy(): DeliveryPolicy {
+  return testDeliveryPolicy(
+    {
+      maxAttempts: null,
+      initialDelayMs: 50,
+      maxDelayMs: 200,
+      giveUpAfterMs: 600_000,
+      requestTimeoutMs: 1000,
+      failureThreshold: 3,
+      coolDownMs: 300,
+    },
+    {},
+    { holdAfterMs: 500 },
+  );
+}
+
+/**
  * A dispatcher clock for tests whose domain clock stands still: the domain time plus the real
  * time elapsed since this call, so retries come due in real time while the promotion's window
  * (which bounds the retry schedule) is read on the same time line as the domain.

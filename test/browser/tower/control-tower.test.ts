@@ -4,12 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bundleSizes } from '../../../gateway/tower/build-tower.ts';
-import { buildTowerIfStale } from '../../../gateway/tower/tower-bundle.ts';
-import { loadTrustedDocuments } from '../../../gateway/trusted-document-manifest.ts';
-import { loadOperationsPolicy } from '../../../policies/operations-policy.ts';
-import { startTestStack, type TestStack } from '../../helpers/stack.ts';
+import type { TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
-import { ARTIFACTS, chromiumSkipReason, launchChromium } from './browser-kit.ts';
+import { ARTIFACTS, chromiumSkipReason, launchChromium, startTowerStack } from './browser-kit.ts';
 import {
   channelsOf,
   createDraft,
@@ -71,17 +68,7 @@ describe('the control tower in a browser', { skip: chromiumSkipReason() }, () =>
   }
 
   before(async () => {
-    await buildTowerIfStale((line) => console.log(line));
-    const operations = loadOperationsPolicy('policies/operations.yaml', {
-      knownTokenClasses: ['channel-app', 'partner', 'internal'],
-    });
-    stack = await startTestStack({
-      skus: 40,
-      locations: 5,
-      vendors: 3,
-      operations: () => operations,
-      trustedDocuments: loadTrustedDocuments('contracts/trusted-documents/manifest.json'),
-    });
+    stack = await startTowerStack();
     towerUrl = stack.gatewayUrl.replace(/\/graphql$/, '/tower/');
     sku = await findStockedSku(stack, 40);
     browser = await launchChromium();

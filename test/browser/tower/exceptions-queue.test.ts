@@ -2,30 +2,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildTowerIfStale } from '../../../gateway/tower/tower-bundle.ts';
-import { loadTrustedDocuments } from '../../../gateway/trusted-document-manifest.ts';
-import { loadOperationsPolicy } from '../../../policies/operations-policy.ts';
-import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
-import { startTestStack, type TestStack } from '../../helpers/stack.ts';
-import { ARTIFACTS, chromiumSkipReason, launchChromium } from './browser-kit.ts';
+import { outageDeliveryPolicy } from '../../helpers/delivery-policy.ts';
+import type { TestStack } from '../../helpers/stack.ts';
+import { ARTIFACTS, chromiumSkipReason, launchChromium, startTowerStack } from './browser-kit.ts';
 import { createDraft, findStockedSku, publish, submitAndApprove } from './promotion-walk.ts';
 
 const WAIT = { timeout: 20_000 };
 
-/** POS fails fast and is retried without end; a promotion is held after 500 ms (ALL_OR_NONE). */
-const POLICY = testDeliveryPolicy(
-  {
-    maxAttempts: null,
-    initialDelayMs: 50,
-    maxDelayMs: 200,
-    giveUpAfterMs: 600_000,
-    requestTimeoutMs: 1000,
-    failureThreshold: 3,
-    coolDownMs: 300,
-  },
-  {},
-  { holdAfterMs: 500 },
-);
+/** POS fails fast and is retried without end; a promotion is held after 500 ms. */
+const POLICY = outageDeliveryPolicy();
 
 /**
  * The control tower's exceptions queue in Chromium against the whole stack: POS is down when a
@@ -45,19 +30,7 @@ describe(
     const queueQueries: number[] = [];
 
     before(async () => {
-      await buildTowerIfStale((line) => console.log(line));
-      const operations = loadOperationsPolicy('policies/operations.yaml', {
-        knownTokenClasses: ['channel-app', 'partner', 'internal'],
-      });
-      stack = await startTestStack({
-        skus: 40,
-        locations: 5,
-        vendors: 3,
-        operations: () => operations,
-        trustedDocuments: loadTrustedDocuments('contracts/trusted-documents/manifest.json'),
-        deliveryPolicy: POLICY,
-        exceptionIntervalMs: 200,
-      });
+      stack = await startTowerStack({ deliveryPolicy: POLICY, exceptionIntervalMs: 200 });
       browser = await launchChromium();
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
       page = await context.newPage();

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
+import { outageDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 
 /**
@@ -12,19 +12,8 @@ import { startTestStack, type TestStack } from '../../helpers/stack.ts';
  * in a subset of its channels.
  */
 
-const POLICY = testDeliveryPolicy(
-  {
-    maxAttempts: null,
-    initialDelayMs: 50,
-    maxDelayMs: 200,
-    giveUpAfterMs: 600_000,
-    requestTimeoutMs: 1000,
-    failureThreshold: 3,
-    coolDownMs: 300,
-  },
-  {},
-  { holdAfterMs: 500 },
-);
+/** POS fails fast and is retried without end; a promotion is held after 500 ms. */
+const POLICY = outageDeliveryPolicy();
 
 const CREATE = `mutation ($input: CreatePromotionDraftInput!) {
   createPromotionDraft(input: $input) { promotion { id } }
