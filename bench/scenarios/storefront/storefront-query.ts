@@ -36,7 +36,7 @@ export const STOREFRONT_QUERY = /* GraphQL */ `
           }
           kind
         }
-        availability(locationIds: $stockLocations) {
+        stock(locationIds: $stockLocations) {
           locationId
           status
           availableToPromise

@@ -197,6 +197,9 @@ const STORED = `query($id: ID!) {
   promotion(id: $id) { state version approvalReadiness { passed } audit(first: 20) { edges { node { action } } } }
 }`;
 
+/** The README Quickstart's storefront query, as a storefront sends it. */
+const QUICKSTART = `{ eligiblePromotions(channel: ECOMMERCE, storeId: "S001", skus: ["SKU000001"]) { sku product { name price(locationId: "S001", channel: ECOMMERCE) { amount { amount currency } } stock(locationIds: ["S001"]) { status availableToPromise } } offers { promotionId promotionalPrice { amount currency } } } }`;
+
 function draft(skus: string[]): Record<string, unknown> {
   const now = Date.now();
   return {
@@ -272,6 +275,30 @@ describe('ERP faults through the production gateway', () => {
     assert.deepEqual(approved, {
       data: { approvePromotion: { promotion: { state: 'APPROVED', version: 3 } } },
     });
+  });
+
+  test("the Quickstart's eligibility query while only ERP stock fails: the rest answers, stock is null with BACKEND_UNAVAILABLE at its path", async () => {
+    stack.backends.state.faults.add({ match: 'API_MATERIAL_STOCK_SRV', status: 503 });
+    const res = await stack.query<{
+      eligiblePromotions: {
+        sku: string;
+        product: { name: string | null; price: unknown; stock: unknown } | null;
+        offers: unknown[];
+      }[];
+    }>(QUICKSTART);
+    assert.ok(res.data, JSON.stringify(res));
+    const [row] = res.data.eligiblePromotions;
+    assert.equal(row?.sku, 'SKU000001');
+    assert.ok(row?.product?.name, 'the product master (pricing) still answers');
+    assert.ok(row?.product?.price, 'the price (pricing) still answers');
+    assert.equal(row?.product?.stock, null);
+    assert.ok(Array.isArray(row?.offers));
+    assert.deepEqual(
+      res.errors?.map((e) => [e.path?.join('.'), e.extensions?.code]),
+      [['eligiblePromotions.0.product.stock', 'BACKEND_UNAVAILABLE']],
+    );
+    for (const error of res.errors ?? [])
+      assert.deepEqual(leaks(error, stack.backends.url), [], JSON.stringify(error));
   });
 
   // One query per subgraph's ERP reads: pricing (product, price, cost), inventory (stock,

@@ -73,7 +73,7 @@ describe('federated promotion graph through the gateway', () => {
     const res = await stack.query<{
       eligiblePromotions: {
         sku: string;
-        product: { availability: { status: string }[] };
+        product: { stock: { status: string }[] };
         offers: {
           promotionId: string;
           regularPrice: { amount: string };
@@ -84,7 +84,7 @@ describe('federated promotion graph through the gateway', () => {
       `query($skus: [String!]!, $stores: [ID!]!) {
         eligiblePromotions(channel: ECOMMERCE, storeId: "S001", skus: $skus) {
           sku
-          product { availability(locationIds: $stores) { status availableToPromise } }
+          product { stock(locationIds: $stores) { status availableToPromise } }
           offers { promotionId regularPrice { amount } promotionalPrice { amount } }
         }
       }`,
@@ -97,7 +97,7 @@ describe('federated promotion graph through the gateway', () => {
       SKUS,
     );
     for (const row of rows) {
-      assert.equal(row.product.availability.length, STORES.length);
+      assert.equal(row.product.stock.length, STORES.length);
       assert.deepEqual(
         row.offers.map((o) => o.promotionId),
         [promotionId],

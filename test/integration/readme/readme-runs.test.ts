@@ -98,7 +98,7 @@ describe('the README runs as written against `npm start`', { timeout: 300_000 },
     const { data } = await curl(query!, quickstartToken);
     const [eligibility] = data!.eligiblePromotions as Record<string, unknown>[];
     assert.equal(eligibility!.sku, 'SKU000001');
-    assert.deepEqual((eligibility!.product as { availability: unknown }).availability, [
+    assert.deepEqual((eligibility!.product as { stock: unknown }).stock, [
       { status: 'IN_STOCK', availableToPromise: '41' },
     ]);
     assert.equal(rest.length, 1, 'then the GET example');
@@ -111,7 +111,7 @@ describe('the README runs as written against `npm start`', { timeout: 300_000 },
       data: {
         product: {
           name: 'Petit Chef Sparkling Water 1 kg',
-          availability: [{ status: 'IN_STOCK' }],
+          stock: [{ status: 'IN_STOCK' }],
         },
       },
     });
