@@ -27,6 +27,13 @@ export type SubgraphConfig = {
   /** Per-attempt timeout for back-end calls. */
   backendTimeoutMs: number;
   /**
+   * Longest the approval's readiness gate waits for pricing, inventory and funding together
+   * (READINESS_DEADLINE_MS, default 6000); an area without an answer by then could not decide
+   * (BACKEND_UNAVAILABLE, nothing stored). With the database's lock timeout (2 s) it stays under
+   * the gateway's subgraph timeout (10 s): a client told "unavailable" was not approved later.
+   */
+  readinessDeadlineMs: number;
+  /**
    * Secret used to sign channel webhooks (HMAC-SHA256; CHANNEL_SIGNING_SECRET). Unset: a
    * development default, which the promotion subgraph (the one that signs) refuses in production.
    */
@@ -217,6 +224,7 @@ export function readSubgraphConfig(
     erpUrl,
     channelsUrl: env.CHANNELS_URL ?? `${erpUrl}/channels`,
     backendTimeoutMs: intFromEnv(env, 'BACKEND_TIMEOUT_MS', 2000),
+    readinessDeadlineMs: intFromEnv(env, 'READINESS_DEADLINE_MS', 6000, 1),
     channelSigningSecret: channelSigningSecret(env, subgraph),
     logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     tracing: tracingConfigFrom(env, subgraph ?? 'subgraph'),

@@ -69,6 +69,7 @@ export function createSubgraphPorts(
         funding: client('funding'),
       },
       principal,
+      deadlineMs: config.readinessDeadlineMs,
     });
   const fundingAgreements =
     overrides.fundingAgreements === undefined

@@ -21,6 +21,8 @@ export type SubgraphReadinessOptions = {
   clients: Record<'pricing' | 'inventory' | 'funding', BackendClient>;
   /** Signs this subgraph's own service principal (createServicePrincipalSigner). */
   principal: () => string;
+  /** Longest the three areas are waited for, together; then the ones not answered are undecided. */
+  deadlineMs: number;
   /**
    * Where the reason an area could not be checked is logged. Default: the process's logger
    * (warn).
@@ -70,9 +72,29 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
       return { undecided: spec, why: (error as Error).message };
     }
   }
+  /** `ask`, or undecided when `deadline` resolves first (the read goes on; its answer is ignored). */
+  function askBy(
+    record: PromotionRecord,
+    spec: (typeof AREAS)[number],
+    deadline: Promise<void>,
+  ): Promise<ReadinessCheckData | Undecided> {
+    return Promise.race([
+      ask(record, spec),
+      deadline.then((): Undecided => ({
+        undecided: spec,
+        why: `no answer within ${options.deadlineMs} ms`,
+      })),
+    ]);
+  }
   return {
     async check(record) {
-      const answers = await Promise.all(AREAS.map((spec) => ask(record, spec)));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.deadlineMs);
+      });
+      const answers = await Promise.all(AREAS.map((spec) => askBy(record, spec, deadline))).finally(
+        () => clearTimeout(timer),
+      );
       const undecided = answers.filter((a): a is Undecided => 'undecided' in a);
       if (undecided.length === 0) return answers as ReadinessCheckData[];
       for (const { undecided: spec, why } of undecided) {

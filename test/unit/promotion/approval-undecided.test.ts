@@ -12,6 +12,8 @@ import {
   createSubgraphReadinessGate,
   readinessUndecided,
 } from '../../../subgraphs/promotion/readiness/subgraph-readiness.adapter.ts';
+import { readSubgraphConfig } from '../../../subgraphs/shared/config.ts';
+import { readGatewayConfig } from '../../../gateway/config.ts';
 import { CREATE, createHarness, draftInput, type Harness } from './promotion-harness.ts';
 
 const APPROVE = `mutation($id: ID!, $v: Int!, $o: ApprovalOverrideInput) {
@@ -121,13 +123,18 @@ describe('the subgraph readiness gate: "could not decide" differs from "failed"'
     }
   });
 
-  type Answer = { status: number; body: unknown } | Error;
-  function gateAnswering(answers: Record<'pricing' | 'inventory' | 'funding', Answer>) {
+  /** An answer, an error, or `{ never: true }`: the subgraph never answers. */
+  type Answer = { status: number; body: unknown } | Error | { never: true };
+  function gateAnswering(
+    answers: Record<'pricing' | 'inventory' | 'funding', Answer>,
+    deadlineMs = 5000,
+  ) {
     const logged: string[] = [];
     const client = (name: keyof typeof answers): BackendClient => ({
       async request(_req: BackendRequest) {
         const answer = answers[name];
         if (answer instanceof Error) throw answer;
+        if ('never' in answer) return new Promise(() => undefined);
         return { status: answer.status, headers: {}, body: answer.body };
       },
       close: async () => undefined,
@@ -140,6 +147,7 @@ describe('the subgraph readiness gate: "could not decide" differs from "failed"'
       },
       principal: () => 'signed',
       log: (message) => logged.push(message),
+      deadlineMs,
     });
     return { gate, logged };
   }
@@ -204,5 +212,36 @@ describe('the subgraph readiness gate: "could not decide" differs from "failed"'
       `[promotion] readiness of ${record.id}: PRICING could not be checked: pricing: connection failed (ECONNREFUSED)`,
       `[promotion] readiness of ${record.id}: INVENTORY could not be checked: erp is unavailable: HTTP 503 on API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod`,
     ]);
+  });
+
+  test('an area with no answer by the deadline could not decide: BACKEND_UNAVAILABLE then, not when it answers', async () => {
+    const { gate, logged } = gateAnswering(
+      {
+        pricing: answer('priceImpact', check(ReadinessArea.PRICING, true)),
+        inventory: { never: true },
+        funding: answer('funding', check(ReadinessArea.FUNDING, true)),
+      },
+      150,
+    );
+    await assert.rejects(gate.check(record), (error: Error & { extensions?: unknown }) => {
+      assert.deepEqual(error.extensions, {
+        code: 'BACKEND_UNAVAILABLE',
+        backend: 'inventory',
+        areas: ['INVENTORY'],
+      });
+      return true;
+    });
+    assert.deepEqual(logged, [
+      `[promotion] readiness of ${record.id}: INVENTORY could not be checked: no answer within 150 ms`,
+    ]);
+  });
+
+  test('defaults: the readiness deadline plus the lock timeout stay under the gateway subgraph timeout', () => {
+    const subgraph = readSubgraphConfig({});
+    const gateway = readGatewayConfig({});
+    assert.ok(
+      subgraph.readinessDeadlineMs + subgraph.databaseTimeouts.lockMs < gateway.subgraphTimeoutMs,
+      `${subgraph.readinessDeadlineMs} + ${subgraph.databaseTimeouts.lockMs} ms against ${gateway.subgraphTimeoutMs} ms`,
+    );
   });
 });
