@@ -207,6 +207,7 @@ export async function assemblePromotionSubgraph(
     activation,
     exceptions,
     exceptionQueries: new ExceptionQueries(storage.db),
+    productMaster,
     clock,
   };
   const erp = overrides.erp ?? ownErp;

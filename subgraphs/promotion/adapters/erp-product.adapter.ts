@@ -41,8 +41,10 @@ export function createErpProductAdapter(
   const concurrency = options.concurrency ?? 4;
   const ttl = options.plantCacheTtlMs ?? 60_000;
   const clock = options.clock ?? (() => new Date());
-  let plants: { ids: Set<string>; loadedAt: number } | undefined;
-  let loadingPlants: Promise<Set<string>> | undefined;
+  /** Plant id → its region (null when the ERP gives none). */
+  type Plants = Map<string, string | null>;
+  let plants: { byId: Plants; loadedAt: number } | undefined;
+  let loadingPlants: Promise<Plants> | undefined;
 
   async function existingSkus(skus: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
@@ -61,14 +63,16 @@ export function createErpProductAdapter(
     return found;
   }
 
-  async function plantIds(): Promise<Set<string>> {
+  async function plantList(): Promise<Plants> {
     const now = clock().getTime();
-    if (plants && now - plants.loadedAt < ttl) return plants.ids;
-    loadingPlants ??= queryCollection(client, PLANT_SET, { select: ['Plant'] })
+    if (plants && now - plants.loadedAt < ttl) return plants.byId;
+    loadingPlants ??= queryCollection(client, PLANT_SET, { select: ['Plant', 'Region'] })
       .then((rows) => {
-        const ids = new Set(rows.map((row) => String(row.Plant)));
-        plants = { ids, loadedAt: clock().getTime() };
-        return ids;
+        const byId: Plants = new Map(
+          rows.map((row) => [String(row.Plant), row.Region ? String(row.Region) : null]),
+        );
+        plants = { byId, loadedAt: clock().getTime() };
+        return byId;
       })
       .finally(() => {
         loadingPlants = undefined;
@@ -84,8 +88,21 @@ export function createErpProductAdapter(
       }),
     unknownLocations: (ids) =>
       guarded('location lookup', async () => {
-        const known = await plantIds();
+        const known = await plantList();
         return ids.filter((id) => !known.has(id));
+      }),
+    skusInCategory: (categoryId) =>
+      guarded('category lookup', async () => {
+        const rows = await queryCollection(client, PRODUCT_SET, {
+          filter: orChain('ProductGroup', [categoryId]),
+          select: ['Product'],
+        });
+        return rows.map((row) => String(row.Product));
+      }),
+    locationsInRegion: (regionId) =>
+      guarded('region lookup', async () => {
+        const byId = await plantList();
+        return [...byId].filter(([, region]) => region === regionId).map(([id]) => id);
       }),
   };
 }

@@ -10,6 +10,10 @@ export type ProductMaster = {
   unknownSkus(skus: readonly string[]): Promise<string[]>;
   /** The given location ids that are not plants, in input order. */
   unknownLocations(ids: readonly string[]): Promise<string[]>;
+  /** The SKUs of a product category (the ERP's product group); none for an unknown one. */
+  skusInCategory(categoryId: string): Promise<string[]>;
+  /** The locations (plants) of a region; none for an unknown one. */
+  locationsInRegion(regionId: string): Promise<string[]>;
 };
 
 export const LIMITS = {

@@ -159,6 +159,22 @@ export function matchesFilter(p: PromotionRecord, f: PromotionListFilter): boole
   if (f.vendorId && p.vendorId !== f.vendorId) return false;
   if (f.sku && !p.scope.skus.includes(f.sku)) return false;
   if (f.liveAt && !isLiveAt(p, new Date(f.liveAt))) return false;
+  if (
+    f.category &&
+    !p.scope.categoryIds.includes(f.category.id) &&
+    !p.scope.skus.some((s) => f.category!.skus.includes(s))
+  )
+    return false;
+  if (f.region) {
+    const { regionIds, locationIds } = p.eligibility;
+    const everywhere = regionIds.length === 0 && locationIds.length === 0;
+    if (
+      !everywhere &&
+      !regionIds.includes(f.region.id) &&
+      !locationIds.some((l) => f.region!.locationIds.includes(l))
+    )
+      return false;
+  }
   if (f.text) {
     const needle = f.text.toLowerCase();
     const haystack = [p.name, p.description ?? '', p.customerDisplayName ?? '']

@@ -1,3 +1,4 @@
+import type { ProductMaster } from '../commands/promotion-validation.ts';
 import DataLoader from 'dataloader';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { ForwardedPrincipal } from '../../shared/forwarded-principal.ts';
@@ -27,6 +28,8 @@ export type PromotionApp = {
   /** Raises and resolves promotion exceptions (exceptions/). */
   exceptions: ExceptionMonitor;
   exceptionQueries: ExceptionQueries;
+  /** The ERP's product master and plants (category and region filters read it). */
+  productMaster: ProductMaster;
   clock: () => Date;
 };
 

@@ -344,4 +344,18 @@ export class PromotionFilter {
     description: 'Case-insensitive, in name or descriptions.',
   })
   text?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "In this product category (Product.category): its scope names it, or a SKU of its scope is in it (the ERP's product master, read when asked).",
+  })
+  categoryId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Eligible in this region (Location.regionId): it names the region or one of its stores, or is valid in every store.',
+  })
+  regionId?: string | null;
 }

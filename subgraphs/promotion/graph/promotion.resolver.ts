@@ -44,8 +44,18 @@ export class PromotionResolver {
     checkPageSize(first);
     const afterSeq = after ? decodeCursor('p', after) : undefined;
     const vendorId = vendorFor(ctx.actor, filter?.vendorId);
+    const { categoryId, regionId, ...rest } = filter ?? {};
+    const master = ctx.app.productMaster;
+    const [category, region] = await Promise.all([
+      categoryId
+        ? master.skusInCategory(categoryId).then((skus) => ({ id: categoryId, skus }))
+        : null,
+      regionId
+        ? master.locationsInRegion(regionId).then((locationIds) => ({ id: regionId, locationIds }))
+        : null,
+    ]);
     const page = await ctx.app.repository.list({
-      filter: { ...filter, vendorId },
+      filter: { ...rest, vendorId, category, region },
       first,
       ...(afterSeq !== undefined ? { afterSeq } : {}),
     });

@@ -41,5 +41,17 @@ export function listWhere(
       AND ${LIVE_IN_A_CHANNEL}`);
   }
   if (f.text) where.push(`strpos(p.search_text, ${param(f.text.toLowerCase())}) > 0`);
+  if (f.category) {
+    where.push(`(p.record->'scope'->'categoryIds' ? ${param(f.category.id)}
+      OR EXISTS (SELECT 1 FROM promotion_skus s WHERE s.promotion_id = p.id
+                  AND s.sku = ANY(${param([...f.category.skus])}::text[]) AND NOT s.excluded))`);
+  }
+  if (f.region) {
+    const e = `p.record->'eligibility'`;
+    where.push(`(${e}->'regionIds' ? ${param(f.region.id)}
+      OR ${e}->'locationIds' ?| ${param([...f.region.locationIds])}::text[]
+      OR (jsonb_array_length(${e}->'locationIds') = 0
+          AND jsonb_array_length(${e}->'regionIds') = 0))`);
+  }
   return { sql: where.length ? where.join(' AND ') : 'true', params };
 }

@@ -61,6 +61,16 @@ export type PromotionListFilter = {
   sku?: string | null;
   liveAt?: string | null;
   text?: string | null;
+  /**
+   * In a category: its scope names the category, or a SKU of its explicit scope is one of
+   * `skus` (the category's SKUs, read from the product master by the caller).
+   */
+  category?: { id: string; skus: readonly string[] } | null;
+  /**
+   * In a region: its eligibility names the region, or one of `locationIds` (the region's
+   * stores), or restricts neither stores nor regions (valid everywhere).
+   */
+  region?: { id: string; locationIds: readonly string[] } | null;
 };
 
 export type PromotionListQuery = { filter: PromotionListFilter; first: number; afterSeq?: number };

@@ -144,6 +144,39 @@ export function promotionRepositoryContract(
       ]);
     });
 
+    test('list by category (named, or through a SKU) and by region (named, a store, or everywhere)', async () => {
+      const vendor = 'V-facets';
+      const template = buildRecord('facet-template', { vendorId: vendor });
+      const record = (id: string, skus: string[], categoryIds: string[], where: object) =>
+        buildRecord(id, {
+          vendorId: vendor,
+          scope: { ...template.scope, skus, categoryIds },
+          eligibility: { ...template.eligibility, locationIds: [], regionIds: [], ...where },
+        });
+      await seed(record('facet-1', ['SKU-C1'], [], { locationIds: ['S001'] }));
+      await seed(record('facet-2', [], ['CAT-X'], { regionIds: ['R-NORTH'] }));
+      await seed(record('facet-3', ['SKU-C9'], [], {}));
+      const only = async (filter: object) =>
+        (await repo.list({ filter: { vendorId: vendor, ...filter }, first: 10 })).items.map(
+          (p) => p.id,
+        );
+      assert.deepEqual(await only({ category: { id: 'CAT-X', skus: ['SKU-C1'] } }), [
+        'facet-2',
+        'facet-1',
+      ]);
+      assert.deepEqual(await only({ category: { id: 'CAT-Y', skus: ['SKU-C9'] } }), ['facet-3']);
+      assert.deepEqual(await only({ category: { id: 'CAT-Z', skus: [] } }), []);
+      assert.deepEqual(await only({ region: { id: 'R-NORTH', locationIds: ['S002'] } }), [
+        'facet-3',
+        'facet-2',
+      ]);
+      assert.deepEqual(await only({ region: { id: 'R-SOUTH', locationIds: ['S001'] } }), [
+        'facet-3',
+        'facet-1',
+      ]);
+      assert.deepEqual(await only({ region: { id: 'R-EAST', locationIds: [] } }), ['facet-3']);
+    });
+
     test('findPublishedBySkus: published promotions including or excluding each SKU', async () => {
       const scope = (skus: string[], excludedSkus: string[] = []) => ({
         skus,

@@ -56,6 +56,22 @@ describe('ERP product-master adapter against the emulator', () => {
     assert.equal(backends.state.counters.calls('API_PLANT_SRV/A_Plant'), 2);
   });
 
+  test('a category is its product group; a region its plants (from the cached plant list)', async () => {
+    const adapter = createErpProductAdapter(erp);
+    const { products: materials, plants } = backends.state.erp.seed;
+    const group = String(materials[0]!.ProductGroup);
+    const expected = materials.filter((m) => m.ProductGroup === group).map((m) => m.Product);
+    assert.ok(expected.length > 0);
+    assert.deepEqual((await adapter.skusInCategory(group)).sort(), expected.sort());
+    assert.deepEqual(await adapter.skusInCategory("GRP'NONE"), []);
+    const region = String(plants[0]!.Region);
+    const inRegion = plants.filter((p) => p.Region === region).map((p) => p.Plant);
+    assert.deepEqual((await adapter.locationsInRegion(region)).sort(), inRegion.sort());
+    assert.deepEqual(await adapter.locationsInRegion('NOWHERE'), []);
+    await adapter.unknownLocations(['S001']);
+    assert.equal(backends.state.counters.calls('API_PLANT_SRV/A_Plant'), 1, 'one plant read');
+  });
+
   test('ERP failure is BACKEND_UNAVAILABLE', async () => {
     backends.state.faults.add({ match: 'API_PRODUCT_SRV/A_Product', status: 503 });
     const adapter = createErpProductAdapter(erp);

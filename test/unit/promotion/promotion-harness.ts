@@ -61,6 +61,23 @@ export class FakeProductMaster implements ProductMaster {
     if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
     return ids.filter((id) => !this.locations.has(id));
   }
+  /** Ten categories of ten SKUs: CAT01 holds SKU000001..SKU000010, and so on. */
+  async skusInCategory(categoryId: string): Promise<string[]> {
+    this.calls++;
+    if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
+    const n = /^CAT(\d\d)$/.exec(categoryId);
+    const first = n ? (Number(n[1]) - 1) * 10 + 1 : 0;
+    return [...this.skus].filter((_, i) => i + 1 >= first && i + 1 < first + 10 && first > 0);
+  }
+  /** NORTH: S001..S005 and D001; SOUTH: S006..S010. */
+  async locationsInRegion(regionId: string): Promise<string[]> {
+    this.calls++;
+    if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
+    const north = ['D001', 'S001', 'S002', 'S003', 'S004', 'S005'];
+    if (regionId === 'NORTH') return north;
+    if (regionId === 'SOUTH') return [...this.locations].filter((l) => !north.includes(l));
+    return [];
+  }
 }
 
 /** Readiness gate answering every area as passed unless a test scripts a failure. */

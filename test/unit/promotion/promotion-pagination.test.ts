@@ -149,3 +149,54 @@ describe('promotions connection and audit pagination', () => {
     assert.equal(p3.promotion.audit.pageInfo.hasNextPage, false);
   });
 });
+
+describe('promotions by category and region (through the product master)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+    const draft = (name: string, skus: string[], eligibility: Record<string, unknown>) =>
+      h.run(CREATE, {
+        input: draftInput({
+          name,
+          scope: { skus },
+          eligibility: { channels: ['POS'], ...eligibility },
+        }),
+      });
+    await draft('North store', ['SKU000003'], { locationIds: ['S002'] });
+    await draft('South store', ['SKU000015'], { locationIds: ['S007'] });
+    await draft('Named region', ['SKU000021'], { regionIds: ['SOUTH'] });
+    await draft('Everywhere', ['SKU000011', 'SKU000099'], {});
+  });
+  after(() => h.close());
+
+  const names = async (filter: Record<string, unknown>) =>
+    (await h.run<Page>(LIST, { filter })).promotions.edges.map((e) => e.node.name);
+
+  test('a category matches the promotions with one of its SKUs', async () => {
+    assert.deepEqual(await names({ categoryId: 'CAT01' }), ['North store']);
+    assert.deepEqual(await names({ categoryId: 'CAT02' }), ['Everywhere', 'South store']);
+    assert.deepEqual(await names({ categoryId: 'CAT05' }), []);
+    assert.deepEqual(await names({ categoryId: 'CAT02', regionId: 'NORTH' }), ['Everywhere']);
+  });
+
+  test('a region matches its stores, its name, and promotions valid everywhere', async () => {
+    assert.deepEqual(await names({ regionId: 'NORTH' }), ['Everywhere', 'North store']);
+    assert.deepEqual(await names({ regionId: 'SOUTH' }), [
+      'Everywhere',
+      'Named region',
+      'South store',
+    ]);
+    assert.deepEqual(await names({ regionId: 'NOWHERE' }), ['Everywhere']);
+  });
+
+  test('the product master down: BACKEND_UNAVAILABLE, not an unfiltered list', async () => {
+    h.master.down = true;
+    try {
+      const res = await h.exec(LIST, { filter: { categoryId: 'CAT01' } });
+      assert.equal(res.data, null);
+      assert.equal(firstError(res)?.extensions?.code, 'BACKEND_UNAVAILABLE');
+    } finally {
+      h.master.down = false;
+    }
+  });
+});
