@@ -130,6 +130,59 @@ describe('the control tower in a browser', { skip: chromiumSkipReason() }, () =>
     await shot(page, 'list');
   });
 
+  test("filters by region (the stores') and by category (the SKUs'), through the API", async () => {
+    const facts = await stack.query<{
+      location: { regionId: string };
+      locations: { edges: { node: { regionId: string | null } }[] };
+      product: { category: string };
+    }>(
+      `{ location(id: "S001") { regionId } locations(first: 200) { edges { node { regionId } } }
+         product(sku: "${sku}") { category } }`,
+    );
+    assert.equal(facts.body.errors, undefined, JSON.stringify(facts.body.errors));
+    const home = facts.body.data!.location.regionId;
+    const elsewhere = facts.body
+      .data!.locations.edges.map((e) => e.node.regionId)
+      .find((r) => r && r !== home);
+    assert.ok(home && elsewhere, 'two regions');
+    const form = page.getByRole('form', { name: 'Filter promotions' });
+    const row = page.locator('tr[data-promotion]').first();
+    const filterBy = async (fill: () => Promise<void>) => {
+      await fill();
+      await form.getByRole('button', { name: 'Apply' }).click();
+    };
+    // Every promotion here runs at S001 only: none in another region, all in S001's.
+    await form
+      .getByLabel('Region')
+      .locator(`option[value="${elsewhere}"]`)
+      .waitFor({
+        state: 'attached',
+        ...WAIT,
+      });
+    await filterBy(() =>
+      form
+        .getByLabel('Region')
+        .selectOption(elsewhere)
+        .then(() => undefined),
+    );
+    await page.getByText('No promotion matches these filters.').waitFor(WAIT);
+    await filterBy(() =>
+      form
+        .getByLabel('Region')
+        .selectOption(home)
+        .then(() => undefined),
+    );
+    await row.waitFor(WAIT);
+    // The category of their SKU shows them; another category none.
+    await filterBy(() => form.getByLabel('Category').fill(facts.body.data!.product.category));
+    await row.waitFor(WAIT);
+    await shot(page, 'filtered');
+    await filterBy(() => form.getByLabel('Category').fill('GRP-NONE'));
+    await page.getByText('No promotion matches these filters.').waitFor(WAIT);
+    await form.getByRole('button', { name: 'Clear' }).click();
+    await row.waitFor(WAIT);
+  });
+
   test('a promotion goes from approved to live as channels acknowledge, pushed live', async () => {
     const listsBefore = listQueries.length;
     await slowChannel(stack, 'mobile', 300);

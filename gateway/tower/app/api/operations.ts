@@ -7,6 +7,7 @@ export { operation as priceImpactQuery } from '../../../../contracts/trusted-doc
 export { operation as stockReadinessQuery } from '../../../../contracts/trusted-documents/tower-stock-readiness.graphql';
 export { operation as fundingQuery } from '../../../../contracts/trusted-documents/tower-funding.graphql';
 export { operation as exceptionsQuery } from '../../../../contracts/trusted-documents/tower-exceptions.graphql';
+export { operation as regionsQuery } from '../../../../contracts/trusted-documents/tower-regions.graphql';
 export { operation as auditQuery } from '../../../../contracts/trusted-documents/tower-audit.graphql';
 /** The partners' own suspend document, the one every caller may run. */
 export { operation as suspendMutation } from '../../../../contracts/trusted-documents/partner-suspend.graphql';

@@ -245,4 +245,8 @@ export type PromotionFilter = {
   channels?: SalesChannel[];
   vendorId?: string;
   text?: string;
+  /** Product category (Product.category), matched by the API through the product master. */
+  categoryId?: string;
+  /** Location.regionId: promotions eligible in a store of the region. */
+  regionId?: string;
 };

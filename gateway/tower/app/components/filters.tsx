@@ -8,12 +8,14 @@ import {
 } from '../api/types.ts';
 import { channelLabel, stateLabel } from '../format.ts';
 import { useTower } from '../state/tower-context.ts';
+import { useRegions } from '../state/use-regions.ts';
 
 type Props = { value: PromotionFilter; onChange(filter: PromotionFilter): void };
 
 /**
- * The list's filters, the ones the API has (PromotionFilter: states, channels, vendorId, text).
- * A partner's vendor is fixed by the gateway, so it is shown, not asked.
+ * The list's filters, the API's PromotionFilter: state, channel, region (the stores' regions,
+ * read from the locations), category, vendor and text. A partner's vendor is fixed by the
+ * gateway, so it is shown, not asked.
  */
 export function Filters({ value, onChange }: Props) {
   const { permissions } = useTower();
@@ -21,10 +23,23 @@ export function Filters({ value, onChange }: Props) {
   const [channel, setChannel] = useState(value.channels?.[0] ?? '');
   const [vendorId, setVendorId] = useState(value.vendorId ?? '');
   const [text, setText] = useState(value.text ?? '');
-  const apply = (next: { state: string; channel: string; vendorId: string; text: string }) =>
+  const [regionId, setRegionId] = useState(value.regionId ?? '');
+  const [categoryId, setCategoryId] = useState(value.categoryId ?? '');
+  const { regions } = useRegions();
+  type Fields = {
+    state: string;
+    channel: string;
+    vendorId: string;
+    text: string;
+    regionId: string;
+    categoryId: string;
+  };
+  const apply = (next: Fields) =>
     onChange({
       ...(next.state ? { states: [next.state as PromotionState] } : {}),
       ...(next.channel ? { channels: [next.channel as SalesChannel] } : {}),
+      ...(next.regionId ? { regionId: next.regionId } : {}),
+      ...(next.categoryId.trim() ? { categoryId: next.categoryId.trim() } : {}),
       ...(next.vendorId.trim() ? { vendorId: next.vendorId.trim() } : {}),
       ...(next.text.trim() ? { text: next.text.trim() } : {}),
     });
@@ -34,7 +49,7 @@ export function Filters({ value, onChange }: Props) {
       aria-label="Filter promotions"
       onSubmit={(event) => {
         event.preventDefault();
-        apply({ state, channel, vendorId, text });
+        apply({ state, channel, vendorId, text, regionId, categoryId });
       }}
     >
       <label>
@@ -54,6 +69,26 @@ export function Filters({ value, onChange }: Props) {
             <option value={c}>{channelLabel(c)}</option>
           ))}
         </select>
+      </label>
+      <label>
+        Region
+        <select value={regionId} onChange={(e) => setRegionId(e.currentTarget.value)} name="region">
+          <option value="">Any</option>
+          {regions.map((r) => (
+            <option value={r.id}>
+              {r.id} ({r.locations} location{r.locations === 1 ? '' : 's'})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Category
+        <input
+          name="category"
+          value={categoryId}
+          placeholder="e.g. GRP001"
+          onInput={(e) => setCategoryId(e.currentTarget.value)}
+        />
       </label>
       {permissions.vendorId ? (
         <p class="fixed-vendor">Vendor {permissions.vendorId}</p>
@@ -87,15 +122,14 @@ export function Filters({ value, onChange }: Props) {
             setChannel('');
             setVendorId('');
             setText('');
-            apply({ state: '', channel: '', vendorId: '', text: '' });
+            setRegionId('');
+            setCategoryId('');
+            apply({ state: '', channel: '', vendorId: '', text: '', regionId: '', categoryId: '' });
           }}
         >
           Clear
         </button>
       </div>
-      <p class="gap-note">
-        Region and category are not filters of the API yet (PromotionFilter has neither).
-      </p>
     </form>
   );
 }

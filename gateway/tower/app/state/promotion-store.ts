@@ -21,8 +21,9 @@ export type StoreSnapshot = {
 
 /** Whether a promotion the list query did not return belongs in the list under `filter`. */
 export function matchesFilter(row: PromotionRow, filter: PromotionFilter): boolean {
-  // The text filter matches descriptions too, which the row lacks: never guessed here.
-  if (filter.text) return false;
+  // The text filter matches descriptions too, and category and region need the product master
+  // and the plants, which the row lacks: never guessed here (the row waits for the next load).
+  if (filter.text || filter.categoryId || filter.regionId) return false;
   if (filter.states?.length && !filter.states.includes(row.state)) return false;
   if (filter.channels?.length && !filter.channels.some((c) => row.eligibility.channels.includes(c)))
     return false;
