@@ -28,7 +28,8 @@ try {
   if (options.install) ensureBenchInstalled(benchRoot, log);
   // Loaded after the install: the harness resolves the peers it starts from bench/node_modules.
   const { runBench } = await import('./harness/run-bench.ts');
-  const { formatBaselineSummary, formatTable } = await import('./harness/bench-report.ts');
+  const { formatBaselineSummary, formatTable, formatTracingSummary } =
+    await import('./harness/bench-report.ts');
   const { writeReport } = await import('./harness/write-report.ts');
   const report = await runBench(options, { repoRoot, benchRoot, log });
   const { machine, settings } = report;
@@ -39,6 +40,8 @@ try {
   console.log(formatTable(report.results));
   const baselineSummary = formatBaselineSummary(report.results, settings.baseline?.commit);
   if (baselineSummary) console.log(`\n${baselineSummary}\n`);
+  const tracingSummary = formatTracingSummary(report.results);
+  if (tracingSummary) console.log(`\n${tracingSummary}\n`);
   for (const r of report.results.filter((result) => result.graphqlErrors > 0)) {
     console.log(
       `${r.graphqlErrors} responses with GraphQL errors in ${r.scenario} ${r.mode} ${r.target}: ` +

@@ -1,5 +1,6 @@
 import { cpus, availableParallelism, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
+import type { OtlpSinkReport } from './otlp-sink.ts';
 
 export type BenchMode = 'as-sent' | 'dedup-defeated';
 
@@ -45,8 +46,26 @@ export type TargetResult = {
    * for a, the throughput gain (> 1) or cost (< 1) of the change. Null without a0.
    */
   ratioVsA0: number | null;
+  /**
+   * a-otel only: rps / rps of a (our gateway, tracing off) in the same scenario and mode, the
+   * throughput cost of tracing (below 1); null when a did not run.
+   */
+  ratioVsA?: number | null;
   /** rps per core of gateway CPU used. */
   rpsPerGatewayCore: number | null;
+  /**
+   * a-otel only: what its span sink received during this mode (warm-up and rounds, plus the
+   * exports that arrived until the sink went quiet after the last round).
+   */
+  otlpSink?: OtlpSinkReport & {
+    /** Gateway requests answered in the warm-up and rounds of this mode. */
+    gatewayRequests: number;
+    /**
+     * spans / gatewayRequests (JSON exports only); null when no span was counted. Reads high
+     * under many connections: requests in flight when a load run stops are traced, not counted.
+     */
+    spansPerRequest: number | null;
+  };
 };
 
 export type ResponseCheck = {
@@ -196,6 +215,46 @@ export function formatBaselineSummary(
   return [
     `a = this checkout, a0 = ${baselineCommit?.slice(0, 7) ?? 'the baseline checkout'}; ` +
       'above 1.00x the change gained throughput, below it cost some:',
+    ...lines,
+  ].join('\n');
+}
+
+/**
+ * With a-otel: one line per scenario and mode, a-otel / a over all rounds and per round (they run
+ * back to back in every round), the p99s, and what the span sink received. Empty without a-otel
+ * or a.
+ */
+export function formatTracingSummary(results: readonly TargetResult[]): string {
+  const lines: string[] = [];
+  for (const traced of results.filter((r) => r.target === 'a-otel')) {
+    const a = results.find(
+      (r) => r.scenario === traced.scenario && r.mode === traced.mode && r.target === 'a',
+    );
+    const sink = traced.otlpSink;
+    const received = sink
+      ? `; sink ${sink.exports} exports, ${(sink.bytes / 1024 / 1024).toFixed(1)} MB, ` +
+        `${sink.spans} spans` +
+        (sink.spansPerRequest === null ? '' : ` (${sink.spansPerRequest.toFixed(1)} per request)`) +
+        (sink.sinkCpuSeconds === null ? '' : `, sink CPU ${sink.sinkCpuSeconds.toFixed(1)} s`)
+      : '; sink: no report';
+    if (!a) {
+      lines.push(`a-otel ${traced.scenario} ${traced.mode}: a did not run${received}`);
+      continue;
+    }
+    const perRound = traced.rpsPerRound.map((rps, i) => {
+      const off = a.rpsPerRound[i];
+      return off ? times(rps / off) : 'n/a';
+    });
+    lines.push(
+      `a-otel / a ${a.scenario} ${a.mode}: ${times(traced.ratioVsA ?? null)} ` +
+        `(${fixed(traced.rps, 1)} vs ${fixed(a.rps, 1)} rps` +
+        `${perRound.length > 1 ? `; per round ${perRound.join(', ')}` : ''}; ` +
+        `p99 ${fixed(traced.p99Ms)} vs ${fixed(a.p99Ms)} ms${received})`,
+    );
+  }
+  if (lines.length === 0) return '';
+  return [
+    'a-otel = a with tracing on (OTLP/HTTP to the span sink); below 1.00x tracing cost throughput:',
     ...lines,
   ].join('\n');
 }

@@ -8,6 +8,7 @@ import {
   BASELINE_CHECKOUT_TARGET_ID,
   BASELINE_TARGET_ID,
   selectTargets,
+  TRACED_TARGET_ID,
 } from '../targets/index.ts';
 import { baselineCheckout, type BaselineCheckout } from './baseline-checkout.ts';
 import { BenchUsageError, type BenchOptions } from './bench-options.ts';
@@ -16,7 +17,7 @@ import { createBenchSecrets, type BenchSecrets } from './bench-secrets.ts';
 import { benchTokens } from './bench-tokens.ts';
 import { startChild, waitForHttp, type ManagedChild } from './child-process.ts';
 import { freePort } from './free-port.ts';
-import { LOAD_TIMEOUT_SECONDS, runLoad } from './load.ts';
+import { LOAD_TIMEOUT_SECONDS, runLoad, type LoadRound } from './load.ts';
 import {
   freshAccumulator,
   measureRound,
@@ -24,6 +25,7 @@ import {
   toResult,
   type ModeLoad,
 } from './measure-round.ts';
+import { drainOtlpSink, sinkDelta, type OtlpSinkStats } from './otlp-sink.ts';
 import { checkResponses } from './response-check.ts';
 
 export type RunBenchDeps = {
@@ -128,10 +130,22 @@ async function runScenario(
       log(
         `${load.mode}: responses identical across ${check.targets.join(', ')} (${check.bytes} bytes)`,
       );
+      // Span sinks (a-otel): totals at the start of this mode, and the gateway's requests since.
+      const sinksBefore = await Promise.all(
+        started.map(async (up) =>
+          up.otlpSink
+            ? { stats: await up.otlpSink.stats(), cpu: up.otlpSink.cpuSeconds() }
+            : undefined,
+        ),
+      );
+      const answered = targets.map(() => 0);
+      const countAnswered = (i: number, run: LoadRound): void => {
+        answered[i]! += run['2xx'] + run.non2xx;
+      };
       if (options.warmupSeconds > 0) {
         for (const [i, target] of targets.entries()) {
           log(`${load.mode}: warm-up ${target.id} ${options.warmupSeconds} s`);
-          await runLoad({
+          const warmup = await runLoad({
             url: started[i]!.url,
             workload: running.workload,
             headers: load.headers(),
@@ -139,6 +153,7 @@ async function runScenario(
             connections: options.connections,
             durationSeconds: options.warmupSeconds,
           });
+          countAnswered(i, warmup);
           await settle(running);
         }
       }
@@ -148,6 +163,7 @@ async function runScenario(
         if (round % 2 === 1) order.reverse();
         for (const i of order) {
           const result = await measureRound(options, running, started[i]!, load, accumulated[i]!);
+          countAnswered(i, result);
           const ok = result['2xx'] - result.graphqlErrors;
           const rps = result.duration > 0 ? ok / result.duration : 0;
           log(
@@ -161,17 +177,46 @@ async function runScenario(
           );
         }
       }
+      const sinkReports = await Promise.all(
+        started.map(async (up, i) => {
+          const before = sinksBefore[i];
+          if (!up.otlpSink || !before) return undefined;
+          const after: OtlpSinkStats = await drainOtlpSink(up.otlpSink);
+          const received = sinkDelta(after, before.stats, up.otlpSink.cpuSeconds(), before.cpu);
+          const id = targets[i]!.id;
+          log(
+            `${load.mode}: ${id} span sink received ${received.exports} exports, ` +
+              `${received.bytes} bytes, ${received.spans} spans (${answered[i]} requests)`,
+          );
+          // Tracing that exported nothing would pass for a tracing-off number: fail loudly.
+          const uncountable = received.protobufExports + received.compressedExports;
+          if (received.exports === 0 || (received.spans === 0 && uncountable === 0)) {
+            throw new Error(
+              `${scenario.name} ${load.mode}: ${id}'s span sink received ` +
+                `${received.exports} exports and ${received.spans} spans over ${answered[i]} ` +
+                `requests: the gateway did not export its spans, so ${id} did not measure ` +
+                'tracing',
+            );
+          }
+          return {
+            ...received,
+            gatewayRequests: answered[i]!,
+            spansPerRequest:
+              received.spans > 0 && answered[i]! > 0 ? received.spans / answered[i]! : null,
+          };
+        }),
+      );
       targets.forEach((target, i) => {
-        report.results.push(
-          toResult(
-            scenario.name,
-            load.mode,
-            target,
-            started[i]!.url,
-            accumulated[i]!,
-            check.bodyBytes[target.id]!,
-          ),
+        const result = toResult(
+          scenario.name,
+          load.mode,
+          target,
+          started[i]!.url,
+          accumulated[i]!,
+          check.bodyBytes[target.id]!,
         );
+        const sink = sinkReports[i];
+        report.results.push(sink ? { ...result, otlpSink: sink } : result);
       });
     }
   } finally {
@@ -191,7 +236,10 @@ function resolveScenarios(names: string): readonly Scenario[] {
   });
 }
 
-/** rps / rps of stock Apollo (c), and of a0 when it ran, in the same scenario and mode. */
+/**
+ * rps / rps of stock Apollo (c), and of a0 when it ran, in the same scenario and mode; for a-otel
+ * also rps / rps of a (tracing's cost).
+ */
 function addRatios(results: TargetResult[]): void {
   const ratio = (result: TargetResult, id: string): number | null => {
     const other = results.find(
@@ -202,6 +250,7 @@ function addRatios(results: TargetResult[]): void {
   for (const result of results) {
     result.ratioVsApollo = ratio(result, BASELINE_TARGET_ID);
     result.ratioVsA0 = ratio(result, BASELINE_CHECKOUT_TARGET_ID);
+    if (result.target === TRACED_TARGET_ID) result.ratioVsA = ratio(result, 'a');
   }
 }
 

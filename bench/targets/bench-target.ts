@@ -1,3 +1,4 @@
+import type { OtlpSink } from '../harness/otlp-sink.ts';
 import type { RunningScenario, ScenarioContext } from '../scenarios/scenario.ts';
 
 export type TargetContext = ScenarioContext & {
@@ -12,6 +13,11 @@ export type RunningTarget = {
   /** Its processes, for CPU and memory; empty for the floor (its CPU is the subgraphs'). */
   pids: number[];
   stop(): Promise<void>;
+  /**
+   * The span sink this target's gateway exports to (a-otel): the harness reads what it received
+   * per mode and fails the run when it received nothing.
+   */
+  otlpSink?: OtlpSink;
 };
 
 /** One thing under test: a gateway in one configuration, or the direct-subgraph floor. */
@@ -19,7 +25,10 @@ export type BenchTarget = {
   /** Short id for `--only` and the tables: a, b, c, d, d-router, e. */
   id: string;
   label: string;
-  /** Runs only when `--only` names it (a variant measured on demand). Default false. */
+  /**
+   * Runs only when `--only` names it by its full id (a variant measured on demand; `--only a`
+   * does not select a-otel). Default false.
+   */
   optional?: boolean;
   /** Why it cannot run here (a peer not installed, nothing to measure), or undefined. */
   unavailable(scenario: RunningScenario, benchRoot: string): string | undefined;

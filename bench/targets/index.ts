@@ -10,11 +10,13 @@ import {
   ourGatewayOpenTarget,
   ourGatewayTarget,
   ourGatewayThrottleOffTarget,
+  ourGatewayTracedTarget,
 } from './our-gateway.target.ts';
 
 /** Everything under test, in the order of the first round (later rounds alternate it). */
 export const TARGETS: readonly BenchTarget[] = [
   ourGatewayTarget,
+  ourGatewayTracedTarget,
   ourGatewayOpenTarget,
   apolloGatewayTarget,
   hiveGatewayTarget,
@@ -26,6 +28,9 @@ export const TARGETS: readonly BenchTarget[] = [
 
 /** The id ratios are computed against. */
 export const BASELINE_TARGET_ID = 'c';
+
+/** Target a with tracing on (`--only a,a-otel`); the report shows a-otel / a. */
+export const TRACED_TARGET_ID = 'a-otel';
 
 /** Target a as of another checkout (`--baseline DIR`); the report shows a / a0. */
 export const BASELINE_CHECKOUT_TARGET_ID = 'a0';
@@ -39,9 +44,10 @@ function allTargets(baseline: BaselineCheckout | undefined): readonly BenchTarge
 }
 
 /**
- * `--only a,c,d`: an entry selects the target with that id and those whose id starts `<entry>-`
- * (so `a` does not select `a0`). Without `--only`: every target not optional, a0 included when
- * `--baseline` names a checkout.
+ * `--only a,c,d`: an entry selects the target with that id and the targets not optional whose id
+ * starts `<entry>-` (so `d` selects d-router, but `a` selects neither `a0` nor the optional
+ * `a-otel`). Without `--only`: every target not optional, a0 included when `--baseline` names a
+ * checkout.
  */
 export function selectTargets(
   only: readonly string[] | undefined,
@@ -55,15 +61,15 @@ export function selectTargets(
         '--baseline DIR (or BENCH_BASELINE_DIR), the checkout whose gateway it runs',
     );
   }
-  const unknown = only.filter((entry) => !targets.some((t) => matches(t.id, entry)));
+  const unknown = only.filter((entry) => !targets.some((t) => matches(t, entry)));
   if (unknown.length > 0) {
     throw new BenchUsageError(
       `--only: unknown target ${unknown.join(', ')} (known: ${targets.map((t) => t.id).join(', ')})`,
     );
   }
-  return targets.filter((target) => only.some((entry) => matches(target.id, entry)));
+  return targets.filter((target) => only.some((entry) => matches(target, entry)));
 }
 
-function matches(id: string, entry: string): boolean {
-  return id === entry || id.startsWith(`${entry}-`);
+function matches(target: BenchTarget, entry: string): boolean {
+  return target.id === entry || (!target.optional && target.id.startsWith(`${entry}-`));
 }

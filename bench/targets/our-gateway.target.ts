@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaselineCheckout } from '../harness/baseline-checkout.ts';
 import { benchAuthPolicyEnv, benchPolicyEnv } from '../harness/bench-policies.ts';
+import { startOtlpSink, type OtlpSink } from '../harness/otlp-sink.ts';
 import { BENCH_PRINCIPAL_SECRET } from '../scenarios/ours/our-stack.ts';
 import type { BenchTarget } from './bench-target.ts';
 
@@ -19,6 +20,31 @@ const PROTECTIONS_OFF: Record<string, string> = {
 };
 
 /**
+ * Tracing off, whatever the harness's own environment says (startChild passes it on): empty is
+ * unset for contracts/runtime/telemetry/tracing-config.ts, so these targets run with the default,
+ * tracing off. A no-op when the harness's environment has none of them.
+ */
+const TRACING_OFF: Record<string, string> = {
+  OTEL_TRACES_EXPORTER: '',
+  OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+};
+
+/**
+ * Tracing on with the standard variables only, exporting OTLP over HTTP to the run's span sink
+ * (harness/otlp-sink.ts); the batch span processor and exporter keep their defaults (5 s or 512
+ * spans per export, queue of 2048).
+ */
+function tracingOn(sink: OtlpSink): Record<string, string> {
+  return {
+    OTEL_SDK_DISABLED: '',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.endpoint,
+  };
+}
+
+/**
  * Which checkout's gateway a target runs: the current one (this repository), or another one
  * (`--baseline DIR`, target a0), started the same way from its own folder (working directory,
  * node_modules, policies, trusted documents) with policy copies made from its own policies/.
@@ -28,6 +54,8 @@ type Checkout = {
   dir?: string;
   /** Extra `--import` modules (absolute paths), loaded after tsx. */
   preload?: readonly string[];
+  /** Tracing on, exporting to a span sink the target starts (a-otel). Default off. */
+  traced?: boolean;
 };
 
 function ourGateway(
@@ -55,6 +83,7 @@ function ourGateway(
       // Another checkout's policy copies go to their own folder (the targets start in parallel).
       const policyDir = checkout.dir ? join(context.workDir, `policies-${id}`) : context.workDir;
       mkdirSync(policyDir, { recursive: true });
+      const sink = checkout.traced ? await startOtlpSink(context, `${label} span sink`) : undefined;
       const child = context.startChild({
         name: label,
         command: process.execPath,
@@ -86,11 +115,18 @@ function ourGateway(
           // (harness/bench-policies.ts).
           ...benchPolicyEnv(root, policyDir),
           ...context.scenario.ourGatewayEnv,
+          ...(sink ? tracingOn(sink) : TRACING_OFF),
           ...env,
         },
       });
       await context.waitForHttp(child, `http://127.0.0.1:${port}/health/live`, {});
-      return { url: `http://127.0.0.1:${port}/graphql`, pids: [child.pid], stop: child.stop };
+      return {
+        url: `http://127.0.0.1:${port}/graphql`,
+        // The sink is not the gateway's child: its CPU is not the gateway's.
+        pids: [child.pid],
+        stop: child.stop,
+        ...(sink ? { otlpSink: sink } : {}),
+      };
     },
   };
 }
@@ -100,6 +136,15 @@ function ourGateway(
  * on, the run's own JWKS and METRICS_TOKEN.
  */
 export const ourGatewayTarget = ourGateway('a', 'ours (auth on)', {});
+
+/**
+ * (a-otel) target a plus OpenTelemetry tracing: the same env, and the standard OTEL_* variables
+ * pointing the gateway's OTLP/HTTP exporter at a span sink of its own (harness/otlp-sink.ts, its
+ * own process). Optional: `--only a,a-otel` prices tracing against a in the same run.
+ */
+export const ourGatewayTracedTarget = ourGateway('a-otel', 'ours (auth on, tracing on)', {}, true, {
+  traced: true,
+});
 
 /** (b) gateway/index.ts with its protections switched off (NODE_ENV=test: production refuses). */
 export const ourGatewayOpenTarget = ourGateway('b', 'ours (all off)', PROTECTIONS_OFF);
