@@ -20,6 +20,8 @@ import {
 import { SalesChannel } from '../../shared/canonical/enums.ts';
 import { liveInChannel } from '../activation/activation-rules.ts';
 import { PublicationSummary } from './publication.type.ts';
+import { PromotionCounts } from './promotion-counts.type.ts';
+import type { PromotionListFilter } from '../storage/promotion.repository.ts';
 import { toTerms } from '../model/terms.ts';
 
 @Resolver(() => Promotion)
@@ -43,19 +45,8 @@ export class PromotionResolver {
   ) {
     checkPageSize(first);
     const afterSeq = after ? decodeCursor('p', after) : undefined;
-    const vendorId = vendorFor(ctx.actor, filter?.vendorId);
-    const { categoryId, regionId, ...rest } = filter ?? {};
-    const master = ctx.app.productMaster;
-    const [category, region] = await Promise.all([
-      categoryId
-        ? master.skusInCategory(categoryId).then((skus) => ({ id: categoryId, skus }))
-        : null,
-      regionId
-        ? master.locationsInRegion(regionId).then((locationIds) => ({ id: regionId, locationIds }))
-        : null,
-    ]);
     const page = await ctx.app.repository.list({
-      filter: { ...rest, vendorId, category, region },
+      filter: await listFilter(filter, ctx),
       first,
       ...(afterSeq !== undefined ? { afterSeq } : {}),
     });
@@ -64,6 +55,18 @@ export class PromotionResolver {
       edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
     };
+  }
+
+  @Directive(requiresScopes(['promotion:read']))
+  @Query(() => PromotionCounts, {
+    description:
+      'How many promotions the filter matches, by state and by channel: the whole set, where promotions gives a page. A partner counts its own vendor only.',
+  })
+  async promotionCounts(
+    @Arg('filter', () => PromotionFilter, { nullable: true }) filter: PromotionFilter | null,
+    @Ctx() ctx: PromotionContext,
+  ): Promise<PromotionCounts> {
+    return ctx.app.repository.count(await listFilter(filter, ctx));
   }
 
   @FieldResolver(() => PromotionTerms, { description: 'Flat projection other subgraphs @require.' })
@@ -161,4 +164,26 @@ export class PromotionResolver {
   fundingAgreement(@Root() promotion: PromotionRecord): FundingAgreement | null {
     return promotion.fundingAgreementId ? { id: promotion.fundingAgreementId } : null;
   }
+}
+
+/**
+ * The repository's filter for `filter` as `ctx`'s caller asks it: a partner confined to its
+ * vendor; a category or region resolved to its SKUs or stores through the product master.
+ */
+async function listFilter(
+  filter: PromotionFilter | null,
+  ctx: PromotionContext,
+): Promise<PromotionListFilter> {
+  const vendorId = vendorFor(ctx.actor, filter?.vendorId);
+  const { categoryId, regionId, ...rest } = filter ?? {};
+  const master = ctx.app.productMaster;
+  const [category, region] = await Promise.all([
+    categoryId
+      ? master.skusInCategory(categoryId).then((skus) => ({ id: categoryId, skus }))
+      : null,
+    regionId
+      ? master.locationsInRegion(regionId).then((locationIds) => ({ id: regionId, locationIds }))
+      : null,
+  ]);
+  return { ...rest, vendorId, category, region };
 }

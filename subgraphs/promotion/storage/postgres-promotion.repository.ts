@@ -5,9 +5,18 @@ import type {
   DeliveryUpdate,
   IdempotencyRecord,
   PromotionChange,
+  PromotionCounts,
+  PromotionListFilter,
   PromotionListQuery,
   PromotionRepository,
 } from './promotion.repository.ts';
+import { SALES_CHANNELS } from '../../../contracts/canonical/sales-channels.ts';
+import type { SalesChannel } from '../../shared/canonical/enums.ts';
+import {
+  PromotionState,
+  type ChannelIntent,
+  type DeliveryStatus,
+} from '../model/promotion-enums.ts';
 import { applyDeliveryUpdate, commitChange } from './promotion-commit.ts';
 import { listWhere } from './promotion-list-sql.ts';
 import {
@@ -76,6 +85,45 @@ export class PostgresPromotionRepository implements PromotionRepository {
     );
     const items = rows.map(promotionFromRow);
     return { items: items.slice(0, query.first), hasNextPage: items.length > query.first };
+  }
+
+  async count(filter: PromotionListFilter): Promise<PromotionCounts> {
+    const where = listWhere({ filter, first: 0 });
+    if (!where) return { total: 0, byState: [], byChannel: [] };
+    const matching = `SELECT p.id, p.state, p.record FROM promotions p WHERE ${where.sql}`;
+    const [states, channels] = await Promise.all([
+      this.db.query(
+        `SELECT m.state, count(*)::int AS n FROM (${matching}) m GROUP BY m.state`,
+        where.params,
+      ),
+      this.db.query(
+        `SELECT t.channel, c.intent, c.status, count(*)::int AS n
+           FROM (${matching}) m
+           CROSS JOIN LATERAL jsonb_array_elements_text(m.record->'eligibility'->'channels') AS t(channel)
+           LEFT JOIN channel_publications c ON c.promotion_id = m.id AND c.channel = t.channel
+          GROUP BY t.channel, c.intent, c.status`,
+        where.params,
+      ),
+    ]);
+    const stateOrder = Object.values(PromotionState) as string[];
+    const channelOrder = SALES_CHANNELS as readonly string[];
+    const byState = states.rows
+      .map((r) => ({ state: r.state as PromotionState, count: Number(r.n) }))
+      .sort((a, b) => stateOrder.indexOf(a.state) - stateOrder.indexOf(b.state));
+    const byChannel = channels.rows
+      .map((r) => ({
+        channel: r.channel as SalesChannel,
+        intent: (r.intent ?? null) as ChannelIntent | null,
+        status: (r.status ?? null) as DeliveryStatus | null,
+        count: Number(r.n),
+      }))
+      .sort(
+        (a, b) =>
+          channelOrder.indexOf(a.channel) - channelOrder.indexOf(b.channel) ||
+          String(a.intent).localeCompare(String(b.intent)) ||
+          String(a.status).localeCompare(String(b.status)),
+      );
+    return { total: byState.reduce((sum, s) => sum + s.count, 0), byState, byChannel };
   }
 
   async findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>> {

@@ -1,5 +1,5 @@
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
-import type { PromotionState } from '../model/promotion-enums.ts';
+import type { ChannelIntent, DeliveryStatus, PromotionState } from '../model/promotion-enums.ts';
 import type {
   AuditDraft,
   AuditRecord,
@@ -22,6 +22,8 @@ export interface PromotionRepository {
   getVersion(id: string, version: number): Promise<PromotionRecord | undefined>;
   /** Newest first; `afterSeq` continues after that record. */
   list(query: PromotionListQuery): Promise<{ items: PromotionRecord[]; hasNextPage: boolean }>;
+  /** How many match `filter`: in all, by state, and by channel targeted and its publication. */
+  count(filter: PromotionListFilter): Promise<PromotionCounts>;
   /**
    * Published promotions (SCHEDULED, ACTIVE, SUSPENDED) whose explicit scope includes or
    * excludes each SKU: an index lookup, not a scan.
@@ -71,6 +73,22 @@ export type PromotionListFilter = {
    * stores), or restricts neither stores nor regions (valid everywhere).
    */
   region?: { id: string; locationIds: readonly string[] } | null;
+};
+
+export type PromotionCounts = {
+  total: number;
+  /** States with at least one promotion, in PromotionState order. */
+  byState: { state: PromotionState; count: number }[];
+  /**
+   * Per channel a matching promotion targets (its eligibility): where its publication stands,
+   * `intent` and `status` null while it was not published there. Non-zero groups only.
+   */
+  byChannel: {
+    channel: SalesChannel;
+    intent: ChannelIntent | null;
+    status: DeliveryStatus | null;
+    count: number;
+  }[];
 };
 
 export type PromotionListQuery = { filter: PromotionListFilter; first: number; afterSeq?: number };

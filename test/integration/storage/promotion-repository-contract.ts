@@ -177,6 +177,48 @@ export function promotionRepositoryContract(
       assert.deepEqual(await only({ region: { id: 'R-EAST', locationIds: [] } }), ['facet-3']);
     });
 
+    test('count: every match, by state and by channel targeted and its publication', async () => {
+      const vendor = 'V-count';
+      await seed(buildRecord('count-a', { vendorId: vendor }));
+      await seed(buildRecord('count-b', { vendorId: vendor }), PENDING_APPROVAL);
+      const live = buildRecord('count-c', { vendorId: vendor, state: SCHEDULED });
+      await repo.commit(
+        createChange(live, {
+          publications: [
+            publication(live, SalesChannel.POS, { status: DeliveryStatus.ACKNOWLEDGED }),
+            publication(live, SalesChannel.ECOMMERCE),
+          ],
+        }),
+      );
+      assert.deepEqual(await repo.count({ vendorId: vendor }), {
+        total: 3,
+        byState: [
+          { state: PromotionState.DRAFT, count: 1 },
+          { state: PENDING_APPROVAL, count: 1 },
+          { state: SCHEDULED, count: 1 },
+        ],
+        byChannel: [
+          { channel: SalesChannel.ECOMMERCE, intent: 'LIVE', status: 'PENDING', count: 1 },
+          { channel: SalesChannel.ECOMMERCE, intent: null, status: null, count: 2 },
+          { channel: SalesChannel.POS, intent: 'LIVE', status: 'ACKNOWLEDGED', count: 1 },
+          { channel: SalesChannel.POS, intent: null, status: null, count: 2 },
+        ],
+      });
+      assert.deepEqual(await repo.count({ vendorId: vendor, states: [SCHEDULED] }), {
+        total: 1,
+        byState: [{ state: SCHEDULED, count: 1 }],
+        byChannel: [
+          { channel: SalesChannel.ECOMMERCE, intent: 'LIVE', status: 'PENDING', count: 1 },
+          { channel: SalesChannel.POS, intent: 'LIVE', status: 'ACKNOWLEDGED', count: 1 },
+        ],
+      });
+      assert.deepEqual(await repo.count({ vendorId: 'V-none' }), {
+        total: 0,
+        byState: [],
+        byChannel: [],
+      });
+    });
+
     test('findPublishedBySkus: published promotions including or excluding each SKU', async () => {
       const scope = (skus: string[], excludedSkus: string[] = []) => ({
         skus,

@@ -84,6 +84,48 @@ describe('promotions connection and audit pagination', () => {
     ]);
   });
 
+  test('promotionCounts: the whole set by state and channel; a partner counts its own vendor', async () => {
+    const COUNTS = `query ($filter: PromotionFilter) {
+      promotionCounts(filter: $filter) { total byState { state count } byChannel { channel intent status count } }
+    }`;
+    type Counts = {
+      promotionCounts: {
+        total: number;
+        byState: { state: string; count: number }[];
+        byChannel: {
+          channel: string;
+          intent: string | null;
+          status: string | null;
+          count: number;
+        }[];
+      };
+    };
+    const all = (await h.run<Counts>(COUNTS, {})).promotionCounts;
+    assert.equal(all.total, 6);
+    assert.deepEqual(all.byState, [
+      { state: 'DRAFT', count: 5 },
+      { state: 'SCHEDULED', count: 1 },
+    ]);
+    const pos = all.byChannel.filter((c) => c.channel === 'POS');
+    assert.deepEqual(
+      pos.map((c) => [c.intent, c.status, c.count]),
+      [
+        ['LIVE', 'ACKNOWLEDGED', 1],
+        [null, null, 3],
+      ],
+    );
+    const partner = {
+      subject: 'vendor-user',
+      tokenClass: 'partner' as const,
+      scopes: ['promotion:read'],
+      vendorId: 'V100001',
+    };
+    const own = (await h.run<Counts>(COUNTS, {}, partner)).promotionCounts;
+    assert.equal(own.total, 3, 'Drafts 1, 3 and 5');
+    const other = await h.exec(COUNTS, { filter: { vendorId: 'V100002' } }, partner);
+    assert.equal(firstError(other)?.extensions?.code, 'FORBIDDEN');
+  });
+
   test('bad cursor and page size are BAD_USER_INPUT', async () => {
     assert.deepEqual(firstError(await h.exec(LIST, { after: 'not-a-cursor' })), {
       message: 'after is not a valid cursor',
