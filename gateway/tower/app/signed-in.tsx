@@ -48,7 +48,7 @@ export function SignedIn({ session, onSignOut }: Props) {
           <section class="pane list-pane" aria-labelledby="promotions-heading">
             <h2 id="promotions-heading">Promotions</h2>
             <Filters value={filter} onChange={setFilter} />
-            <ChannelMatrix />
+            <ChannelMatrix filter={filter} />
             <PromotionList
               filter={filter}
               feedFreshStarts={feed.freshStarts}

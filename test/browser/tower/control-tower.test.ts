@@ -229,6 +229,18 @@ describe('the control tower in a browser', { skip: chromiumSkipReason() }, () =>
     );
     // The list was never loaded again: its changes were pushed, not polled.
     assert.equal(listQueries.length, listsBefore);
+    // The matrix counts every promotion (the API's promotionCounts), recounted after the
+    // feed's events: the walk is acknowledged live in POS, the drafts are not published there.
+    const everything = await stack.query<{ promotionCounts: { total: number } }>(
+      '{ promotionCounts { total } promotions(first: 100) { edges { node { id } } } }',
+    );
+    const listed = (everything.body.data as unknown as { promotions: { edges: unknown[] } })
+      .promotions.edges.length;
+    assert.equal(everything.body.data!.promotionCounts.total, listed);
+    await page.locator('[data-cell="POS:ACKNOWLEDGED"]', { hasText: /^1$/ }).waitFor(WAIT);
+    await page
+      .locator('figure.matrix figcaption', { hasText: `over the ${listed} promotions matching` })
+      .waitFor(WAIT);
     await shot(page, 'live');
   });
 

@@ -8,6 +8,7 @@ export { operation as stockReadinessQuery } from '../../../../contracts/trusted-
 export { operation as fundingQuery } from '../../../../contracts/trusted-documents/tower-funding.graphql';
 export { operation as exceptionsQuery } from '../../../../contracts/trusted-documents/tower-exceptions.graphql';
 export { operation as regionsQuery } from '../../../../contracts/trusted-documents/tower-regions.graphql';
+export { operation as countsQuery } from '../../../../contracts/trusted-documents/tower-counts.graphql';
 export { operation as auditQuery } from '../../../../contracts/trusted-documents/tower-audit.graphql';
 /** The partners' own suspend document, the one every caller may run. */
 export { operation as suspendMutation } from '../../../../contracts/trusted-documents/partner-suspend.graphql';

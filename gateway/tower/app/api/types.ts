@@ -89,6 +89,18 @@ export type PublicationSummary = {
 };
 
 /** fragment TowerPromotionRow */
+/** promotionCounts: every promotion a filter matches, by state and by channel publication. */
+export type PromotionCounts = {
+  total: number;
+  byState: { state: PromotionState; count: number }[];
+  byChannel: {
+    channel: SalesChannel;
+    intent: ChannelIntent | null;
+    status: DeliveryStatus | null;
+    count: number;
+  }[];
+};
+
 export type PromotionRow = {
   id: string;
   version: number;

@@ -1,11 +1,11 @@
 import {
   DELIVERY_STATUSES,
   SALES_CHANNELS,
-  type PromotionRow,
-  type SalesChannel,
+  type PromotionCounts,
+  type PromotionFilter,
 } from '../api/types.ts';
 import { channelLabel, statusLabel } from '../format.ts';
-import { useStoreSnapshot } from '../state/use-store.ts';
+import { useCounts } from '../state/use-counts.ts';
 
 const COLUMNS = ['NOT_PUBLISHED', ...DELIVERY_STATUSES, 'HELD'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -20,12 +20,11 @@ const HEADINGS: Record<Column, string> = {
   HELD: 'Suspended',
 };
 
-/** Where each targeted channel of a promotion stands. */
-function columnOf(row: PromotionRow, channel: SalesChannel): Column {
-  const publication = row.channels.find((c) => c.channel === channel);
-  if (!publication) return 'NOT_PUBLISHED';
-  if (publication.intent !== 'LIVE') return 'HELD';
-  return publication.status;
+/** Where a group of the API's counts stands: not published, suspended or withdrawn, or its status. */
+function columnOf(group: PromotionCounts['byChannel'][number]): Column {
+  if (group.intent === null || group.status === null) return 'NOT_PUBLISHED';
+  if (group.intent !== 'LIVE') return 'HELD';
+  return group.status;
 }
 
 /** Count → shade class (0, 1, 2-3, 4-9, 10+), with the number always written in the cell. */
@@ -33,24 +32,26 @@ const heat = (count: number) =>
   count === 0 ? 0 : count === 1 ? 1 : count <= 3 ? 2 : count <= 9 ? 3 : 4;
 
 /**
- * The channel-by-status matrix over the promotions listed: for each channel, how many of them
- * target it and where their delivery stands. Counts change live with the feed.
+ * The channel-by-status matrix over every promotion the filters match (the API's
+ * promotionCounts, not only the page listed): for each channel, how many of them target it and
+ * where their delivery stands. Recounted after the live feed reports changes.
  */
-export function ChannelMatrix() {
-  const { rows, order } = useStoreSnapshot();
-  const listed = order.map((id) => rows.get(id)!).filter(Boolean);
+export function ChannelMatrix({ filter }: { filter: PromotionFilter }) {
+  const { counts: answer, error } = useCounts(filter);
   const counts = new Map<string, number>();
-  for (const row of listed) {
-    for (const channel of row.eligibility.channels) {
-      const key = `${channel}:${columnOf(row, channel)}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+  for (const group of answer?.byChannel ?? []) {
+    const key = `${group.channel}:${columnOf(group)}`;
+    counts.set(key, (counts.get(key) ?? 0) + group.count);
   }
+  const total = answer?.total;
   return (
     <figure class="matrix">
       <figcaption>
-        Channels by delivery status, over the {listed.length} promotion
-        {listed.length === 1 ? '' : 's'} listed (suspended counts withdrawn too)
+        {total === undefined
+          ? error
+            ? `Channels by delivery status: not counted (${error})`
+            : 'Channels by delivery status: counting…'
+          : `Channels by delivery status, over the ${total} promotion${total === 1 ? '' : 's'} matching (suspended counts withdrawn too)`}
       </figcaption>
       <table>
         <thead>

@@ -12,9 +12,12 @@ export type TimelinePoint = {
   tone: string;
 };
 
-/** A channel delivery's audit reason: `SUSPENDED v5 ACKNOWLEDGED: ...`. */
+/**
+ * A channel delivery's audit reason: `SUSPENDED v5 ACKNOWLEDGED: ...`, or `LIVE (held) v4 ...`
+ * for an ALL_OR_NONE held delivery (the channel stores it without showing it).
+ */
 const DELIVERY =
-  /^(LIVE|SUSPENDED|WITHDRAWN) v\d+ (PENDING|SENT|ACKNOWLEDGED|FAILED|DEAD_LETTERED)\b/;
+  /^(LIVE|SUSPENDED|WITHDRAWN)( \(held\))? v\d+ (PENDING|SENT|ACKNOWLEDGED|FAILED|DEAD_LETTERED)\b/;
 
 /** A delivery's label: its status, and the intent when it is not LIVE (a suspension...). */
 function deliveryLabel(intent: string | null | undefined, status: string | null | undefined) {
@@ -30,7 +33,8 @@ function stepLabel(from: string | null, to: string | null, action: string | unde
 }
 
 function toneOf(label: string): string {
-  if (/\((suspended|withdrawn)\)$/.test(label) || label.startsWith('SUSPEND')) return 'suspended';
+  if (/\((suspended|withdrawn|held)\)$/.test(label) || label.startsWith('SUSPEND'))
+    return 'suspended';
   return label.toLowerCase().replace(/_/g, '-');
 }
 
@@ -49,13 +53,16 @@ export function timelinePoints(
     if (!at || !label) return;
     const time = Date.parse(at);
     const key = `${lane}|${time}`;
-    const short = label.replace(/ \((suspended|withdrawn)\)$/, '');
+    const short = label.replace(/ \((suspended|withdrawn|held)\)$/, '');
     if (!points.has(key)) points.set(key, { lane, at: time, label, short, tone: toneOf(label) });
   };
   for (const entry of audit ?? []) {
     if (entry.channel) {
       const delivery = DELIVERY.exec(entry.reason ?? '');
-      add(entry.channel, entry.at, deliveryLabel(delivery?.[1], delivery?.[2]) ?? entry.action);
+      const label = delivery?.[2]
+        ? `${delivery[3]} (held)`
+        : deliveryLabel(delivery?.[1], delivery?.[3]);
+      add(entry.channel, entry.at, label ?? entry.action);
     } else add('PROMOTION', entry.at, stepLabel(entry.fromState, entry.toState, entry.action));
   }
   for (const event of events) {
