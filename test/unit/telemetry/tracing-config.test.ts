@@ -65,6 +65,44 @@ describe('tracing config (OTEL_* variables)', () => {
     assert.throws(() => readSubgraphConfig(env, 'funding'), { message });
   });
 
+  test('OTEL_TRACES_SAMPLER(_ARG): the specification samplers, a ratio from 0 to 1; anything else fails loudly', () => {
+    const on = { OTEL_TRACES_EXPORTER: 'otlp' };
+    for (const env of [
+      { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+      { OTEL_TRACES_SAMPLER: 'always_off' },
+      { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' },
+    ]) {
+      assert.equal(tracingConfigFrom({ ...on, ...env }, 'gateway').enabled, true);
+    }
+    assert.throws(() => readGatewayConfig({ ...on, OTEL_TRACES_SAMPLER: 'ratio' }), {
+      message: /^OTEL_TRACES_SAMPLER must be one of always_on, .*got "ratio"$/,
+    });
+    const ratio = { ...on, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' };
+    for (const OTEL_TRACES_SAMPLER_ARG of ['10%', '1.5', '-0.1']) {
+      assert.throws(() => readSubgraphConfig({ ...ratio, OTEL_TRACES_SAMPLER_ARG }, 'promotion'), {
+        message: `OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1, got "${OTEL_TRACES_SAMPLER_ARG}"`,
+      });
+    }
+  });
+
+  test('a ratio sampler from the environment: the SDK records that share of new traces', async () => {
+    process.env.OTEL_TRACES_SAMPLER = 'traceidratio';
+    process.env.OTEL_TRACES_SAMPLER_ARG = '0';
+    try {
+      const tracing = startTracing(
+        { enabled: true, serviceName: 'gateway' },
+        { spanProcessors: [] },
+      );
+      const span = trace.getTracer('test').startSpan('not sampled');
+      assert.equal(span.isRecording(), false);
+      span.end();
+      await tracing.shutdown();
+    } finally {
+      delete process.env.OTEL_TRACES_SAMPLER;
+      delete process.env.OTEL_TRACES_SAMPLER_ARG;
+    }
+  });
+
   test('off: startTracing registers nothing, so every span is a no-op', async () => {
     const tracing = startTracing({ enabled: false, serviceName: 'gateway' });
     assert.equal(tracing.enabled, false);
