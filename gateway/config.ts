@@ -1,3 +1,4 @@
+import { metricsTokenFrom } from '../contracts/runtime/metrics-token.ts';
 import { resolve } from 'node:path';
 import {
   SUBGRAPH_DEFAULT_PORTS,
@@ -96,24 +97,6 @@ function principalSecret(env: NodeJS.ProcessEnv, production: boolean): string {
   return principalSecretsFrom(env.PRINCIPAL_SIGNING_SECRET, production)[0]!;
 }
 
-/**
- * METRICS_TOKEN: the bearer token of GET /metrics. Production refuses to start without one rather
- * than serve process internals to anyone (or 401 to its own scraper, unnoticed).
- */
-function metricsToken(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
-  const token = env.METRICS_TOKEN ?? '';
-  if (!token) {
-    if (production) {
-      throw new Error(
-        'METRICS_TOKEN must be set when NODE_ENV=production: the bearer token (at least 32 characters) GET /metrics requires',
-      );
-    }
-    return undefined;
-  }
-  if (token.length < 32) throw new Error('METRICS_TOKEN must be at least 32 characters');
-  return token;
-}
-
 /** A benchmark-only switch (AUTH_DISABLED, ...): refused when NODE_ENV=production. */
 function benchmarkSwitch(env: NodeJS.ProcessEnv, name: string, production: boolean): boolean {
   const on = bool(env, name, false);
@@ -166,7 +149,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     throttlingDisabled: benchmarkSwitch(env, 'THROTTLING_DISABLED', production),
     operationLimitsDisabled: benchmarkSwitch(env, 'OPERATION_LIMITS_DISABLED', production),
     principalSecret: principalSecret(env, production),
-    metricsToken: metricsToken(env, production),
+    metricsToken: metricsTokenFrom(env, production),
     forwardHeaders: (env.FORWARD_HEADERS ?? '')
       .split(',')
       .map((name) => name.trim().toLowerCase())

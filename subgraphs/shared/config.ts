@@ -6,6 +6,7 @@ import {
 } from '../../contracts/canonical/subgraphs.ts';
 import { principalSecretsFrom } from '../../contracts/protocol/principal-token.ts';
 import { intFromEnv, oneOfFromEnv } from '../../contracts/runtime/env.ts';
+import { metricsTokenFrom } from '../../contracts/runtime/metrics-token.ts';
 import { LOG_LEVELS, type LogLevel } from '../../contracts/runtime/telemetry/logger.ts';
 import {
   tracingConfigFrom,
@@ -80,8 +81,8 @@ export type SubgraphConfig = {
   /** Secrets accepted on the gateway-signed principal (PRINCIPAL_SIGNING_SECRET, comma-separated). */
   principalSecrets: string[];
   /**
-   * Bearer token GET /metrics requires (METRICS_TOKEN, the gateway's variable, at least 32
-   * characters). Unset: /metrics is open.
+   * Bearer token GET /metrics requires (METRICS_TOKEN, as the gateway reads it, at least 32
+   * characters): required in production, unset in development leaves /metrics open.
    */
   metricsToken: string | undefined;
 };
@@ -195,14 +196,6 @@ function channelSigningSecret(env: NodeJS.ProcessEnv, subgraph: SubgraphName | u
   return secret || DEV_CHANNEL_SIGNING_SECRET;
 }
 
-/** METRICS_TOKEN as the gateway reads it (gateway/config.ts): set, at least 32 characters. */
-function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
-  const token = env.METRICS_TOKEN ?? '';
-  if (!token) return undefined;
-  if (token.length < 32) throw new Error('METRICS_TOKEN must be at least 32 characters');
-  return token;
-}
-
 /**
  * `subgraph`: the subgraph this process runs, for the checks only it needs (the promotion
  * subgraph's CHANNEL_SIGNING_SECRET). Omitted: those checks are skipped (e.g. `npm run db:migrate`).
@@ -232,7 +225,8 @@ export function readSubgraphConfig(
       env.PRINCIPAL_SIGNING_SECRET,
       env.NODE_ENV === 'production',
     ),
-    metricsToken: metricsToken(env),
+    // Checked for a running subgraph only (not `npm run db:migrate`), like the signing secret.
+    metricsToken: metricsTokenFrom(env, env.NODE_ENV === 'production' && subgraph !== undefined),
     databaseUrl: env.DATABASE_URL || undefined,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     databaseTimeouts: databaseTimeoutsFrom(env),

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { sendJson } from '../../contracts/runtime/apollo-node-http.ts';
 import { BACKEND_OUTCOMES, type BackendClient, type BackendStats } from './backend-client.ts';
 
@@ -39,7 +39,8 @@ const CIRCUIT_VALUES: Record<BackendStats['circuit'], number> = {
  * Prometheus metrics of one subgraph server, every series labelled `subgraph`:
  * `subgraph_graphql_duration_seconds{operation}`, `subgraph_graphql_errors_total{code}`,
  * `subgraph_backend_calls_total{service,outcome}` and `subgraph_backend_circuit_state{service}`
- * (0 closed, 1 open, 2 half-open, 3 isolated), plus whatever `collectors` register.
+ * (0 closed, 1 open, 2 half-open, 3 isolated), the process defaults (`process_cpu_seconds_total`,
+ * `nodejs_eventloop_lag_seconds`...), plus whatever `collectors` register.
  */
 export function createSubgraphMetrics(
   subgraph: string,
@@ -47,6 +48,8 @@ export function createSubgraphMetrics(
 ): SubgraphMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ subgraph });
+  // The process's CPU, memory, event-loop lag and GC, as the gateway's /metrics has them.
+  collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
     name: 'subgraph_graphql_duration_seconds',
     help: 'Time from request received to response ready, by operation name',

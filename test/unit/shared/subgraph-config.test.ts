@@ -8,13 +8,30 @@ import {
 
 const PRINCIPAL_SIGNING_SECRET = 'production-principal-secret-for-this-test-only';
 const CHANNEL_SIGNING_SECRET = 'production-channel-signing-secret';
-const PRODUCTION = { NODE_ENV: 'production', PRINCIPAL_SIGNING_SECRET, CHANNEL_SIGNING_SECRET };
+const METRICS_TOKEN = 'production-metrics-token-for-this-test-only';
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PRINCIPAL_SIGNING_SECRET,
+  CHANNEL_SIGNING_SECRET,
+  METRICS_TOKEN,
+};
 
 describe('subgraph config: what production refuses', () => {
   test('a complete production configuration is read', () => {
     const config = readSubgraphConfig(PRODUCTION, 'promotion');
     assert.equal(config.channelSigningSecret, CHANNEL_SIGNING_SECRET);
     assert.deepEqual(config.principalSecrets, [PRINCIPAL_SIGNING_SECRET]);
+  });
+
+  test('every subgraph requires METRICS_TOKEN in production, as the gateway does; db:migrate does not', () => {
+    for (const name of ['promotion', 'pricing', 'inventory', 'funding'] as const) {
+      assert.throws(() => readSubgraphConfig({ ...PRODUCTION, METRICS_TOKEN: '' }, name), {
+        message:
+          'METRICS_TOKEN must be set when NODE_ENV=production: the bearer token (at least 32 characters) GET /metrics requires',
+      });
+    }
+    assert.equal(readSubgraphConfig({ ...PRODUCTION, METRICS_TOKEN: '' }).metricsToken, undefined);
+    assert.equal(readSubgraphConfig(PRODUCTION, 'pricing').metricsToken, METRICS_TOKEN);
   });
 
   test('the promotion subgraph requires CHANNEL_SIGNING_SECRET in production', () => {

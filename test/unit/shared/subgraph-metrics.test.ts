@@ -135,6 +135,17 @@ describe('subgraph metrics', () => {
     );
   });
 
+  test("the process's own series: CPU, resident memory, event-loop lag", async () => {
+    const text = (await scrape()).join('\n');
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      assert.match(text, new RegExp(`^${name}\\{subgraph="alpha"\\} \\d`, 'm'), name);
+    }
+  });
+
   test('errors by extensions.code; each server counts only its own', async () => {
     const typed = await query(other.url, 'query Typed { typed }');
     assert.deepEqual(await typed.json(), {
