@@ -1,10 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { retryMutation } from '../api/operations.ts';
-import type { ExceptionKind, PromotionException } from '../api/types.ts';
+import {
+  SALES_CHANNELS,
+  type ExceptionKind,
+  type PromotionException,
+  type SalesChannel,
+} from '../api/types.ts';
 import { ago, channelLabel, dateTime, words } from '../format.ts';
 import { useTower } from '../state/tower-context.ts';
 import { useAction } from '../state/use-action.ts';
-import { EXCEPTIONS_PAGE, useExceptions } from '../state/use-exceptions.ts';
+import type { ExceptionFilter } from '../state/exception-filter.ts';
+import { useExceptions } from '../state/use-exceptions.ts';
 
 type Props = { feedFreshStarts: number; onSelect(id: string): void };
 
@@ -14,6 +20,59 @@ const KIND_LABELS: Record<ExceptionKind, string> = {
   OVERDUE_DELIVERY: 'Overdue delivery',
   FAILED_READINESS: 'Failed readiness',
 };
+
+const KINDS = Object.keys(KIND_LABELS) as ExceptionKind[];
+
+/** The queue's filters, applied as soon as one changes (the queue loads again under them). */
+function QueueFilters({
+  value,
+  onChange,
+}: {
+  value: ExceptionFilter;
+  onChange(filter: ExceptionFilter): void;
+}) {
+  const kind = value.kinds?.[0] ?? '';
+  const channel = value.channels?.[0] ?? '';
+  const apply = (next: { kind: string; channel: string }) =>
+    onChange({
+      ...(next.kind ? { kinds: [next.kind as ExceptionKind] } : {}),
+      ...(next.channel ? { channels: [next.channel as SalesChannel] } : {}),
+    });
+  return (
+    <form
+      class="filters exception-filters"
+      aria-label="Filter exceptions"
+      onSubmit={(event) => event.preventDefault()}
+    >
+      <label>
+        Kind
+        <select
+          name="kind"
+          value={kind}
+          onChange={(e) => apply({ kind: e.currentTarget.value, channel })}
+        >
+          <option value="">Any</option>
+          {KINDS.map((k) => (
+            <option value={k}>{KIND_LABELS[k]}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Channel
+        <select
+          name="channel"
+          value={channel}
+          onChange={(e) => apply({ kind, channel: e.currentTarget.value })}
+        >
+          <option value="">Any</option>
+          {SALES_CHANNELS.map((c) => (
+            <option value={c}>{channelLabel(c)}</option>
+          ))}
+        </select>
+      </label>
+    </form>
+  );
+}
 
 /** What opening the promotion is for, per kind (the actions themselves are in its detail). */
 const OPEN_LABELS: Record<ExceptionKind, string> = {
@@ -61,28 +120,36 @@ function RedriveAction({ exception }: { exception: PromotionException }) {
  * Open exceptions (held activations, dead letters, overdue deliveries, failed readiness),
  * CRITICAL first and then the oldest, each with what to do: redrive a dead letter (internal
  * tokens with promotion:publish), otherwise open the promotion, whose detail has the actions
- * (approve with an override, suspend, end). Kept live by the feed; a resolved one disappears.
+ * (approve with an override, suspend, end). Filtered by kind and channel; the next page on
+ * demand ("Load more"). Kept live by the feed; a resolved one disappears.
  */
 export function ExceptionsQueue({ feedFreshStarts, onSelect }: Props) {
   const { permissions } = useTower();
   const queue = useExceptions(feedFreshStarts);
   const now = useNow();
   if (!permissions.read) return null;
+  const filtered = Boolean(queue.filter.kinds?.length || queue.filter.channels?.length);
   return (
     <section class="exceptions pane" aria-labelledby="exceptions-heading">
       <h2 id="exceptions-heading">
         Exceptions{' '}
         <span class="count" data-open-exceptions={queue.open.length}>
-          {queue.loading ? '…' : `${queue.open.length} open`}
+          {queue.loading ? '…' : `${queue.open.length}${queue.hasMore ? '+' : ''} open`}
+          {filtered && !queue.loading ? ' (filtered)' : ''}
         </span>
       </h2>
+      <QueueFilters value={queue.filter} onChange={queue.setFilter} />
       {queue.error && (
         <p class="error" role="alert">
           Exceptions cannot be loaded: {queue.error}
         </p>
       )}
       {!queue.loading && !queue.error && queue.open.length === 0 && (
-        <p class="empty">No open exception: every promotion runs as planned.</p>
+        <p class="empty">
+          {filtered
+            ? 'No open exception matches the filters.'
+            : 'No open exception: every promotion runs as planned.'}
+        </p>
       )}
       {queue.open.length > 0 && (
         <table>
@@ -151,8 +218,18 @@ export function ExceptionsQueue({ feedFreshStarts, onSelect }: Props) {
           </tbody>
         </table>
       )}
-      {queue.truncated && (
-        <p class="note">Showing the first {EXCEPTIONS_PAGE} exceptions raised; more are open.</p>
+      {queue.hasMore && (
+        <p class="note load-more">
+          Showing {queue.open.length} open exceptions; more are open.{' '}
+          <button
+            type="button"
+            class="secondary"
+            disabled={queue.loadingMore}
+            onClick={queue.loadMore}
+          >
+            {queue.loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </p>
       )}
     </section>
   );

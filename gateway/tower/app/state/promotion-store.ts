@@ -4,6 +4,7 @@ import type {
   PromotionFilter,
   PromotionRow,
 } from '../api/types.ts';
+import { matchesExceptionFilter, type ExceptionFilter } from './exception-filter.ts';
 
 /** Events kept for the page (the newest), across promotions. */
 const MAX_EVENTS = 500;
@@ -46,6 +47,8 @@ export class PromotionStore {
   private eventCount = 0;
   private lastEventAt = new Map<string, number>();
   private exceptions = new Map<string, PromotionException>();
+  /** The queue's filter: an event raising an exception it excludes is not shown. */
+  private exceptionFilter: ExceptionFilter = {};
   /** Per exception id: the `eventCount` of the last event that raised or resolved it. */
   private lastExceptionEventAt = new Map<string, number>();
   private listeners = new Set<() => void>();
@@ -90,17 +93,35 @@ export class PromotionStore {
   }
 
   /**
-   * The open exceptions query's answer: replaces the queue, except what events said about an
-   * exception after the request was sent (raised since: kept; resolved since: not brought back).
+   * The queue's filter changed (call it as the query under it is sent): exceptions it excludes
+   * leave the queue now, and events from now on are judged by it.
    */
-  applyExceptions(open: PromotionException[], seen: number): void {
+  filterExceptions(filter: ExceptionFilter): void {
+    this.exceptionFilter = filter;
     const next = new Map<string, PromotionException>();
+    for (const [id, exception] of this.exceptions) {
+      if (matchesExceptionFilter(exception, filter)) next.set(id, exception);
+    }
+    if (next.size === this.exceptions.size) return;
+    this.exceptions = next;
+    this.changed();
+  }
+
+  /**
+   * The open exceptions query's answer (under the filter last given to `filterExceptions`):
+   * replaces the queue, or with `append` (a next page) adds to it, except what events said about
+   * an exception after the request was sent (raised since: kept; resolved since: not brought back).
+   */
+  applyExceptions(open: PromotionException[], seen: number, append = false): void {
+    const next = new Map<string, PromotionException>(append ? this.exceptions : []);
     for (const exception of open) {
       if ((this.lastExceptionEventAt.get(exception.id) ?? 0) > seen) continue;
       next.set(exception.id, exception);
     }
-    for (const [id, exception] of this.exceptions) {
-      if ((this.lastExceptionEventAt.get(id) ?? 0) > seen) next.set(id, exception);
+    if (!append) {
+      for (const [id, exception] of this.exceptions) {
+        if ((this.lastExceptionEventAt.get(id) ?? 0) > seen) next.set(id, exception);
+      }
     }
     this.exceptions = next;
     this.changed();
@@ -114,7 +135,7 @@ export class PromotionStore {
       this.exceptions = new Map(this.exceptions);
       if (event.kind === 'EXCEPTION_RESOLVED' || exception.resolvedAt) {
         this.exceptions.delete(exception.id);
-      } else {
+      } else if (matchesExceptionFilter(exception, this.exceptionFilter)) {
         const { id, name, state } = event.promotion;
         this.exceptions.set(exception.id, { ...exception, promotion: { id, name, state } });
       }

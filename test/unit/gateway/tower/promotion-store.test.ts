@@ -131,6 +131,63 @@ describe('the control tower promotion store', () => {
     assert.deepEqual(ids(), ['E2']);
   });
 
+  test('exceptions: a next page adds to the queue; one resolved while it loaded stays gone', () => {
+    const store = new PromotionStore();
+    const ids = () => [...store.current().exceptions.keys()].sort();
+    store.applyExceptions([exception('E1'), exception('E2')], store.seen());
+    const seen = store.seen();
+    store.applyEvent(exceptionEvent('1', 'EXCEPTION_RESOLVED', exception('E4')));
+    store.applyEvent(exceptionEvent('2', 'EXCEPTION_RAISED', exception('E5')));
+    // The next page, asked for before both events: E4 (resolved since) is not brought back,
+    // E5 (raised live, also on this page) is there once.
+    store.applyExceptions([exception('E3'), exception('E4'), exception('E5')], seen, true);
+    assert.deepEqual(ids(), ['E1', 'E2', 'E3', 'E5']);
+  });
+
+  test('exceptions: under a filter, a raised one it excludes is not shown; resolved ones go', () => {
+    const store = new PromotionStore();
+    const ids = () => [...store.current().exceptions.keys()].sort();
+    store.applyExceptions(
+      [exception('H1'), exception('D1', { kind: 'DEAD_LETTER', channel: 'POS' })],
+      store.seen(),
+    );
+    // Filtering drops what the filter excludes at once, before the answer.
+    store.filterExceptions({ kinds: ['DEAD_LETTER'], channels: ['POS'] });
+    assert.deepEqual(ids(), ['D1']);
+    const seen = store.seen();
+    store.applyEvent(exceptionEvent('1', 'EXCEPTION_RAISED', exception('H2')));
+    store.applyEvent(
+      exceptionEvent(
+        '2',
+        'EXCEPTION_RAISED',
+        exception('D2', { kind: 'DEAD_LETTER', channel: 'MOBILE' }),
+      ),
+    );
+    store.applyEvent(
+      exceptionEvent(
+        '3',
+        'EXCEPTION_RAISED',
+        exception('D3', { kind: 'DEAD_LETTER', channel: 'POS' }),
+      ),
+    );
+    assert.deepEqual(ids(), ['D1', 'D3']);
+    // The answer under the filter keeps D3, raised since it was asked for.
+    store.applyExceptions([exception('D1', { kind: 'DEAD_LETTER', channel: 'POS' })], seen);
+    assert.deepEqual(ids(), ['D1', 'D3']);
+    store.applyEvent(
+      exceptionEvent(
+        '4',
+        'EXCEPTION_RESOLVED',
+        exception('D1', { kind: 'DEAD_LETTER', channel: 'POS' }),
+      ),
+    );
+    assert.deepEqual(ids(), ['D3']);
+    // Back to every exception: events are shown again whatever their kind.
+    store.filterExceptions({});
+    store.applyEvent(exceptionEvent('5', 'EXCEPTION_RAISED', exception('H3')));
+    assert.deepEqual(ids(), ['D3', 'H3']);
+  });
+
   test('the queue: critical first, then the oldest', () => {
     const list = [
       exception('W-old', { severity: 'WARNING', since: '2030-01-01T00:00:00Z' }),
