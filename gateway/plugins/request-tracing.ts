@@ -42,7 +42,8 @@ const headerMap: TextMapGetter<HeaderMap> = {
  * for {@link tracedExecutor}, which makes it the parent of every subgraph fetch
  * (subgraph-fetcher.ts). Errors set the span's status, with the first error's code as
  * `error.type`. With tracing off the span is a no-op and nothing is left on the context.
- * (graphql-ws and SSE subscriptions have no request span: their subgraph fetches start traces.)
+ * (graphql-ws and SSE subscriptions have no request: each event has its span instead,
+ * subscriptions/subscription-tracing.ts.)
  */
 export function requestTracingPlugin(
   options: RequestTracingOptions = {},

@@ -1,3 +1,4 @@
+import { tracedEvents } from './subscription-tracing.ts';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Registry } from 'prom-client';
@@ -154,7 +155,10 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           upstreamHeaders,
           formatError,
           restRunner: (p) =>
-            schema.restExecutor(p.plan, p.document, p.operationName, p.variables, p.principal),
+            tracedEvents(
+              schema.restExecutor(p.plan, p.document, p.operationName, p.variables, p.principal),
+              p,
+            ),
           maxBufferedEvents: options.maxBufferedEvents ?? 1000,
           maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
           endWith: transport === 'graphql-ws' ? 'error' : 'event',

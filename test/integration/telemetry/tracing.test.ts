@@ -14,6 +14,7 @@ import { createLogger, setProcessLogger } from '../../../contracts/runtime/telem
 import { startTracing, type Tracing } from '../../../contracts/runtime/telemetry/tracing.ts';
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
+import { createDraft, take, wsClient } from '../subscriptions/subscription-kit.ts';
 
 /**
  * Tracing end to end, the whole federation in one process under one tracer provider (as
@@ -165,6 +166,57 @@ describe('tracing through gateway, subgraph and ERP', () => {
       msg: 'graphql request',
     });
   });
+
+  /** This stack has few locations: the drafts run at S001 only. */
+  const ONE_STORE = { eligibility: { channels: ['ECOMMERCE'], locationIds: ['S001'] } };
+
+  test(
+    'a subscription event is one span, parent of the subgraph fetches its Rest makes',
+    { timeout: 30_000 },
+    async () => {
+      const before = await createDraft(stack, 'Traced before', ONE_STORE);
+      const client = wsClient(stack.gatewayUrl, stack.internalToken);
+      try {
+        const events = client.iterate<Record<string, unknown>>({
+          query: `subscription Watch($after: String) { promotionStateChanged(after: $after) {
+          cursor promotion { id stockReadiness { check { area } } } } }`,
+          variables: { after: before.eventCursor },
+        });
+        await createDraft(stack, 'Traced event', ONE_STORE);
+        await take(events, 1);
+        await events.return!();
+      } finally {
+        await client.dispose();
+      }
+      const spans = await until((all) =>
+        all.some((span) => span.name === 'subscription Watch event'),
+      );
+      const event = spans.find((span) => span.name === 'subscription Watch event')!;
+      assert.equal(event.kind, SpanKind.CONSUMER);
+      assert.equal(event.attributes['graphql.operation.name'], 'Watch');
+      // The Rest: the inventory subgraph's stockReadiness, fetched under the event's span (through
+      // @apollo/gateway's own internal spans).
+      const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+      const under = (span: ReadableSpan, ancestor: ReadableSpan): boolean => {
+        for (let p = parentOf(span); p; p = parentOf(byId.get(p)!)) {
+          if (p === ancestor.spanContext().spanId) return true;
+          if (!byId.has(p)) return false;
+        }
+        return false;
+      };
+      const fetches = spans.filter((span) => span.kind === SpanKind.CLIENT && under(span, event));
+      assert.ok(fetches.length >= 1, 'a subgraph fetch under the event span');
+      for (const fetch of fetches) {
+        assert.equal(fetch.spanContext().traceId, event.spanContext().traceId);
+      }
+      const server = spans.find(
+        (span) =>
+          span.kind === SpanKind.SERVER &&
+          fetches.some((fetch) => fetch.spanContext().spanId === parentOf(span)),
+      );
+      assert.ok(server, "the inventory subgraph's server span continues the event's trace");
+    },
+  );
 
   test('a caller without x-request-id gets a new one', async () => {
     const res = await fetch(stack.gatewayUrl, {
