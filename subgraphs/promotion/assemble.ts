@@ -64,7 +64,7 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   /**
    * The durable dispatcher's tuning: the delivery policy (per channel: retry schedule,
    * concurrency, request timeout, circuit; default policies/delivery.yaml), poll interval, lease,
-   * owner, error sink, delivery event hook (default: a console.warn line per dead letter and
+   * owner, error sink, delivery event hook (default: a warn log line per dead letter and
    * circuit change), and its clock (retry schedule and leases; default `clock`). Defaults:
    * delivery/durable-dispatcher.ts.
    */

@@ -2,6 +2,7 @@ import type { BackendClient } from '../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable, failureDetail } from '../../shared/errors.ts';
 import { chunk, orChain, queryCollection } from '../../shared/odata-v2.ts';
 import type { ProductMaster } from '../commands/promotion-validation.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 /** The only file of this subgraph that knows ERP names (API_PRODUCT_SRV, API_PLANT_SRV). */
 export const PRODUCT_SET = '/sap/opu/odata/sap/API_PRODUCT_SRV/A_Product';
@@ -27,7 +28,7 @@ async function guarded<T>(operation: string, work: () => Promise<T>): Promise<T>
   } catch (error) {
     const reason = backendFailureReason(error);
     if (!reason.startsWith('HTTP 5')) {
-      console.warn(`[promotion] ERP ${operation} failed: ${failureDetail(error)}`);
+      processLogger().warn(`[promotion] ERP ${operation} failed: ${failureDetail(error)}`);
     }
     throw backendUnavailable('erp', `${operation} failed (${reason})`);
   }

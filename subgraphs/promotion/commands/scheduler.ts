@@ -1,5 +1,6 @@
 import type { CommandCore } from './command-core.ts';
 import type { PromotionRepository } from '../storage/promotion.repository.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export type PromotionSchedulerOptions = {
   core: CommandCore;
@@ -41,7 +42,7 @@ export class PromotionScheduler {
       if (this.running) return;
       this.running = this.advanceByClock()
         .catch((error: unknown) => {
-          console.error('[promotion] scheduler run failed', error);
+          processLogger().error({ err: error }, 'promotion scheduler run failed');
           return 0;
         })
         .finally(() => {

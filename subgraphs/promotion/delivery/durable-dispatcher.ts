@@ -21,6 +21,7 @@ import {
   type DeadLetter,
   type DeadLetterFilter,
 } from './delivery-leases.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export type DurableDispatcherOptions = {
   db: SqlDatabase;
@@ -44,7 +45,7 @@ export type DurableDispatcherOptions = {
    * by at most this much. Default 30 000 ms.
    */
   leaseMs?: number;
-  /** Where a failed pass or attempt is reported. Default: console.error. */
+  /** Where a failed pass or attempt is reported. Default: the process's logger (error). */
   onError?: (error: unknown) => void;
   /** Each dead letter and circuit change (delivery-events.ts). Default: none. */
   onDeliveryEvent?: (event: DeliveryEvent) => void;
@@ -313,7 +314,10 @@ export class DurableChannelDispatcher implements ChannelDeliveryDispatcher {
   }
 
   private report(error: unknown): void {
-    (this.options.onError ?? ((e) => console.error('[promotion] channel dispatcher', e)))(error);
+    (
+      this.options.onError ??
+      ((err) => processLogger().error({ err }, 'promotion channel dispatcher failed'))
+    )(error);
   }
 }
 

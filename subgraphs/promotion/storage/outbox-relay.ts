@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/event-bus.ts';
 import type { PromotionBusEvent } from '../model/promotion.model.ts';
 import { toInt, type SqlDatabase } from './sql-database.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export type OutboxRelayOptions = {
   db: SqlDatabase;
@@ -9,7 +10,7 @@ export type OutboxRelayOptions = {
   batchSize?: number;
   /** Poll period in ms (catches commits of other processes); 0 disables polling. Default 1000. */
   pollIntervalMs?: number;
-  /** Where a failed background pass is reported. Default: console.error. */
+  /** Where a failed background pass is reported. Default: the process's logger (error). */
   onError?: (error: unknown) => void;
 };
 
@@ -47,7 +48,8 @@ export class OutboxRelay {
   /** Schedules a pass (call after a commit); errors go to `onError`. */
   wake(): void {
     this.drain().catch(
-      this.options.onError ?? ((e) => console.error('[promotion] outbox relay', e)),
+      this.options.onError ??
+        ((err) => processLogger().error({ err }, 'promotion outbox relay failed')),
     );
   }
 

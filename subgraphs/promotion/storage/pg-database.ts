@@ -7,6 +7,7 @@ import {
   type SqlResult,
   type SqlRow,
 } from './sql-database.ts';
+import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export type PgDatabaseOptions = {
   /** `postgres://user@host:port/db` (the DATABASE_URL form). */
@@ -68,7 +69,9 @@ export function createPgDatabase(options: PgDatabaseOptions): SqlDatabase {
     ...(timeouts.connectMs > 0 ? { connectionTimeoutMillis: timeouts.connectMs } : {}),
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
-  pool.on('error', (error) => console.error('[promotion] idle PostgreSQL client error', error));
+  pool.on('error', (err) =>
+    processLogger().error({ err }, 'promotion idle PostgreSQL client error'),
+  );
   // A checked-out client has no pool listener: a connection lost while no statement runs (even in
   // the same socket read that handed the client over) would be an uncaught 'error' event. The
   // running or next statement fails with the error instead.
