@@ -16,3 +16,4 @@ export { operation as approveMutation } from '../operations/tower-approve.graphq
 export { operation as resumeMutation } from '../operations/tower-resume.graphql';
 export { operation as retryMutation } from '../operations/tower-retry.graphql';
 export { operation as endMutation } from '../operations/tower-end.graphql';
+export { operation as redriveMutation } from '../operations/tower-redrive.graphql';

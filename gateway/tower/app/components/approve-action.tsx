@@ -36,7 +36,7 @@ export function ApproveAction({ promotion }: { promotion: PromotionDetail }) {
     >
       {permissions.approveOverride && (
         <>
-          <label class="check">
+          <label class="checkbox">
             <input
               type="checkbox"
               checked={override}

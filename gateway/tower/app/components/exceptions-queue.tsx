@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { retryMutation } from '../api/operations.ts';
+import { redriveMutation, retryMutation } from '../api/operations.ts';
 import {
   SALES_CHANNELS,
   type ExceptionKind,
@@ -116,12 +116,75 @@ function RedriveAction({ exception }: { exception: PromotionException }) {
   );
 }
 
+type RedriveResult = {
+  redriveDeadLetters: {
+    redrivenCount: number;
+    failed: { promotionId: string; channel: SalesChannel; code: string; message: string }[];
+    more: boolean;
+  };
+};
+
+/**
+ * Every dead letter of one channel queued again at once (redriveDeadLetters), once the channel
+ * is back after an outage; the rows go as their exceptions resolve through the feed.
+ */
+function ChannelRedriveAction({
+  channel,
+  deadLetters,
+}: {
+  channel: SalesChannel;
+  /** Dead letters of the channel in the queue: without any, only the last result shows. */
+  deadLetters: number;
+}) {
+  const { run } = useTower();
+  const action = useAction();
+  const [result, setResult] = useState<RedriveResult['redriveDeadLetters']>();
+  const label = channelLabel(channel);
+  if (deadLetters === 0 && !result && !action.error) return null;
+  return (
+    <div class="bulk-redrive" data-redrive-channel={channel}>
+      {deadLetters > 0 && (
+        <button
+          type="button"
+          disabled={action.pending}
+          onClick={() =>
+            void action.run(async () => {
+              setResult(undefined);
+              const data = await run<RedriveResult>(redriveMutation, { channel });
+              setResult(data.redriveDeadLetters);
+            })
+          }
+        >
+          Redrive every dead letter in {label}
+        </button>
+      )}
+      {result && (
+        <p class="note" role="status">
+          {result.redrivenCount} dead letter{result.redrivenCount === 1 ? '' : 's'} in {label}{' '}
+          queued again
+          {result.failed.length > 0 &&
+            `; ${result.failed.length} left as they were (${result.failed
+              .map((f) => `${f.promotionId}: ${f.code}`)
+              .join(', ')})`}
+          {result.more && '; more remain: redrive again'}.
+        </p>
+      )}
+      {action.error && (
+        <p class="error" role="alert">
+          {action.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /**
  * Open exceptions (held activations, dead letters, overdue deliveries, failed readiness),
  * CRITICAL first and then the oldest, each with what to do: redrive a dead letter (internal
  * tokens with promotion:publish), otherwise open the promotion, whose detail has the actions
- * (approve with an override, suspend, end). Filtered by kind and channel; the next page on
- * demand ("Load more"). Kept live by the feed; a resolved one disappears.
+ * (approve with an override, suspend, end). Filtered by kind and channel; filtered to one
+ * channel with dead letters, all of them can be redriven at once. The next page on demand
+ * ("Load more"). Kept live by the feed; a resolved one disappears.
  */
 export function ExceptionsQueue({ feedFreshStarts, onSelect }: Props) {
   const { permissions } = useTower();
@@ -129,6 +192,10 @@ export function ExceptionsQueue({ feedFreshStarts, onSelect }: Props) {
   const now = useNow();
   if (!permissions.read) return null;
   const filtered = Boolean(queue.filter.kinds?.length || queue.filter.channels?.length);
+  const oneChannel = queue.filter.channels?.length === 1 ? queue.filter.channels[0] : undefined;
+  const deadLetters = queue.open.filter(
+    (e) => e.kind === 'DEAD_LETTER' && e.channel === oneChannel,
+  ).length;
   return (
     <section class="exceptions pane" aria-labelledby="exceptions-heading">
       <h2 id="exceptions-heading">
@@ -139,6 +206,9 @@ export function ExceptionsQueue({ feedFreshStarts, onSelect }: Props) {
         </span>
       </h2>
       <QueueFilters value={queue.filter} onChange={queue.setFilter} />
+      {permissions.retry && oneChannel && (
+        <ChannelRedriveAction key={oneChannel} channel={oneChannel} deadLetters={deadLetters} />
+      )}
       {queue.error && (
         <p class="error" role="alert">
           Exceptions cannot be loaded: {queue.error}
