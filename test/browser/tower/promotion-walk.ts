@@ -24,7 +24,14 @@ export async function findStockedSku(stack: TestStack, count: number): Promise<s
 
 export async function createDraft(
   stack: TestStack,
-  input: { name: string; sku: string; channels: string[]; vendorId?: string },
+  input: {
+    name: string;
+    sku: string;
+    channels: string[];
+    vendorId?: string;
+    /** Units expected to sell (default 1); far above the stock at S001, readiness fails. */
+    expectedUnits?: string;
+  },
 ): Promise<string> {
   const now = Date.now();
   const res = await stack.query<{ createPromotionDraft: { promotion: { id: string } } }>(
@@ -42,7 +49,7 @@ export async function createDraft(
           timeZone: 'Europe/Berlin',
         },
         stacking: { mode: 'STACKABLE', priority: 10 },
-        expectedUnits: [{ sku: input.sku, quantity: '1' }],
+        expectedUnits: [{ sku: input.sku, quantity: input.expectedUnits ?? '1' }],
         ...(input.vendorId ? { vendorId: input.vendorId } : {}),
       },
     },
@@ -57,12 +64,17 @@ async function mutate(stack: TestStack, document: string, variables: Record<stri
   return res.body.data!;
 }
 
-export async function submitAndApprove(stack: TestStack, id: string): Promise<void> {
+/** Submitted for approval (version 2, PENDING_APPROVAL). */
+export async function submit(stack: TestStack, id: string): Promise<void> {
   await mutate(
     stack,
     'mutation($id: ID!) { submitPromotion(id: $id, expectedVersion: 1) { promotion { state } } }',
     { id },
   );
+}
+
+export async function submitAndApprove(stack: TestStack, id: string): Promise<void> {
+  await submit(stack, id);
   const approved = await mutate(
     stack,
     'mutation($id: ID!) { approvePromotion(id: $id, expectedVersion: 2) { promotion { state } } }',
