@@ -74,6 +74,8 @@ export async function startOurStack(context: ScenarioContext, name: string): Pro
     // The promotion subgraph signs channel webhooks with it; production refuses an unset or
     // development default. Random per run, the same as the emulated channels'.
     CHANNEL_SIGNING_SECRET: context.secrets.channelSigningSecret,
+    // Production subgraphs refuse to start without it (contracts/runtime/metrics-token.ts).
+    METRICS_TOKEN: context.secrets.metricsToken,
   };
   OUR_SUBGRAPHS.forEach((subgraph, i) => {
     shared[`${subgraph.toUpperCase()}_PORT`] = String(ports[i]);
