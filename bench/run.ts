@@ -4,7 +4,8 @@ import { BenchUsageError, parseBenchArgs, USAGE } from './harness/bench-options.
 
 /**
  * `npm run bench -- [--scenario public|all] [--only a,c] [--connections 50] [--warmup 5]
- * [--duration 10] [--rounds 3] [--smoke] [--no-install] [--out DIR] [--baseline DIR]`
+ * [--duration 10] [--rounds 3] [--smoke] [--no-install] [--out DIR] [--baseline DIR]
+ * [--storefront-workload fixed|skewed] [--workload-seed N]`
  * (bench/README.md).
  * Installs the peers into bench/node_modules on first use, then loads the harness.
  */
@@ -28,7 +29,7 @@ try {
   if (options.install) ensureBenchInstalled(benchRoot, log);
   // Loaded after the install: the harness resolves the peers it starts from bench/node_modules.
   const { runBench } = await import('./harness/run-bench.ts');
-  const { formatBaselineSummary, formatTable, formatTracingSummary } =
+  const { formatBaselineSummary, formatPerRequestTable, formatTable, formatTracingSummary } =
     await import('./harness/bench-report.ts');
   const { writeReport } = await import('./harness/write-report.ts');
   const report = await runBench(options, { repoRoot, benchRoot, log });
@@ -38,6 +39,18 @@ try {
       `${settings.warmupSeconds} s warm-up, ${settings.rounds} x ${settings.roundSeconds} s rounds\n`,
   );
   console.log(formatTable(report.results));
+  const perRequest = formatPerRequestTable(report.results);
+  if (perRequest) {
+    console.log(
+      '\nPer request sent (rounds, until the ERP went quiet after each): CPU ms per process, ' +
+        'emulated ERP calls by service; "first, last round" = ERP calls/req of the first and ' +
+        'last round\n',
+    );
+    console.log(perRequest);
+  }
+  for (const [name, notes] of Object.entries(report.scenarioNotes ?? {})) {
+    console.log(`\n${name}: ${JSON.stringify(notes)}`);
+  }
   const baselineSummary = formatBaselineSummary(report.results, settings.baseline?.commit);
   if (baselineSummary) console.log(`\n${baselineSummary}\n`);
   const tracingSummary = formatTracingSummary(report.results);

@@ -21,6 +21,10 @@ export type BenchOptions = {
    * adds target a0, that checkout's gateway started like target a. Undefined = no a0.
    */
   baselineDir: string | undefined;
+  /** `--storefront-workload`: scenario (ii)'s pages, skewed (default) or the one fixed page. */
+  storefrontWorkload: 'fixed' | 'skewed';
+  /** `--workload-seed`: the seed of the skewed pages (default 1). */
+  workloadSeed: number;
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -40,7 +44,12 @@ export const USAGE = `usage: npm run bench -- [options]
   --out DIR                    results folder (default bench/results)
   --baseline DIR               adds target a0: our gateway from another checkout of this repository
                                (git worktree add DIR <commit>; npm ci in DIR), started like a;
-                               the report shows a / a0 (also BENCH_BASELINE_DIR)`;
+                               the report shows a / a0 (also BENCH_BASELINE_DIR)
+  --storefront-workload fixed|skewed
+                               (ii)'s pages: skewed (default) draws each request's 20 SKUs and store
+                               from the catalog by a seeded Zipf popularity; fixed sends the one
+                               page of old (SKUs 1-20 in S001) every time
+  --workload-seed N            seed of the skewed pages (default 1)`;
 
 export class BenchUsageError extends Error {}
 
@@ -97,6 +106,8 @@ export function parseBenchArgs(
         'no-install': { type: 'boolean' },
         out: { type: 'string' },
         baseline: { type: 'string' },
+        'storefront-workload': { type: 'string' },
+        'workload-seed': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -105,6 +116,12 @@ export function parseBenchArgs(
   }
   if (values.help) throw new BenchUsageError('');
   const smoke = values.smoke ?? false;
+  const storefrontWorkload = values['storefront-workload'] ?? 'skewed';
+  if (storefrontWorkload !== 'fixed' && storefrontWorkload !== 'skewed') {
+    throw new BenchUsageError(
+      `--storefront-workload must be fixed or skewed, got "${storefrontWorkload}"`,
+    );
+  }
   return {
     // The smoke run stays seconds-long: scenario (i) only unless named (storefront and partner
     // each start five more processes).
@@ -121,5 +138,7 @@ export function parseBenchArgs(
     install: !values['no-install'],
     outDir: values.out ?? defaultOutDir,
     baselineDir: baselineDir(values.baseline ?? (env.BENCH_BASELINE_DIR || undefined)),
+    storefrontWorkload,
+    workloadSeed: positiveInt('workload-seed', values['workload-seed'], 1, 0),
   };
 }

@@ -54,6 +54,23 @@ export type TargetResult = {
   /** rps per core of gateway CPU used. */
   rpsPerGatewayCore: number | null;
   /**
+   * Scenarios on our stack: CPU milliseconds per request sent, per process (`erp` the emulated
+   * ERP and channels, `promotion`, `pricing`, `inventory`, `funding`, and `gateway`), from the
+   * start of each round until the ERP went quiet after it. Null where the scenario names no
+   * processes (or off Linux).
+   */
+  cpuMsPerRequest?: Record<string, number> | null;
+  /**
+   * Scenarios on our stack: emulated ERP calls per request sent over the rounds (same window),
+   * in total, by OData service and by route key, and the total per round. Null without an ERP.
+   */
+  erpCallsPerRequest?: {
+    total: number;
+    byService: Record<string, number>;
+    byRoute: Record<string, number>;
+    perRound: number[];
+  } | null;
+  /**
    * a-otel only: what its span sink received during this mode (warm-up and rounds, plus the
    * exports that arrived until the sink went quiet after the last round).
    */
@@ -74,6 +91,11 @@ export type ResponseCheck = {
   targets: string[];
   /** The workload's steps, in order (one for a single operation). */
   steps: string[];
+  /**
+   * When the workload's requests vary (the skewed storefront): the fixed requests the check sent
+   * to every target instead, in order (each answer compared across targets).
+   */
+  checkedRequests?: string[];
   /** Compact JSON bytes of the reference responses, summed over the steps. */
   bytes: number;
   matched: true;
@@ -99,10 +121,15 @@ export type BenchReport = {
     roundSeconds: number;
     rounds: number;
     smoke: boolean;
+    /** `--storefront-workload` and `--workload-seed`. */
+    storefrontWorkload?: string;
+    workloadSeed?: number;
     /** The `--baseline` checkout target a0 ran (commit null when unreadable). */
     baseline?: { dir: string; commit: string | null };
   };
   skipped: { scenario: string; target: string; reason: string }[];
+  /** Per scenario, what it reported about its setup (the storefront: workload, offer coverage). */
+  scenarioNotes?: Record<string, Record<string, unknown>>;
   checks: ResponseCheck[];
   results: TargetResult[];
 };
@@ -256,5 +283,72 @@ export function formatTracingSummary(results: readonly TargetResult[]): string {
   return [
     'a-otel = a with tracing on (OTLP/HTTP to the span sink); below 1.00x tracing cost throughput:',
     ...lines,
+  ].join('\n');
+}
+
+/** Short names for the ERP's OData services in the per-request table. */
+const SERVICE_LABELS: Record<string, string> = {
+  API_PRODUCT_SRV: 'product',
+  API_MATERIAL_STOCK_SRV: 'stock',
+  API_PLANT_SRV: 'plants',
+};
+
+const serviceLabel = (service: string): string =>
+  SERVICE_LABELS[service] ?? service.replace(/^API_/, '').replace(/_SRV$/, '').toLowerCase();
+
+/**
+ * Scenarios on our stack: per target and mode, CPU milliseconds per request in the gateway, each
+ * subgraph and the emulated ERP, and ERP calls per request in total and by service (with the
+ * first and last round's totals, cold and warm). Empty when no result has them.
+ */
+export function formatPerRequestTable(results: readonly TargetResult[]): string {
+  const rows = results.filter((r) => r.cpuMsPerRequest || r.erpCallsPerRequest);
+  if (rows.length === 0) return '';
+  const processes = [...new Set(rows.flatMap((r) => Object.keys(r.cpuMsPerRequest ?? {})))];
+  const ordered = [
+    ...processes.filter((p) => p === 'gateway'),
+    ...processes.filter((p) => p !== 'gateway' && p !== 'erp'),
+    ...processes.filter((p) => p === 'erp'),
+  ];
+  const services = [
+    ...new Set(rows.flatMap((r) => Object.keys(r.erpCallsPerRequest?.byService ?? {}))),
+  ].sort();
+  const header = [
+    'scenario',
+    'mode',
+    'target',
+    'rps',
+    'p50 ms',
+    'p99 ms',
+    ...ordered.map((p) => `${p === 'erp' ? 'ERP' : p} CPU ms/req`),
+    'ERP calls/req',
+    'first, last round',
+    ...services.map((s) => `${serviceLabel(s)}/req`),
+  ];
+  const table = rows.map((r) => {
+    const erp = r.erpCallsPerRequest;
+    const rounds = erp?.perRound ?? [];
+    return [
+      r.scenario,
+      r.mode,
+      r.target,
+      fixed(r.rps, r.rps < 100 ? 1 : 0),
+      fixed(r.p50Ms),
+      fixed(r.p99Ms),
+      ...ordered.map((p) => fixed(r.cpuMsPerRequest?.[p] ?? null, 1)),
+      fixed(erp?.total ?? null, 2),
+      rounds.length > 0
+        ? `${rounds[0]!.toFixed(2)}, ${rounds[rounds.length - 1]!.toFixed(2)}`
+        : 'n/a',
+      ...services.map((s) => fixed(erp?.byService[s] ?? (erp ? 0 : null), 2)),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string =>
+    `| ${cells.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i >= 3 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+    ...table.map(line),
   ].join('\n');
 }

@@ -27,6 +27,18 @@ export type Accumulated = {
   loadgenPeakRss: number;
   upstreamRequests: number | undefined;
   upstreamWithAuthorization: number | undefined;
+  /**
+   * Per named scenario process (`erp`, each subgraph) and `gateway`: CPU seconds from the start of
+   * each round until the stack went quiet after it (the requests in flight at the stop included).
+   * Undefined when the scenario names no processes.
+   */
+  processCpuSeconds: Record<string, number> | undefined;
+  /** Emulated ERP calls per route key over the same windows; undefined without an ERP. */
+  erpCalls: Record<string, number> | undefined;
+  /** ... their total per round, divided by the requests sent in that round. */
+  erpCallsPerRequestPerRound: number[];
+  /** Requests sent (those in flight at the stop included), summed over the rounds. */
+  sentRequests: number;
 };
 
 /**
@@ -41,6 +53,23 @@ export async function settle(scenario: RunningScenario): Promise<void> {
     await pause(250);
     const current = await scenario.upstreamStats();
     if (current?.requests === previous?.requests) return;
+    previous = current;
+  }
+}
+
+/**
+ * Waits until the emulated ERP has seen no new call for 250 ms (at most 15 s): the requests in
+ * flight when a round stopped have then made their ERP calls, so the calls and CPU read after it
+ * belong to the requests the round sent.
+ */
+async function erpQuiet(scenario: RunningScenario): Promise<void> {
+  if (!scenario.erpCounts) return;
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  let previous = (await scenario.erpCounts()).total;
+  for (let waited = 0; waited < 15_000; waited += 250) {
+    await pause(250);
+    const current = (await scenario.erpCounts()).total;
+    if (current === previous) return;
     previous = current;
   }
 }
@@ -63,7 +92,15 @@ export async function measureRound(
 ): Promise<LoadRound> {
   const gatewayTree = processTree(target.pids);
   const subgraphTree = processTree(scenario.pids);
+  const named = [
+    ...(scenario.processes ?? []).map((p) => ({ name: p.name, tree: processTree([p.pid]) })),
+    ...(scenario.processes && target.pids.length > 0
+      ? [{ name: 'gateway', tree: gatewayTree }]
+      : []),
+  ];
   const statsBefore = await scenario.upstreamStats();
+  const erpBefore = await scenario.erpCounts?.();
+  const namedCpu0 = named.map((p) => cpuSeconds(p.tree));
   let peakRss = target.pids.length > 0 ? rssBytes(gatewayTree) : undefined;
   let loadgenPeak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -92,8 +129,29 @@ export async function measureRound(
   const loadgenCpu = process.cpuUsage(loadgenCpu0);
   const gatewayCpu1 = cpuSeconds(gatewayTree);
   const subgraphCpu1 = cpuSeconds(subgraphTree);
+  await erpQuiet(scenario);
   await settle(scenario);
+  const namedCpu1 = named.map((p) => cpuSeconds(p.tree));
+  const erpAfter = await scenario.erpCounts?.();
   const statsAfter = await scenario.upstreamStats();
+  into.sentRequests += round.totalRequests;
+  if (scenario.processes) {
+    const cpu = (into.processCpuSeconds ??= {});
+    named.forEach((p, i) => {
+      const used = delta(namedCpu1[i], namedCpu0[i]);
+      if (used !== undefined) cpu[p.name] = (cpu[p.name] ?? 0) + used;
+    });
+  }
+  if (erpBefore && erpAfter) {
+    const calls = (into.erpCalls ??= {});
+    for (const [route, after] of Object.entries(erpAfter.routes)) {
+      const made = after - (erpBefore.routes[route] ?? 0);
+      if (made > 0) calls[route] = (calls[route] ?? 0) + made;
+    }
+    into.erpCallsPerRequestPerRound.push(
+      round.totalRequests > 0 ? (erpAfter.total - erpBefore.total) / round.totalRequests : 0,
+    );
+  }
   into.rounds.push(round);
   into.wallSeconds += wall;
   into.gatewayCpuSeconds =
@@ -131,6 +189,48 @@ export function freshAccumulator(): Accumulated {
     loadgenPeakRss: 0,
     upstreamRequests: 0,
     upstreamWithAuthorization: 0,
+    processCpuSeconds: undefined,
+    erpCalls: undefined,
+    erpCallsPerRequestPerRound: [],
+    sentRequests: 0,
+  };
+}
+
+/** `API_PRODUCT_SRV/A_Product` → `API_PRODUCT_SRV` (the OData service of a route key). */
+export function erpService(route: string): string {
+  return route.split('/')[0] ?? route;
+}
+
+/** Per-request CPU (ms) per process and ERP calls per request by service and route. */
+function perRequest(
+  acc: Accumulated,
+): Pick<TargetResult, 'cpuMsPerRequest' | 'erpCallsPerRequest'> {
+  const sent = acc.sentRequests;
+  const cpuMsPerRequest =
+    acc.processCpuSeconds && sent > 0
+      ? Object.fromEntries(
+          Object.entries(acc.processCpuSeconds).map(([name, s]) => [name, (s * 1000) / sent]),
+        )
+      : null;
+  if (!acc.erpCalls || sent === 0) return { cpuMsPerRequest, erpCallsPerRequest: null };
+  const byRoute: Record<string, number> = {};
+  const byService: Record<string, number> = {};
+  let total = 0;
+  for (const [route, calls] of Object.entries(acc.erpCalls).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    byRoute[route] = calls / sent;
+    byService[erpService(route)] = (byService[erpService(route)] ?? 0) + calls / sent;
+    total += calls;
+  }
+  return {
+    cpuMsPerRequest,
+    erpCallsPerRequest: {
+      total: total / sent,
+      byService,
+      byRoute,
+      perRound: acc.erpCallsPerRequestPerRound,
+    },
   };
 }
 
@@ -183,5 +283,6 @@ export function toResult(
       gatewayCpuPercent === null || gatewayCpuPercent === 0
         ? null
         : merged.rps / (gatewayCpuPercent / 100),
+    ...perRequest(acc),
   };
 }

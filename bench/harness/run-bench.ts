@@ -83,9 +83,12 @@ async function runScenario(
     },
     waitForHttp: (child, url, init) => waitForHttp(child, url, init),
     log,
+    workloadOptions: { storefront: options.storefrontWorkload, seed: options.workloadSeed },
   };
   try {
     const running = await scenario.start(context);
+    if (running.notes) (report.scenarioNotes ??= {})[scenario.name] = running.notes;
+    const checked = running.checkWorkload ?? running.workload;
     // A load run fixes its headers when it starts: the signed principal must outlive it.
     const longestRun = Math.max(options.roundSeconds, options.warmupSeconds) + LOAD_TIMEOUT_SECONDS;
     if (running.extraHeaders && longestRun > BENCH_PRINCIPAL_VALID_SECONDS) {
@@ -117,18 +120,22 @@ async function runScenario(
       const firstHeaders = { ...load.headers(), ...load.connectionHeaders?.(0) };
       const check = await checkResponses(
         targets.map((target, i) => ({ id: target.id, label: target.label, url: started[i]!.url })),
-        running.workload,
+        checked,
         firstHeaders,
       );
       report.checks.push({
         scenario: scenario.name,
         mode: load.mode,
         steps: running.workload.steps.map((step) => step.name),
+        ...(running.checkWorkload
+          ? { checkedRequests: running.checkWorkload.steps.map((step) => step.name) }
+          : {}),
         ...check,
         matched: true,
       });
       log(
-        `${load.mode}: responses identical across ${check.targets.join(', ')} (${check.bytes} bytes)`,
+        `${load.mode}: responses identical across ${check.targets.join(', ')} (${check.bytes} bytes` +
+          `${running.checkWorkload ? ` over ${checked.steps.length} requests` : ''})`,
       );
       // Span sinks (a-otel): totals at the start of this mode, and the gateway's requests since.
       const sinksBefore = await Promise.all(
@@ -282,6 +289,8 @@ export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promi
       roundSeconds: options.roundSeconds,
       rounds: options.rounds,
       smoke: options.smoke,
+      storefrontWorkload: options.storefrontWorkload,
+      workloadSeed: options.workloadSeed,
       ...(baseline ? { baseline: { dir: baseline.dir, commit: baseline.commit ?? null } } : {}),
     },
     skipped: [],

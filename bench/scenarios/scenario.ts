@@ -63,7 +63,12 @@ export type ScenarioContext = {
   /** Waits until `url` answers (status < 500), failing early when `child` dies. */
   waitForHttp(child: ManagedChild | undefined, url: string, init: RequestInit): Promise<void>;
   log(message: string): void;
+  /** `--storefront-workload` and `--workload-seed` (default: skewed, seed 1). */
+  workloadOptions?: { storefront: 'fixed' | 'skewed'; seed: number };
 };
+
+/** Calls the emulated ERP counted so far, per route key (`API_PRODUCT_SRV/A_Product`). */
+export type ErpCounts = { total: number; routes: Record<string, number> };
 
 /** A scenario's subgraphs (and back-ends), up and composed. */
 export type RunningScenario = {
@@ -93,6 +98,20 @@ export type RunningScenario = {
   pids: number[];
   /** What every connection sends (`singleOperation(...)` for one operation). */
   workload: Workload;
+  /**
+   * What the response check sends to every target instead of `workload` once: for a workload
+   * whose requests vary (the skewed storefront), a fixed set of its requests. Default `workload`.
+   */
+  checkWorkload?: Workload;
+  /**
+   * The processes of `pids` by name (`erp`, `promotion`, ...): the report gives each one's CPU
+   * seconds per request. Default none (only the summed subgraph CPU %).
+   */
+  processes?: { name: string; pid: number }[];
+  /** The emulated ERP's call counters (`GET /__admin/counters`); undefined without an ERP. */
+  erpCounts?(): Promise<ErpCounts>;
+  /** Facts about the scenario's setup for the report (e.g. the share of pages with offers). */
+  notes?: Record<string, unknown>;
   /**
    * Headers sent besides `authorization`, for the token subject of the request (`bench` as sent,
    * `bench-<i>` per connection when deduplication is defeated): e.g. the gateway-signed principal

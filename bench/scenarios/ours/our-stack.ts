@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../../contracts/canonical/subgraphs.ts';
 import { stripSecurityFeatures } from '../../../gateway/security/supergraph-security.ts';
-import type { ScenarioContext } from '../scenario.ts';
+import type { ErpCounts, ScenarioContext } from '../scenario.ts';
 
 /** Our subgraphs, as `npm start` runs them: their one declaration (contracts/canonical/subgraphs.ts). */
 export const OUR_SUBGRAPHS = SUBGRAPH_NAMES;
@@ -27,7 +27,28 @@ export type OurStack = {
   ourGatewayEnv: Record<string, string>;
   /** Emulator and subgraph processes. */
   pids: number[];
+  /** The same by name: `erp` (emulated ERP and channels) and each subgraph's name. */
+  processes: { name: string; pid: number }[];
+  /** The emulated ERP's call counters so far (`GET /__admin/counters`). */
+  erpCounts(): Promise<ErpCounts>;
 };
+
+/**
+ * The emulated catalog the bench seeds: 2,000 SKUs and 50 locations (46 stores), set explicitly
+ * rather than left to backends/config.ts's defaults, since the storefront workload draws from it.
+ */
+export const BENCH_ERP_SEED = { skus: 2000, locations: 50 } as const;
+
+/** `GET <erpUrl>/__admin/counters`, calls per route key (backends/admin/admin-routes.ts). */
+export async function readErpCounts(erpUrl: string): Promise<ErpCounts> {
+  const res = await fetch(`${erpUrl}/__admin/counters`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`ERP counters: HTTP ${res.status}`);
+  const body = (await res.json()) as { total: number; routes: Record<string, { calls: number }> };
+  return {
+    total: body.total,
+    routes: Object.fromEntries(Object.entries(body.routes).map(([key, r]) => [key, r.calls])),
+  };
+}
 
 /** The committed supergraph with each `join__Graph` routing URL replaced. */
 export function withRoutingUrls(supergraphSdl: string, urls: Record<string, string>): string {
@@ -55,6 +76,8 @@ export async function startOurStack(context: ScenarioContext, name: string): Pro
     env: {
       BACKENDS_PORT: String(backendsPort),
       BACKENDS_HOST: '127.0.0.1',
+      ERP_SEED_SKUS: String(BENCH_ERP_SEED.skus),
+      ERP_SEED_LOCATIONS: String(BENCH_ERP_SEED.locations),
       // The emulated channels verify the promotion subgraph's webhooks with it (backends/config.ts).
       CHANNEL_SIGNING_SECRET: context.secrets.channelSigningSecret,
     },
@@ -119,5 +142,10 @@ export async function startOurStack(context: ScenarioContext, name: string): Pro
       PRINCIPAL_SIGNING_SECRET: BENCH_PRINCIPAL_SECRET,
     },
     pids: [backends.pid, ...started.map((s) => s.child.pid)],
+    processes: [
+      { name: 'erp', pid: backends.pid },
+      ...started.map((s) => ({ name: s.subgraph, pid: s.child.pid })),
+    ],
+    erpCounts: () => readErpCounts(erpUrl),
   };
 }

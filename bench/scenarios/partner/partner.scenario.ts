@@ -42,6 +42,8 @@ export const partnerScenario: Scenario = {
       subgraphUrls: stack.subgraphUrls,
       ourGatewayEnv: { ...stack.ourGatewayEnv, TRUSTED_DOCUMENTS_PATH: manifestPath },
       pids: stack.pids,
+      processes: stack.processes,
+      erpCounts: stack.erpCounts,
       needsCallerIdentity: true,
       workload: createPartnerWorkload(randomBytes(4).toString('hex'), Date.now()),
       extraHeaders: createBenchPrincipalHeaders(principal),

@@ -1,6 +1,9 @@
 import type { ScenarioOperation } from '../scenario.ts';
 
-/** The 20 SKUs of one product listing page, the store and the channel it is shown for. */
+/**
+ * The fixed workload's page (`--storefront-workload fixed`): 20 SKUs, the store and the channel it
+ * is shown for. The skewed workload draws its pages (storefront-workload.ts).
+ */
 export const STOREFRONT_SKUS = Array.from(
   { length: 20 },
   (_, i) => `SKU${String(i + 1).padStart(6, '0')}`,
@@ -73,13 +76,32 @@ export const STOREFRONT_QUERY = /* GraphQL */ `
   }
 `;
 
-export const STOREFRONT_OPERATION: ScenarioOperation = {
-  query: STOREFRONT_QUERY,
-  operationName: 'StorefrontListing',
-  variables: {
-    channel: STOREFRONT_CHANNEL,
-    storeId: STOREFRONT_STORE,
-    skus: STOREFRONT_SKUS,
-    stockLocations: STOREFRONT_STOCK_LOCATIONS,
-  },
+/** One listing page: its store, its SKUs and the locations whose stock it shows. */
+export type StorefrontPage = {
+  channel: string;
+  storeId: string;
+  skus: readonly string[];
+  stockLocations: readonly string[];
 };
+
+/** The request of one listing page. */
+export function storefrontOperation(page: StorefrontPage): ScenarioOperation {
+  return {
+    query: STOREFRONT_QUERY,
+    operationName: 'StorefrontListing',
+    variables: {
+      channel: page.channel,
+      storeId: page.storeId,
+      skus: page.skus,
+      stockLocations: page.stockLocations,
+    },
+  };
+}
+
+/** The fixed workload's page (`--storefront-workload fixed`): SKUs 1-20 in S001. */
+export const STOREFRONT_OPERATION: ScenarioOperation = storefrontOperation({
+  channel: STOREFRONT_CHANNEL,
+  storeId: STOREFRONT_STORE,
+  skus: STOREFRONT_SKUS,
+  stockLocations: STOREFRONT_STOCK_LOCATIONS,
+});

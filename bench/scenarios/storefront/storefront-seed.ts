@@ -1,4 +1,10 @@
-import { STOREFRONT_CHANNEL, STOREFRONT_SKUS, STOREFRONT_STORE } from './storefront-query.ts';
+import {
+  STOREFRONT_CHANNEL,
+  STOREFRONT_SKUS,
+  STOREFRONT_STORE,
+  type StorefrontPage,
+} from './storefront-query.ts';
+import { skuId, storeId, type StorefrontWorkloadKind } from './storefront-workload.ts';
 
 /** Sends one GraphQL request to a subgraph and returns `data`, throwing on any error. */
 export type SubgraphCall = (
@@ -27,8 +33,37 @@ export function createSubgraphCall(
   };
 }
 
-const skus = (from: number, to: number): string[] => STOREFRONT_SKUS.slice(from - 1, to);
-const stores = (...ids: number[]): string[] => ids.map((n) => `S${String(n).padStart(3, '0')}`);
+const skus = (from: number, to: number): string[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => skuId(from + i));
+const stores = (...ids: number[]): string[] => ids.map(storeId);
+
+/**
+ * Where each promotion applies, per workload. `fixed`: the ranges of old, all within the one page
+ * (SKUs 1-20, store S001), so that page's answer stays what it was. `skewed`: the same six
+ * promotions over the popular part of the catalog (SKU rank = SKU number, store rank = store
+ * number, storefront-workload.ts): SKUs 1-400 between them, the first two everywhere (no
+ * location), the others in S001, S002 or S009 only, so stores differ. At most 200 SKUs and two
+ * locations each: the pricing readiness check prices every SKU in every location and channel of
+ * the scope, and 300 SKUs in 30 stores and 2 channels came back undecided.
+ */
+const SCOPES: Record<StorefrontWorkloadKind, Record<string, [string[], string[]]>> = {
+  fixed: {
+    winter: [skus(1, 12), stores(1, 2, 3, 4, 5)],
+    vendorWeek: [skus(6, 16), stores(1, 2)],
+    buy2get1: [skus(13, 20), stores(1, 2, 3)],
+    clearance: [skus(17, 20), stores(1)],
+    inStore: [skus(1, 20), stores(1)],
+    flagship: [skus(1, 20), stores(9)],
+  },
+  skewed: {
+    winter: [skus(1, 200), []],
+    vendorWeek: [skus(101, 300), []],
+    buy2get1: [skus(201, 400), stores(1, 2)],
+    clearance: [skus(1, 100), stores(1)],
+    inStore: [skus(1, 200), stores(1)],
+    flagship: [skus(1, 200), stores(9)],
+  },
+};
 
 /**
  * The promotions the storefront sees: percent-off and buy-x-get-y offers, two vendor-funded
@@ -37,7 +72,9 @@ const stores = (...ids: number[]): string[] => ids.map((n) => `S${String(n).padS
  * stacking and exclusivity, and promotions that do not apply (another channel, another store)
  * so `notApplied` has reasons.
  */
-function seedInputs(now: number): Record<string, unknown>[] {
+function seedInputs(now: number, kind: StorefrontWorkloadKind): Record<string, unknown>[] {
+  const scopes = SCOPES[kind];
+  const scope = (key: string): [string[], string[]] => scopes[key]!;
   const window = {
     startsAt: new Date(now - 3_600_000).toISOString(),
     endsAt: new Date(now + 14 * 86_400_000).toISOString(),
@@ -48,47 +85,48 @@ function seedInputs(now: number): Record<string, unknown>[] {
     customerDisplayName: name,
     scope: { skus: skuList },
     window,
-    expectedUnits: skuList.map((sku) => ({ sku, quantity: '10' })),
+    // The first 20 SKUs of the scope (the readiness gate checks stock and margin for these).
+    expectedUnits: skuList.slice(0, 20).map((sku) => ({ sku, quantity: '10' })),
     ...extra,
   });
   return [
-    base('Winter sale 20%', skus(1, 12), {
+    base('Winter sale 20%', scope('winter')[0], {
       offer: { kind: 'PERCENT_OFF', percentOff: '20' },
-      eligibility: { channels: ['ECOMMERCE', 'POS'], locationIds: stores(1, 2, 3, 4, 5) },
+      eligibility: { channels: ['ECOMMERCE', 'POS'], locationIds: scope('winter')[1] },
       stacking: { mode: 'STACKABLE', priority: 10 },
     }),
-    base('Vendor week 5% extra', skus(6, 16), {
+    base('Vendor week 5% extra', scope('vendorWeek')[0], {
       offer: { kind: 'PERCENT_OFF', percentOff: '5' },
-      eligibility: { channels: ['ECOMMERCE'], locationIds: stores(1, 2) },
+      eligibility: { channels: ['ECOMMERCE'], locationIds: scope('vendorWeek')[1] },
       stacking: { mode: 'STACKABLE', priority: 20 },
       vendorId: 'V100001',
       fundingAgreementId: '0000000002',
       vendorSharePercent: '2',
     }),
-    base('Buy 2 get 1 free', skus(13, 20), {
+    base('Buy 2 get 1 free', scope('buy2get1')[0], {
       offer: {
         kind: 'BUY_X_GET_Y',
         buyXGetY: { buyQuantity: 2, getQuantity: 1, getDiscountPercent: '100' },
       },
-      eligibility: { channels: ['ECOMMERCE'], locationIds: stores(1, 2, 3) },
+      eligibility: { channels: ['ECOMMERCE'], locationIds: scope('buy2get1')[1] },
       stacking: { mode: 'EXCLUSIVE_IN_CLASS', priority: 5 },
       vendorId: 'V100008',
       fundingAgreementId: '0000000019',
       vendorSharePercent: '6',
     }),
-    base('Clearance 15%', skus(17, 20), {
+    base('Clearance 15%', scope('clearance')[0], {
       offer: { kind: 'PERCENT_OFF', percentOff: '15' },
-      eligibility: { channels: ['ECOMMERCE'], locationIds: stores(1) },
+      eligibility: { channels: ['ECOMMERCE'], locationIds: scope('clearance')[1] },
       stacking: { mode: 'EXCLUSIVE_IN_CLASS', priority: 50 },
     }),
-    base('In-store only 10%', skus(1, 20), {
+    base('In-store only 10%', scope('inStore')[0], {
       offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-      eligibility: { channels: ['POS'], locationIds: stores(1) },
+      eligibility: { channels: ['POS'], locationIds: scope('inStore')[1] },
       stacking: { mode: 'STACKABLE', priority: 30 },
     }),
-    base('Flagship store 30%', skus(1, 20), {
+    base('Flagship store 30%', scope('flagship')[0], {
       offer: { kind: 'PERCENT_OFF', percentOff: '30' },
-      eligibility: { channels: ['ECOMMERCE'], locationIds: stores(9) },
+      eligibility: { channels: ['ECOMMERCE'], locationIds: scope('flagship')[1] },
       stacking: { mode: 'STACKABLE', priority: 40 },
     }),
   ];
@@ -130,9 +168,10 @@ async function approve(
 export async function seedStorefrontPromotions(
   call: SubgraphCall,
   log: (message: string) => void,
+  kind: StorefrontWorkloadKind = 'fixed',
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const input of seedInputs(Date.now())) {
+  for (const input of seedInputs(Date.now(), kind)) {
     const created = await call(
       'mutation($input: CreatePromotionDraftInput!) { createPromotionDraft(input: $input) { promotion { id version } } }',
       { input },
@@ -169,4 +208,39 @@ export async function seedStorefrontPromotions(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** How many of a sample of pages eligibility gives offers (asked of the promotion subgraph). */
+export type OfferCoverage = {
+  pages: number;
+  /** Share of pages with at least one offer on at least one SKU. */
+  pagesWithOffer: number;
+  /** Share of the pages' SKU rows with at least one offer. */
+  skuRowsWithOffer: number;
+};
+
+export async function offerCoverage(
+  call: SubgraphCall,
+  pages: readonly StorefrontPage[],
+): Promise<OfferCoverage> {
+  let pagesWithOffer = 0;
+  let rows = 0;
+  let rowsWithOffer = 0;
+  for (const page of pages) {
+    const eligibility = await call(
+      'query($skus: [String!]!, $store: ID!, $channel: SalesChannel!) { eligiblePromotions(channel: $channel, storeId: $store, skus: $skus) { sku offers { promotionId } } }',
+      { skus: page.skus, store: page.storeId, channel: page.channel },
+    );
+    const found = (eligibility.eligiblePromotions as { offers: unknown[] }[]).filter(
+      (row) => row.offers.length > 0,
+    ).length;
+    rows += page.skus.length;
+    rowsWithOffer += found;
+    if (found > 0) pagesWithOffer++;
+  }
+  return {
+    pages: pages.length,
+    pagesWithOffer: pages.length === 0 ? 0 : pagesWithOffer / pages.length,
+    skuRowsWithOffer: rows === 0 ? 0 : rowsWithOffer / rows,
+  };
 }
