@@ -23,6 +23,7 @@ import { createSubgraphPorts, type SubgraphPortsOverrides } from './readiness/su
 import { createPromotionServer } from './server.ts';
 import { promotionMetrics } from './promotion-metrics.ts';
 import { ActivationMonitor } from './activation/activation-monitor.ts';
+import { PublishedIndex } from './eligibility/published-index.ts';
 import { ExceptionMonitor } from './exceptions/exception-monitor.ts';
 import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 import { ExceptionQueries } from './exceptions/exception-queries.ts';
@@ -75,6 +76,12 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   productMaster?: ProductMaster;
   /** Promotion id generator. Default `prm_` + 20 hex characters. */
   newId?: () => string;
+  /**
+   * The in-memory index of published promotions eligibility reads (eligibility/published-index.ts):
+   * how often it looks for other instances' commits, in ms (default 250); 0: never (this
+   * instance's own commits still reach it).
+   */
+  publishedIndexPollMs?: number;
 };
 
 export type AssembledPromotionSubgraph = StartableSubgraph & {
@@ -190,6 +197,24 @@ export async function assemblePromotionSubgraph(
       }
     };
   }
+  // Eligibility reads the published promotions from memory, kept current from the outbox.
+  const published = new PublishedIndex({
+    repository,
+    pollMs: overrides.publishedIndexPollMs ?? 250,
+    onError: (err) => processLogger().warn({ err }, 'promotion published index catch-up failed'),
+  });
+  const notifyOthers = repository.onEvents;
+  repository.onEvents = (events) => {
+    published.notify();
+    notifyOthers?.(events);
+  };
+  try {
+    await published.start();
+  } catch (error) {
+    await storage.close();
+    await closeBus();
+    throw error;
+  }
   const exceptions = new ExceptionMonitor({
     db: storage.db,
     clock,
@@ -208,6 +233,7 @@ export async function assemblePromotionSubgraph(
     exceptions,
     exceptionQueries: new ExceptionQueries(storage.db),
     productMaster,
+    published,
     clock,
   };
   const erp = overrides.erp ?? ownErp;
@@ -227,6 +253,7 @@ export async function assemblePromotionSubgraph(
     listen: server.listen,
     dispose() {
       disposed ??= (async () => {
+        published.stop();
         await scheduler.stop();
         await activation.stop();
         await exceptions.stop();

@@ -1,7 +1,7 @@
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import { evaluateSku, type EligibilityRequest, type SkuEvaluation } from './eligibility.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
-import type { PromotionRepository } from '../storage/promotion.repository.ts';
+import type { PublishedSource } from './published-index.ts';
 
 /** An EligibleOffer as resolvers see it (the promotion record rides along for its fields). */
 export type EligibleOfferRoot = {
@@ -15,7 +15,7 @@ export type EligibleOfferRoot = {
 
 /** Evaluates SKUs (duplicates allowed, answered in input order) with one index lookup. */
 export async function evaluateSkus(
-  repository: PromotionRepository,
+  repository: PublishedSource,
   skus: readonly string[],
   req: EligibilityRequest,
 ): Promise<SkuEvaluation[]> {

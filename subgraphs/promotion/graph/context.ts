@@ -1,3 +1,4 @@
+import type { PublishedSource } from '../eligibility/published-index.ts';
 import type { ProductMaster } from '../commands/promotion-validation.ts';
 import DataLoader from 'dataloader';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
@@ -28,6 +29,8 @@ export type PromotionApp = {
   /** Raises and resolves promotion exceptions (exceptions/). */
   exceptions: ExceptionMonitor;
   exceptionQueries: ExceptionQueries;
+  /** The published promotions eligibility reads, from memory (eligibility/published-index.ts). */
+  published: PublishedSource;
   /** The ERP's product master and plants (category and region filters read it). */
   productMaster: ProductMaster;
   clock: () => Date;
@@ -90,7 +93,7 @@ async function activePromotionsBatch(
   }
   const results = new Map<string, PromotionRecord[]>();
   for (const { channel, storeId, at, skus } of groups.values()) {
-    const evaluations = await evaluateSkus(app.repository, skus, {
+    const evaluations = await evaluateSkus(app.published, skus, {
       channel,
       storeId,
       at: new Date(at),

@@ -39,7 +39,7 @@ export class EligibilityResolver {
       ]);
     }
     const req = { channel, storeId, customerSegment, at: at ? new Date(at) : ctx.app.clock() };
-    const evaluations = await evaluateSkus(ctx.app.repository, skus, req);
+    const evaluations = await evaluateSkus(ctx.app.published, skus, req);
     return evaluations
       .map((all) => confineEvaluation(ctx.actor, all))
       .map((evaluation) => ({

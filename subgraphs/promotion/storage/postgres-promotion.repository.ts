@@ -19,6 +19,7 @@ import {
 } from '../model/promotion-enums.ts';
 import { applyDeliveryUpdate, commitChange } from './promotion-commit.ts';
 import { listWhere } from './promotion-list-sql.ts';
+import { latestCursor } from './promotion-writes.ts';
 import {
   auditFromRow,
   idempotencyFromRow,
@@ -145,6 +146,25 @@ export class PostgresPromotionRepository implements PromotionRepository {
     return out;
   }
 
+  async listPublished(): Promise<{ cursor: number; records: PromotionRecord[] }> {
+    const cursor = await latestCursor(this.db);
+    const { rows } = await this.db.query(
+      `SELECT ${PROMOTION_COLUMNS} FROM promotions p WHERE p.state = ANY($1::text[]) ORDER BY p.seq`,
+      [PUBLISHED_STATES],
+    );
+    return { cursor, records: rows.map(promotionFromRow) };
+  }
+
+  async changedSince(cursor: number): Promise<{ cursor: number; ids: string[] }> {
+    const latest = await latestCursor(this.db);
+    if (latest <= cursor) return { cursor: latest, ids: [] };
+    const { rows } = await this.db.query<{ promotion_id: string }>(
+      'SELECT DISTINCT promotion_id FROM outbox WHERE cursor > $1 AND cursor <= $2',
+      [cursor, latest],
+    );
+    return { cursor: latest, ids: rows.map((r) => r.promotion_id) };
+  }
+
   async listDueForClock(now: Date): Promise<PromotionRecord[]> {
     const { rows } = await this.db.query(
       `SELECT ${PROMOTION_COLUMNS} FROM promotions p
@@ -173,6 +193,11 @@ export class PostgresPromotionRepository implements PromotionRepository {
   }
 
   async commit(change: PromotionChange): Promise<CommitResult> {
+    // The outbox is how every reader (relay, published index, other instances) learns of a
+    // change: a commit without an event would change the promotion unseen.
+    if (change.events.length === 0) {
+      throw new Error(`commit of ${change.record.id} records no event: every change needs one`);
+    }
     const result = await this.db.transaction((tx) => commitChange(tx, change));
     this.onEvents?.(result.events);
     return result;

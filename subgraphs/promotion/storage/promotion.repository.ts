@@ -22,6 +22,16 @@ export interface PromotionRepository {
   getVersion(id: string, version: number): Promise<PromotionRecord | undefined>;
   /** Newest first; `afterSeq` continues after that record. */
   list(query: PromotionListQuery): Promise<{ items: PromotionRecord[]; hasNextPage: boolean }>;
+  /**
+   * Every published promotion (PUBLISHED_STATES), oldest seq first, and the outbox cursor read
+   * before them: a change after it is in `changedSince(cursor)`.
+   */
+  listPublished(): Promise<{ cursor: number; records: PromotionRecord[] }>;
+  /**
+   * The promotions with an event after `cursor`, up to the newest cursor (returned). Every
+   * commit writes at least one event, in commit order, so nothing changes unseen.
+   */
+  changedSince(cursor: number): Promise<{ cursor: number; ids: string[] }>;
   /** How many match `filter`: in all, by state, and by channel targeted and its publication. */
   count(filter: PromotionListFilter): Promise<PromotionCounts>;
   /**
