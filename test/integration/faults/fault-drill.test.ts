@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ChannelName } from '../../../backends/channels/channel-state.ts';
 import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
-import { inboxCounts } from './fault-fixtures.ts';
+import { inboxCounts, launchPromotion } from './fault-fixtures.ts';
 
 /**
  * A fault drill across many promotions, through the gateway, on the README's promise
@@ -38,9 +38,6 @@ const POLICY = testDeliveryPolicy(
 const BATCH_A = { size: 8, channels: ['ECOMMERCE', 'POS', 'MOBILE'] };
 const BATCH_B = { size: 4, channels: ['ECOMMERCE', 'LOYALTY'] };
 
-const CREATE = `mutation ($input: CreatePromotionDraftInput!) {
-  createPromotionDraft(input: $input) { promotion { id } }
-}`;
 const LIVE = `{ promotions(first: 50) { edges { node { id liveChannels activationHold { reason } } } } }`;
 const EXCEPTIONS = `query ($open: Boolean) {
   promotionExceptions(filter: { open: $open }, first: 100) {
@@ -105,38 +102,12 @@ describe('fault drill: many promotions, POS down, MOBILE slow, LOYALTY never bac
     Math.max(...ids.map((id) => (accepted(channel, id)[0]?.at ?? Infinity) - publishedAt.get(id)!));
 
   async function launch(index: number, channels: string[]): Promise<string> {
-    const now = Date.now();
-    const { createPromotionDraft } = await run<{
-      createPromotionDraft: { promotion: { id: string } };
-    }>(CREATE, {
-      input: {
-        name: `Drill ${index}`,
-        offer: { kind: 'PERCENT_OFF', percentOff: '5' },
-        scope: { skus: [`SKU${String(index + 1).padStart(6, '0')}`] },
-        eligibility: { channels },
-        window: {
-          startsAt: new Date(now - 60_000).toISOString(),
-          endsAt: new Date(now + 86_400_000).toISOString(),
-          timeZone: 'Europe/Berlin',
-        },
-        stacking: { mode: 'STACKABLE', priority: 1 },
-      },
+    const id = await launchPromotion(run, {
+      name: `Drill ${index}`,
+      channels,
+      skus: [`SKU${String(index + 1).padStart(6, '0')}`],
+      percentOff: '5',
     });
-    const id = createPromotionDraft.promotion.id;
-    await run(
-      `mutation ($id: ID!) { submitPromotion(id: $id, expectedVersion: 1) { eventCursor } }`,
-      {
-        id,
-      },
-    );
-    await run(
-      `mutation ($id: ID!) { approvePromotion(id: $id, expectedVersion: 2, override: { reason: "readiness is not under test" }) { eventCursor } }`,
-      { id },
-    );
-    await run(
-      `mutation ($id: ID!, $ch: [SalesChannel!]!) { publishToChannels(promotionId: $id, channels: $ch) { eventCursor } }`,
-      { id, ch: channels },
-    );
     publishedAt.set(id, Date.now());
     return id;
   }

@@ -64,3 +64,59 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Runs one GraphQL operation and returns its data (failing the test on any error). */
+export type RunOperation = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/**
+ * Creates a promotion whose window began a minute ago (publishing activates at once), submits
+ * it, approves it (readiness overridden: not what these tests are about) and publishes it to
+ * `channels`; resolves with its id.
+ */
+export async function launchPromotion(
+  run: RunOperation,
+  input: {
+    name: string;
+    channels: readonly string[];
+    skus?: readonly string[];
+    percentOff?: string;
+  },
+): Promise<string> {
+  const now = Date.now();
+  const created = await run<{ createPromotionDraft: { promotion: { id: string } } }>(
+    `mutation ($input: CreatePromotionDraftInput!) {
+      createPromotionDraft(input: $input) { promotion { id } } }`,
+    {
+      input: {
+        name: input.name,
+        offer: { kind: 'PERCENT_OFF', percentOff: input.percentOff ?? '10' },
+        scope: { skus: input.skus ?? ['SKU000001'] },
+        eligibility: { channels: input.channels },
+        window: {
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 86_400_000).toISOString(),
+          timeZone: 'Europe/Berlin',
+        },
+        stacking: { mode: 'STACKABLE', priority: 1 },
+      },
+    },
+  );
+  const id = created.createPromotionDraft.promotion.id;
+  await run(
+    `mutation ($id: ID!) { submitPromotion(id: $id, expectedVersion: 1) { eventCursor } }`,
+    {
+      id,
+    },
+  );
+  await run(
+    `mutation ($id: ID!) { approvePromotion(id: $id, expectedVersion: 2,
+      override: { reason: "readiness is not under test" }) { eventCursor } }`,
+    { id },
+  );
+  await run(
+    `mutation ($id: ID!, $channels: [SalesChannel!]!) {
+      publishToChannels(promotionId: $id, channels: $channels) { eventCursor } }`,
+    { id, channels: input.channels },
+  );
+  return id;
+}

@@ -17,7 +17,7 @@ import { principalHeaders } from '../../helpers/principal.ts';
 import { createTestSchema, PG_URL, pgSkipReason } from '../storage/storage-fixtures.ts';
 import { deleteKeys } from '../events/redis-events-fixtures.ts';
 import { SHARED_REDIS_URL, sharedRedisSkipReason } from '../throttling/redis-process.ts';
-import { inboxCounts, statusCounts, until } from './fault-fixtures.ts';
+import { inboxCounts, launchPromotion, statusCounts, until } from './fault-fixtures.ts';
 
 /**
  * Issue 13, "a promotion instance killed mid-delivery" on PostgreSQL + Redis: two whole promotion
@@ -147,46 +147,11 @@ describe(
     }
 
     /** Create, submit, approve (override) and publish one promotion through `url`. */
-    async function publishOne(url: string, n: number): Promise<string> {
-      const now = Date.now();
-      const created = await gql<{ createPromotionDraft: { promotion: { id: string } } }>(
-        url,
-        `mutation ($input: CreatePromotionDraftInput!) {
-          createPromotionDraft(input: $input) { promotion { id } } }`,
-        {
-          input: {
-            name: `Killed mid-delivery ${n}`,
-            offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-            scope: { skus: ['SKU000001'] },
-            eligibility: { channels: [...CHANNELS] },
-            window: {
-              startsAt: new Date(now - 60_000).toISOString(),
-              endsAt: new Date(now + 86_400_000).toISOString(),
-              timeZone: 'Europe/Berlin',
-            },
-            stacking: { mode: 'STACKABLE', priority: 1 },
-          },
-        },
-      );
-      const id = created.createPromotionDraft.promotion.id;
-      await gql(
-        url,
-        `mutation ($id: ID!) { submitPromotion(id: $id, expectedVersion: 1) { eventCursor } }`,
-        { id },
-      );
-      await gql(
-        url,
-        `mutation ($id: ID!) { approvePromotion(id: $id, expectedVersion: 2,
-          override: { reason: "readiness is not under test" }) { eventCursor } }`,
-        { id },
-      );
-      await gql(
-        url,
-        `mutation ($id: ID!) { publishToChannels(promotionId: $id, channels: [ECOMMERCE, POS, LOYALTY]) { eventCursor } }`,
-        { id },
-      );
-      return id;
-    }
+    const publishOne = (url: string, n: number) =>
+      launchPromotion((query, variables) => gql(url, query, variables), {
+        name: `Killed mid-delivery ${n}`,
+        channels: CHANNELS,
+      });
 
     /** liveChannels of every promotion, in one request to `url`. */
     async function liveChannels(url: string, ids: readonly string[]) {
