@@ -277,6 +277,28 @@ describe('the control tower in a browser', { skip: chromiumSkipReason() }, () =>
     await shot(page, 'suspended');
   });
 
+  test('resumes the channel, then ends the promotion, from the page', async () => {
+    const detail = page.locator(`article[data-promotion="${walkId}"]`);
+    await detail.getByRole('button', { name: 'Resume in E-commerce' }).click();
+    await detail
+      .locator('tr[data-channel="ECOMMERCE"][data-intent="LIVE"][data-status="ACKNOWLEDGED"]')
+      .locator('td[data-live="true"]')
+      .waitFor(WAIT);
+    await detail.locator('[data-stage="Live"][data-status="done"]').waitFor(WAIT);
+    await detail.getByRole('button', { name: 'End promotion…' }).click();
+    const form = detail.getByRole('form', { name: 'End promotion' });
+    await form.getByLabel('Reason for ending').fill('Spring deals are over');
+    await form.getByRole('button', { name: 'End now' }).click();
+    await detail.locator('.summary [data-state="ENDED"]').waitFor(WAIT);
+    await detail
+      .locator('.audit tr', { hasText: 'endPromotion' })
+      .filter({ hasText: 'Spring deals are over' })
+      .waitFor(WAIT);
+    const ended = await channelsOf(stack, walkId);
+    assert.equal(ended.state, 'ENDED');
+    await shot(page, 'ended');
+  });
+
   test("a partner sees its own vendor's promotions only, read-only with a read scope", async () => {
     const own = await createDraft(stack, {
       name: 'Acme own',
