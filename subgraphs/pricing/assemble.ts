@@ -40,7 +40,7 @@ export function assemblePricingSubgraph(
       subgraph: 'pricing',
       portNames: ['prices', 'costs', 'products'],
       sap: (erp) => createSapPricingPorts(erp, overrides.sap),
-      cacheWanted: ttl.prices > 0 || ttl.costs > 0 || ttl.products > 0,
+      cacheWanted: ttl.prices > 0 || ttl.shelfPrices > 0 || ttl.costs > 0 || ttl.products > 0,
       cached: (raw, cache) => cachedPricingPorts(raw, cache, ttl),
     },
     overrides,

@@ -10,6 +10,9 @@ export type PricingContext = {
   /** Minimum margin of the margin floor, in percent of the selling price. */
   minimumMarginPercent: Big;
   loaders: {
+    /** Prices shown to shoppers: may come from the shelf-price cache (CACHE_TTL_SHELF_PRICES_MS). */
+    shelfPriceByKey: PriceLoader;
+    /** Prices that decide money (approval readiness): never from the shelf-price cache. */
     priceByKey: PriceLoader;
     productBySku: ProductLoader;
     costByKey: CostLoader;
@@ -30,6 +33,7 @@ export function createPricingContext(deps: PricingContextDeps): PricingContext {
     now: (deps.now ?? Date.now)(),
     minimumMarginPercent: deps.minimumMarginPercent,
     loaders: {
+      shelfPriceByKey: createPriceLoader(deps.ports.prices, { shelf: true }),
       priceByKey: createPriceLoader(deps.ports.prices),
       productBySku: createProductLoader(deps.ports.products),
       costByKey: createCostLoader(deps.ports.costs),

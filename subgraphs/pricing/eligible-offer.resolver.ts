@@ -72,7 +72,7 @@ async function bundleShareOf(offer: EligibleOffer, ctx: PricingContext): Promise
 /** Batched: every offer of one `_entities` call shares the request's price loader. */
 function regularPriceOf(offer: EligibleOffer, ctx: PricingContext): Promise<PriceRecord | null> {
   if (!SALES_CHANNELS.includes(offer.channel)) return Promise.resolve(null);
-  return ctx.loaders.priceByKey.load({
+  return ctx.loaders.shelfPriceByKey.load({
     sku: offer.sku,
     locationId: offer.locationId || null,
     channel: offer.channel,

@@ -1,5 +1,10 @@
 import DataLoader from 'dataloader';
-import type { PriceLookup, PriceRecord, PriceSource } from './ports/price-source.port.ts';
+import type {
+  PriceLookup,
+  PriceReadOptions,
+  PriceRecord,
+  PriceSource,
+} from './ports/price-source.port.ts';
 
 export type PriceLoader = DataLoader<PriceLookup, PriceRecord | null, string>;
 
@@ -8,9 +13,12 @@ export type PriceLoader = DataLoader<PriceLookup, PriceRecord | null, string>;
  * becomes one call of the price port (the SAP adapter groups the keys by distribution channel,
  * plant and day and reads each group in chunked OR-chain requests).
  */
-export function createPriceLoader(prices: PriceSource): PriceLoader {
+export function createPriceLoader(
+  prices: PriceSource,
+  options: PriceReadOptions = {},
+): PriceLoader {
   return new DataLoader<PriceLookup, PriceRecord | null, string>(
-    (keys) => prices.findPrices(keys),
+    (keys) => prices.findPrices(keys, options),
     {
       cacheKeyFn: (key) =>
         `${key.sku}\u0000${key.locationId ?? ''}\u0000${key.channel}\u0000${key.at}`,

@@ -24,7 +24,7 @@ export class PriceResolver {
   ): Promise<Price | null> {
     requireNonEmpty(sku, 'sku');
     requireNonEmpty(storeId, 'storeId');
-    const record = await ctx.loaders.priceByKey.load({
+    const record = await ctx.loaders.shelfPriceByKey.load({
       sku,
       locationId: storeId,
       channel,

@@ -89,7 +89,7 @@ export class ProductResolver {
     @Arg('at', () => DateTimeScalar, { nullable: true }) at: string | null | undefined,
     @Ctx() ctx: PricingContext,
   ): Promise<Price | null> {
-    const record = await ctx.loaders.priceByKey.load({
+    const record = await ctx.loaders.shelfPriceByKey.load({
       sku: product.sku,
       locationId: locationId || null,
       channel: channel ?? SalesChannel.ECOMMERCE,

@@ -90,8 +90,9 @@ export type SubgraphConfig = {
 /**
  * Cache TTL per port in milliseconds, 0 = not cached (each read goes to the ERP). One variable
  * each, `CACHE_TTL_<NAME>_MS`. The defaults keep today's freshness: stock and locations as the
- * inventory adapter cached them, master data (which changes rarely) for minutes, and what moves
- * money (prices, costs, agreement budgets) uncached until a deployment chooses a TTL.
+ * inventory adapter cached them, master data (which changes rarely) for minutes, the prices shown
+ * to shoppers for a minute, and what decides money (the prices and costs of approval readiness,
+ * agreement budgets) uncached until a deployment chooses a TTL.
  */
 export type CacheTtls = {
   /** Stock per (SKU, location) (inventory). CACHE_TTL_STOCK_MS, default 2000. */
@@ -104,6 +105,12 @@ export type CacheTtls = {
   vendors: number;
   /** Prices per (SKU, location, channel, day): pricing's prices, funding's list prices. CACHE_TTL_PRICES_MS, default 0. */
   prices: number;
+  /**
+   * The prices shown to shoppers (Product.price, Query.price, an offer's regular and promotional
+   * price), on top of `prices`; never the price impact of approval readiness, which reads
+   * through `prices` only. CACHE_TTL_SHELF_PRICES_MS, default 60 000.
+   */
+  shelfPrices: number;
   /** Unit cost per (SKU, location) (pricing). CACHE_TTL_COSTS_MS, default 0. */
   costs: number;
   /** Funding agreements by id, with their committed and accrued budget (funding). CACHE_TTL_AGREEMENTS_MS, default 0. */
@@ -116,6 +123,7 @@ export const DEFAULT_CACHE_TTLS: Readonly<CacheTtls> = {
   products: 300_000,
   vendors: 300_000,
   prices: 0,
+  shelfPrices: 60_000,
   costs: 0,
   agreements: 0,
 };
@@ -129,6 +137,7 @@ function cacheTtlsFrom(env: NodeJS.ProcessEnv): CacheTtls {
     products: ttl('products'),
     vendors: ttl('vendors'),
     prices: ttl('prices'),
+    shelfPrices: intFromEnv(env, 'CACHE_TTL_SHELF_PRICES_MS', DEFAULT_CACHE_TTLS.shelfPrices),
     costs: ttl('costs'),
     agreements: ttl('agreements'),
   };

@@ -23,6 +23,9 @@ import {
 
 const DAY_MS = 86_400_000;
 
+const priceKey = (k: PriceLookup) =>
+  `${k.sku}\u0000${k.locationId ?? ''}\u0000${k.channel}\u0000${Math.floor(k.at / DAY_MS)}`;
+
 /** Prices through the cache, per (SKU, location, channel, UTC day): see `PriceSource`. */
 export function cachedPriceSource(port: PriceSource, cache: Cache, ttlMs: number): PriceSource {
   if (ttlMs <= 0) return port;
@@ -33,11 +36,31 @@ export function cachedPriceSource(port: PriceSource, cache: Cache, ttlMs: number
       version: PRICE_RECORD_VERSION,
     }),
     ttlMs,
-    keyOf: (k) =>
-      `${k.sku}\u0000${k.locationId ?? ''}\u0000${k.channel}\u0000${Math.floor(k.at / DAY_MS)}`,
+    keyOf: priceKey,
     load: (keys) => port.findPrices(keys),
   });
-  return { findPrices };
+  return { findPrices: (keys) => findPrices(keys) };
+}
+
+/**
+ * Shelf prices (`{ shelf: true }`, what shoppers see) through a cache of their own for
+ * `ttlMs`, over `port`; every other read (approval readiness) goes to `port` as it is.
+ */
+export function shelfPriceSource(port: PriceSource, cache: Cache, ttlMs: number): PriceSource {
+  if (ttlMs <= 0) return port;
+  const shelf = cachedBatch<PriceLookup, PriceRecord | null>({
+    cache: scopedCache(cache, {
+      subgraph: 'pricing',
+      port: 'shelf-prices',
+      version: PRICE_RECORD_VERSION,
+    }),
+    ttlMs,
+    keyOf: priceKey,
+    load: (keys) => port.findPrices(keys),
+  });
+  return {
+    findPrices: (keys, options) => (options?.shelf ? shelf(keys) : port.findPrices(keys)),
+  };
 }
 
 /** Costs through the cache, per (SKU, location). */
@@ -76,10 +99,14 @@ export function cachedProductSource(
 export function cachedPricingPorts(
   ports: PricingPorts,
   cache: Cache,
-  ttl: Pick<CacheTtls, 'prices' | 'costs' | 'products'>,
+  ttl: Pick<CacheTtls, 'prices' | 'shelfPrices' | 'costs' | 'products'>,
 ): PricingPorts {
   return {
-    prices: cachedPriceSource(ports.prices, cache, ttl.prices),
+    prices: shelfPriceSource(
+      cachedPriceSource(ports.prices, cache, ttl.prices),
+      cache,
+      ttl.shelfPrices,
+    ),
     costs: cachedCostSource(ports.costs, cache, ttl.costs),
     products: cachedProductSource(ports.products, cache, ttl.products),
   };

@@ -38,7 +38,13 @@ export const PRICE_RECORD_VERSION = 1;
  * The precedence among competing records (clearance over regular, store over chain-wide...) is
  * the adapter's, documented there.
  */
+/** `shelf`: a price shown to a shopper, which may come from the shelf-price cache. */
+export type PriceReadOptions = { shelf?: boolean };
+
 export type PriceSource = {
   /** One result per lookup, in order; `null` when no valid price exists. */
-  findPrices(lookups: readonly PriceLookup[]): Promise<(PriceRecord | null)[]>;
+  findPrices(
+    lookups: readonly PriceLookup[],
+    options?: PriceReadOptions,
+  ): Promise<(PriceRecord | null)[]>;
 };

@@ -126,6 +126,7 @@ async function startStack(): Promise<Stack> {
     products: 0,
     vendors: 0,
     prices: 0,
+    shelfPrices: 0,
     costs: 0,
     agreements: 0,
   };

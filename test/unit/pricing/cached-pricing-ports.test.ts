@@ -65,6 +65,7 @@ describe('pricing ports behind the cache', () => {
     const { calls, ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
       prices: 60_000,
+      shelfPrices: 0,
       costs: 60_000,
       products: 60_000,
     });
@@ -77,6 +78,7 @@ describe('pricing ports behind the cache', () => {
     const { calls, ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
       prices: 60_000,
+      shelfPrices: 0,
       costs: 60_000,
       products: 60_000,
     });
@@ -100,11 +102,29 @@ describe('pricing ports behind the cache', () => {
     const { ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
       prices: 0,
+      shelfPrices: 0,
       costs: 0,
       products: 60_000,
     });
     assert.equal(cached.prices, ports.prices);
     assert.equal(cached.costs, ports.costs);
     assert.notEqual(cached.products, ports.products);
+  });
+
+  test('shelf prices (what shoppers see) are cached; readiness reads go to the ERP every time', async () => {
+    const { calls, ports } = recordingPorts();
+    const cached = cachedPricingPorts(ports, createMemoryCache(), {
+      prices: 0,
+      shelfPrices: 60_000,
+      costs: 0,
+      products: 0,
+    });
+    const lookups = [price('A', DAY + HOUR, 'S1'), price('B', DAY + HOUR, 'S1')];
+    await cached.prices.findPrices(lookups, { shelf: true });
+    await cached.prices.findPrices(lookups, { shelf: true });
+    assert.deepEqual(calls, ['prices A@S1 B@S1'], 'the second shelf read is a hit');
+    await cached.prices.findPrices(lookups);
+    await cached.prices.findPrices(lookups);
+    assert.deepEqual(calls, ['prices A@S1 B@S1', 'prices A@S1 B@S1', 'prices A@S1 B@S1']);
   });
 });

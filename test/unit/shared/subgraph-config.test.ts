@@ -91,7 +91,7 @@ describe('subgraph config: what production refuses', () => {
 });
 
 describe('subgraph config: the ERP caches', () => {
-  test('defaults: stock 2 s, locations 1 min, master data 5 min, what moves money uncached', () => {
+  test('defaults: stock 2 s, locations and shelf prices 1 min, master data 5 min, what decides money uncached', () => {
     const config = readSubgraphConfig({});
     assert.deepEqual(config.cacheTtlMs, {
       stock: 2000,
@@ -99,6 +99,7 @@ describe('subgraph config: the ERP caches', () => {
       products: 300_000,
       vendors: 300_000,
       prices: 0,
+      shelfPrices: 60_000,
       costs: 0,
       agreements: 0,
     });
@@ -111,14 +112,20 @@ describe('subgraph config: the ERP caches', () => {
     const config = readSubgraphConfig({
       CACHE_TTL_STOCK_MS: '0',
       CACHE_TTL_PRICES_MS: '5000',
+      CACHE_TTL_SHELF_PRICES_MS: '0',
       CACHE_TTL_AGREEMENTS_MS: '1000',
       CACHE_MAX_ENTRIES: '10',
       CACHE_KEY_PREFIX: 'eu1',
       REDIS_URL: 'redis://cache.internal:6379',
     });
     assert.deepEqual(
-      [config.cacheTtlMs.stock, config.cacheTtlMs.prices, config.cacheTtlMs.agreements],
-      [0, 5000, 1000],
+      [
+        config.cacheTtlMs.stock,
+        config.cacheTtlMs.prices,
+        config.cacheTtlMs.shelfPrices,
+        config.cacheTtlMs.agreements,
+      ],
+      [0, 5000, 0, 1000],
     );
     assert.equal(config.cacheTtlMs.locations, 60_000);
     assert.equal(config.cacheMaxEntries, 10);
