@@ -1,3 +1,4 @@
+import { subgraphFetchMetric, throttledMetric } from './plugins/metrics.ts';
 import { ApolloGateway } from '@apollo/gateway';
 import { applyApolloTelemetry } from './apollo-telemetry.ts';
 import { ApolloServer } from '@apollo/server';
@@ -138,6 +139,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   collectDefaultMetrics({ register: registry });
   const { fetcherFor, close: closeFetcher } = createSubgraphFetcher({
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+    onFetch: subgraphFetchMetric(registry),
   });
   const signPrincipal = createPrincipalSigner({ secret: options.principalSecret });
   applyApolloTelemetry(options.apolloTelemetry ?? false);
@@ -176,6 +178,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
           throttle: {
             cost: createCostOf(limits),
             log: (message: string, error: unknown) => logger.error({ err: error }, message),
+            onThrottled: throttledMetric(registry),
             ...options.throttle,
           },
         }

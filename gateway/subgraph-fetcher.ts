@@ -15,6 +15,8 @@ export type SubgraphFetcherOptions = {
   connections?: number;
   /** Share identical in-flight subgraph queries (subgraph-dedup.ts). Default true. */
   deduplicate?: boolean;
+  /** Told of every fetch waited for: the subgraph, seconds, and whether it answered. */
+  onFetch?: (subgraph: string, seconds: number, outcome: 'ok' | 'error') => void;
 };
 
 /** `headers` (an object or pairs) plus `extra`; `headers` itself when there is nothing to add. */
@@ -78,9 +80,14 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): {
   return {
     fetcherFor(subgraph) {
       return (async (url: string, init?: SubgraphRequestInit) => {
+        const started = process.hrtime.bigint();
+        const took = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
-          return new SubgraphResponse(url, await shared(url, init));
+          const answer = await shared(url, init);
+          options.onFetch?.(subgraph, took(), 'ok');
+          return new SubgraphResponse(url, answer);
         } catch (error) {
+          options.onFetch?.(subgraph, took(), 'error');
           throw new GraphQLError(`subgraph ${subgraph} is unavailable`, {
             originalError: error as Error,
             extensions: { code: 'BACKEND_UNAVAILABLE', serviceName: subgraph },

@@ -33,6 +33,8 @@ export type ThrottleOptions = {
    * process's logger (error).
    */
   log?: (message: string, error: unknown) => void;
+  /** Told of every operation refused 429, with the caller's sales channel (metrics). */
+  onThrottled?: (channel: string | undefined) => void;
 };
 
 function seconds(ms: number): number {
@@ -116,7 +118,10 @@ export function throttleStep(options: ThrottleOptions): PipelineStep {
         log('[gateway] rate limiter failed; operation refused', error);
         throw limiterUnavailable();
       }
-      if (!charge.admitted) throw rateLimited(charge, weight, policy.windowSeconds);
+      if (!charge.admitted) {
+        options.onThrottled?.(principal?.channel);
+        throw rateLimited(charge, weight, policy.windowSeconds);
+      }
       charges.set(resolved, charge);
     },
     responseHeaders(resolved) {

@@ -1,3 +1,4 @@
+import { boundedOperationLabel } from '../../contracts/runtime/telemetry/operation-label.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
@@ -130,22 +131,6 @@ export function createSubgraphMetrics(
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(body);
     },
-  };
-}
-
-/**
- * The label of an operation name: "anonymous" and "unknown" (not parsed) as they are, the first
- * `max` distinct names as they are, later ones "other" (a caller inventing names cannot grow the
- * series without bound).
- */
-function boundedOperationLabel(max: number): (name: string) => string {
-  const seen = new Set<string>(['anonymous', 'unknown']);
-  max += seen.size;
-  return (name) => {
-    if (seen.has(name)) return name;
-    if (seen.size >= max) return 'other';
-    seen.add(name);
-    return name;
   };
 }
 

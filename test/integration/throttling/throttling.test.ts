@@ -142,6 +142,9 @@ describe('throttling through the whole stack, counters in Redis', { skip: skip ?
     });
     assert.equal(stack.executions(), executions, 'the refused operation reached execution');
     assert.equal(await counter('client:ECOMMERCE:azp:web-a'), '12', 'a refusal charges nothing');
+    // Counted, by the caller's channel, on the gateway's /metrics.
+    const metrics = await (await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    assert.match(metrics, /^gateway_throttled_requests_total\{channel="ECOMMERCE"\} 1$/m);
   });
 
   test('clients of a channel are limited apart; without a client id, by subject', async () => {

@@ -118,11 +118,25 @@ describe('gateway server over a tiny federation', () => {
 
   test('metrics are Prometheus text with operation counters', async () => {
     await post({ query: '{ thing(id: "2") { id } }' });
+    await post({ query: 'query ThingByName { thing(id: "2") { id name } }' });
     const res = await fetch(`${base}/metrics`);
     assert.equal(res.status, 200);
     const text = await res.text();
     assert.match(text, /gateway_graphql_operations_total\{type="query",outcome="ok"\} \d+/);
     assert.match(text, /gateway_graphql_errors_total\{code="INTERNAL_SERVER_ERROR"\} 1/);
+    // Latency per operation name (anonymous ones together) and per subgraph fetched.
+    assert.match(
+      text,
+      /^gateway_graphql_duration_seconds_count\{type="query",operation="ThingByName"\} 1$/m,
+    );
+    assert.match(
+      text,
+      /^gateway_graphql_duration_seconds_count\{type="query",operation="anonymous"\} \d+$/m,
+    );
+    assert.match(
+      text,
+      /^gateway_subgraph_fetch_duration_seconds_count\{subgraph="alpha",outcome="ok"\} [1-9]\d*$/m,
+    );
   });
 });
 
@@ -158,6 +172,11 @@ describe('gateway with a subgraph down', () => {
           extensions: { code: 'BACKEND_UNAVAILABLE', serviceName: 'beta' },
         },
       ]);
+      const scraped = await fetch(gateway.url.replace(/\/graphql$/, '/metrics'));
+      assert.match(
+        await scraped.text(),
+        /^gateway_subgraph_fetch_duration_seconds_count\{subgraph="beta",outcome="error"\} 1$/m,
+      );
     } finally {
       await gateway.close();
       await federation.alpha.close();
