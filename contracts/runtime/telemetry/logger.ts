@@ -3,6 +3,7 @@ import { isSpanContextValid, type Span } from '@opentelemetry/api';
 import {
   destination as fileDestination,
   pino,
+  stdSerializers,
   stdTimeFunctions,
   type DestinationStream,
   type Logger,
@@ -62,8 +63,25 @@ export type LoggerOptions = {
 };
 
 /**
+ * pino's error serializer, keeping only what describes the error (message, stack, code and the
+ * other plain fields, its cause): a driver's error can carry its whole client (pg's pool errors
+ * do, connection parameters included), which must never reach a log line.
+ */
+export function serializeError(err: unknown): Record<string, unknown> {
+  const full = stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(full).filter(
+      ([key, value]) =>
+        value === null ||
+        typeof value !== 'object' ||
+        ((key === 'cause' || key === 'errors') && typeof value === 'object'),
+    ),
+  );
+}
+
+/**
  * One JSON object per line: `level` as its name, ISO `time`, `service`, `pid`, `msg`, and
- * an `err` object (message, stack) for errors passed as `{ err }`.
+ * an `err` object (message, stack, code...) for errors passed as `{ err }`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const settings = {
@@ -72,6 +90,7 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    serializers: { err: serializeError },
   };
   return pino(settings, options.destination ?? fileDestination({ dest: 1, sync: true }));
 }

@@ -86,6 +86,25 @@ describe('JSON logs', () => {
     });
   });
 
+  test("an error is its message, stack and plain fields: a driver's client object never", () => {
+    const { logger, lines } = captured('info');
+    const error = Object.assign(new Error('terminating connection'), {
+      code: '57P01',
+      severity: 'FATAL',
+      client: { connectionParameters: { user: 'app', password: 'hunter2', host: 'db' } },
+      cause: new Error('socket closed'),
+    });
+    logger.error({ err: error }, 'idle PostgreSQL client error');
+    const err = lines[0]!.err as Record<string, unknown>;
+    assert.equal(JSON.stringify(lines).includes('hunter2'), false, JSON.stringify(lines));
+    assert.equal(err.client, undefined);
+    // pino writes the cause into the message (and the stack).
+    assert.equal(err.message, 'terminating connection: socket closed');
+    assert.equal(err.code, '57P01');
+    assert.equal(err.severity, 'FATAL');
+    assert.match(String(err.stack), /^Error: terminating connection/);
+  });
+
   test("request-scoped lines carry the request id, and the span's trace ids when there is one", () => {
     const { logger, lines } = captured('info');
     const span = {
