@@ -2,6 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { outageDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
+import {
+  acceptedWebhooks,
+  createApproved,
+  gatewayRunner,
+  publish,
+  waitFor,
+  type RunOperation,
+} from './fault-fixtures.ts';
 
 /**
  * The README's promise, "live in every channel or in none" (ALL_OR_NONE, the default), against
@@ -15,9 +23,6 @@ import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 /** POS fails fast and is retried without end; a promotion is held after 500 ms. */
 const POLICY = outageDeliveryPolicy();
 
-const CREATE = `mutation ($input: CreatePromotionDraftInput!) {
-  createPromotionDraft(input: $input) { promotion { id } }
-}`;
 const STATUS = `query ($id: ID!) { promotion(id: $id) {
   version liveChannels activationHold { reason awaitingChannels }
   channels { channel held acknowledgedIntent status }
@@ -53,12 +58,7 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
   });
   after(async () => stack?.close());
 
-  async function run<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const { status, body } = await stack.query<T>(query, variables);
-    assert.equal(status, 200, JSON.stringify(body));
-    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-    return body.data!;
-  }
+  const run: RunOperation = (query, variables) => gatewayRunner(stack)(query, variables);
   const status = async (id: string) => (await run<{ promotion: Status }>(STATUS, { id })).promotion;
   const offers = async (channel: string) =>
     (
@@ -66,53 +66,16 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
         ch: channel,
       })
     ).eligiblePromotions[0]!.offers.map((o) => o.promotionId);
-  /** What a channel's back-end was told, per accepted (2xx) webhook, oldest first. */
   const accepted = (channel: 'ecommerce' | 'pos', id: string) =>
-    stack.backends.state.channels
-      .received(channel)
-      .filter((m) => (m.body as { promotionId?: string }).promotionId === id)
-      .filter((m) => m.verdict.status >= 200 && m.verdict.status < 300)
-      .map((m) => ({
-        at: Date.parse(m.receivedAt),
-        intent: (m.body as { intent: string }).intent,
-      }));
-  async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+    acceptedWebhooks(stack.backends, channel, id);
+  const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+    waitFor(what, probe, 20_000);
 
   test('held in every channel while POS is down; live in both once it answers', async (t) => {
-    const now = Date.now();
-    const created = await run<{ createPromotionDraft: { promotion: { id: string } } }>(CREATE, {
-      input: {
-        name: 'Held until every channel answers',
-        offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-        scope: { skus: ['SKU000001'] },
-        eligibility: { channels: ['ECOMMERCE', 'POS'] },
-        window: {
-          startsAt: new Date(now - 60_000).toISOString(),
-          endsAt: new Date(now + 86_400_000).toISOString(),
-          timeZone: 'Europe/Berlin',
-        },
-        stacking: { mode: 'STACKABLE', priority: 1 },
-      },
+    const id = await createApproved(run, {
+      name: 'Held until every channel answers',
+      channels: ['ECOMMERCE', 'POS'],
     });
-    const id = created.createPromotionDraft.promotion.id;
-    await run(
-      `mutation ($id: ID!) { submitPromotion(id: $id, expectedVersion: 1) { eventCursor } }`,
-      {
-        id,
-      },
-    );
-    await run(
-      `mutation ($id: ID!) { approvePromotion(id: $id, expectedVersion: 2, override: { reason: "readiness is not under test" }) { eventCursor } }`,
-      { id },
-    );
 
     // Sample what our graph says is live, all along: never a strict subset of the channels.
     const seen = new Set<string>();
@@ -129,10 +92,7 @@ describe('ALL_OR_NONE activation through the gateway, POS down then back', () =>
     });
 
     stack.backends.state.channels.setMode('pos', 'down');
-    await run(
-      `mutation ($id: ID!) { publishToChannels(promotionId: $id, channels: [ECOMMERCE, POS]) { eventCursor } }`,
-      { id },
-    );
+    await publish(run, id, ['ECOMMERCE', 'POS']);
     const publishedAt = Date.now();
     // Held with the reason (at first, if POS has not failed yet, "not acknowledged yet").
     const held = await until('the hold', async () => {

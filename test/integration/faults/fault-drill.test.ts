@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import type { ChannelName } from '../../../backends/channels/channel-state.ts';
 import { testDeliveryPolicy } from '../../helpers/delivery-policy.ts';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
-import { inboxCounts, launchPromotion } from './fault-fixtures.ts';
+import {
+  acceptedWebhooks,
+  gatewayRunner,
+  inboxCounts,
+  launchPromotion,
+  waitFor,
+  type RunOperation,
+} from './fault-fixtures.ts';
 
 /**
  * A fault drill across many promotions, through the gateway, on the README's promise
@@ -62,12 +69,7 @@ describe('fault drill: many promotions, POS down, MOBILE slow, LOYALTY never bac
   });
   after(async () => stack?.close());
 
-  async function run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const { status, body } = await stack.query<T>(query, variables);
-    assert.equal(status, 200, JSON.stringify(body));
-    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-    return body.data!;
-  }
+  const run: RunOperation = (query, variables) => gatewayRunner(stack)(query, variables);
   const liveRows = async () =>
     (await run<{ promotions: { edges: { node: LiveRow }[] } }>(LIVE)).promotions.edges.map(
       (e) => e.node,
@@ -76,25 +78,10 @@ describe('fault drill: many promotions, POS down, MOBILE slow, LOYALTY never bac
     (
       await run<{ promotionExceptions: { edges: { node: ExceptionRow }[] } }>(EXCEPTIONS, { open })
     ).promotionExceptions.edges.map((e) => e.node);
-  async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  /** Accepted (2xx) webhooks of a channel for a promotion, oldest first. */
+  const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+    waitFor(what, probe, 30_000);
   const accepted = (channel: ChannelName, id: string) =>
-    stack.backends.state.channels
-      .received(channel)
-      .filter((m) => (m.body as { promotionId?: string }).promotionId === id)
-      .filter((m) => m.verdict.status >= 200 && m.verdict.status < 300)
-      .map((m) => ({
-        at: Date.parse(m.receivedAt),
-        intent: (m.body as { intent: string }).intent,
-      }));
+    acceptedWebhooks(stack.backends, channel, id);
 
   const publishedAt = new Map<string, number>();
   /** The longest a channel took from a publication to storing it (its first accepted webhook). */

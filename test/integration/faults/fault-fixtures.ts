@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { RunningBackends } from '../../../backends/server.ts';
 import type { ChannelName } from '../../../backends/channels/channel-state.ts';
 import type { DeliveryEvent } from '../../../subgraphs/promotion/delivery/delivery-events.ts';
@@ -70,10 +71,10 @@ export type RunOperation = <T>(query: string, variables?: Record<string, unknown
 
 /**
  * Creates a promotion whose window began a minute ago (publishing activates at once), submits
- * it, approves it (readiness overridden: not what these tests are about) and publishes it to
- * `channels`; resolves with its id.
+ * it and approves it (readiness overridden: not what these tests are about); resolves with its
+ * id.
  */
-export async function launchPromotion(
+export async function createApproved(
   run: RunOperation,
   input: {
     name: string;
@@ -113,10 +114,67 @@ export async function launchPromotion(
       override: { reason: "readiness is not under test" }) { eventCursor } }`,
     { id },
   );
+  return id;
+}
+
+/** Publishes promotion `id` to `channels`. */
+export async function publish(
+  run: RunOperation,
+  id: string,
+  channels: readonly string[],
+): Promise<void> {
   await run(
     `mutation ($id: ID!, $channels: [SalesChannel!]!) {
       publishToChannels(promotionId: $id, channels: $channels) { eventCursor } }`,
-    { id, channels: input.channels },
+    { id, channels },
   );
+}
+
+/** `createApproved`, then `publish` to its channels; resolves with its id. */
+export async function launchPromotion(
+  run: RunOperation,
+  input: Parameters<typeof createApproved>[1],
+): Promise<string> {
+  const id = await createApproved(run, input);
+  await publish(run, id, input.channels);
   return id;
+}
+
+/** `run` through a test stack's gateway: HTTP 200 and no GraphQL error, or the test fails. */
+export function gatewayRunner(stack: {
+  query<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: { data?: T | null; errors?: unknown } }>;
+}): RunOperation {
+  return async <T>(query: string, variables: Record<string, unknown> = {}) => {
+    const { status, body } = await stack.query<T>(query, variables);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    return body.data as T;
+  };
+}
+
+/** What a channel's back-end was told for a promotion, per accepted (2xx) webhook, oldest first. */
+export function acceptedWebhooks(channels: RunningBackends, channel: ChannelName, id: string) {
+  return channels.state.channels
+    .received(channel)
+    .filter((m) => (m.body as { promotionId?: string }).promotionId === id)
+    .filter((m) => m.verdict.status >= 200 && m.verdict.status < 300)
+    .map((m) => ({ at: Date.parse(m.receivedAt), intent: (m.body as { intent: string }).intent }));
+}
+
+/** Resolves with `probe`'s first defined value, probing every 50 ms for at most `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
