@@ -31,15 +31,17 @@ export function assembleFundingSubgraph(
   config: SubgraphConfig,
   overrides: FundingOverrides = {},
 ): AssembledFundingSubgraph {
-  const ttl = config.cacheTtlMs;
+  const policy = config.cachePolicy;
   const wired = wirePorts<FundingPorts>(
     config,
     {
       subgraph: 'funding',
       portNames: ['agreements', 'vendors', 'listPrices', 'productGroups'],
       sap: (erp) => createSapFundingPorts(erp, overrides.sap),
-      cacheWanted: ttl.agreements > 0 || ttl.vendors > 0 || ttl.prices > 0 || ttl.products > 0,
-      cached: (raw, cache) => cachedFundingPorts(raw, cache, ttl),
+      cacheWanted: (['agreements', 'vendors', 'prices', 'products'] as const).some(
+        (port) => policy[port].freshMs > 0,
+      ),
+      cached: (raw, cache) => cachedFundingPorts(raw, cache, policy),
     },
     overrides,
   );

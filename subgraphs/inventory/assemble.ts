@@ -31,15 +31,15 @@ export function assembleInventorySubgraph(
   config: SubgraphConfig,
   overrides: InventoryOverrides = {},
 ): AssembledInventorySubgraph {
-  const ttl = config.cacheTtlMs;
+  const policy = config.cachePolicy;
   const wired = wirePorts<InventoryPorts>(
     config,
     {
       subgraph: 'inventory',
       portNames: ['stock', 'locations'],
       sap: (erp) => createSapInventoryPorts({ ...overrides.sap, client: erp }),
-      cacheWanted: ttl.stock > 0 || ttl.locations > 0,
-      cached: (raw, cache) => cachedInventoryPorts(raw, cache, ttl),
+      cacheWanted: (['stock', 'locations'] as const).some((port) => policy[port].freshMs > 0),
+      cached: (raw, cache) => cachedInventoryPorts(raw, cache, policy),
     },
     overrides,
   );

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { ReadOptions } from '../shared/cache/read-options.ts';
 import { notFound } from '../shared/errors.ts';
 import { computeAtp } from './atp.ts';
 import type { InventoryPosition } from './inventory-position.type.ts';
@@ -19,6 +20,7 @@ export function positionByKey(
   stock: StockSource,
   directory: () => Promise<LocationDirectory>,
   lowStockThreshold: string,
+  read: ReadOptions = {},
 ): PositionLoader {
   return new DataLoader<PositionKey, InventoryPosition, string>(
     async (keys) => {
@@ -28,7 +30,9 @@ export function positionByKey(
         locations.byId.has(id),
       );
       const snapshots =
-        known.length > 0 ? await stock.readStock(skus, known) : new Map<string, StockSnapshot>();
+        known.length > 0
+          ? await stock.readStock(skus, known, read)
+          : new Map<string, StockSnapshot>();
       return keys.map((key) => {
         const location = locations.byId.get(key.locationId);
         if (!location) return notFound('Location', key.locationId);

@@ -1,3 +1,4 @@
+import type { RequestFreshness } from '../shared/cache/request-freshness.ts';
 import { positionByKey, type PositionLoader } from './availability.loader.ts';
 import { locationDirectory, type LocationDirectory } from './location-directory.ts';
 import type { InventoryPorts } from './ports/inventory-ports.ts';
@@ -9,18 +10,24 @@ export type InventoryContext = {
   lowStockThreshold: string;
   /** Per-request loader of positions keyed by (sku, locationId). */
   positions: PositionLoader;
+  /** Whether the caller asked for fresh answers, and which cached answers were served stale. */
+  freshness: RequestFreshness;
 };
 
 export function createInventoryContext(
   ports: InventoryPorts,
   lowStockThreshold: string,
+  freshness: RequestFreshness,
 ): InventoryContext {
   let directory: Promise<LocationDirectory> | undefined;
   const locations = (): Promise<LocationDirectory> =>
-    (directory ??= ports.locations.listLocations().then(locationDirectory));
+    (directory ??= ports.locations
+      .listLocations(freshness.readFor('locations'))
+      .then(locationDirectory));
   return {
     locations,
     lowStockThreshold,
-    positions: positionByKey(ports.stock, locations, lowStockThreshold),
+    positions: positionByKey(ports.stock, locations, lowStockThreshold, freshness.readFor('stock')),
+    freshness,
   };
 }

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
+import { RequestFreshness, wantsFresh } from '../shared/cache/request-freshness.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from './atp.ts';
@@ -67,7 +68,12 @@ export function createInventoryServer(deps: InventoryServerDeps): InventoryServe
         name: 'inventory',
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await schema,
-        context: () => createInventoryContext(deps.ports, threshold),
+        context: (req) =>
+          createInventoryContext(
+            deps.ports,
+            threshold,
+            new RequestFreshness(wantsFresh(req?.headers)),
+          ),
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }).listen(port, host);
     },

@@ -33,15 +33,17 @@ export function assemblePricingSubgraph(
   config: SubgraphConfig,
   overrides: PricingOverrides = {},
 ): AssembledPricingSubgraph {
-  const ttl = config.cacheTtlMs;
+  const policy = config.cachePolicy;
   const wired = wirePorts<PricingPorts>(
     config,
     {
       subgraph: 'pricing',
       portNames: ['prices', 'costs', 'products'],
       sap: (erp) => createSapPricingPorts(erp, overrides.sap),
-      cacheWanted: ttl.prices > 0 || ttl.shelfPrices > 0 || ttl.costs > 0 || ttl.products > 0,
-      cached: (raw, cache) => cachedPricingPorts(raw, cache, ttl),
+      cacheWanted: (['prices', 'shelfPrices', 'costs', 'products'] as const).some(
+        (port) => policy[port].freshMs > 0,
+      ),
+      cached: (raw, cache) => cachedPricingPorts(raw, cache, policy),
     },
     overrides,
   );

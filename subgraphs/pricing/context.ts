@@ -1,4 +1,5 @@
 import type { Big } from 'big.js';
+import type { RequestFreshness } from '../shared/cache/request-freshness.ts';
 import { createCostLoader, type CostLoader } from './cost.loader.ts';
 import type { PricingPorts } from './ports/pricing-ports.ts';
 import { createPriceLoader, type PriceLoader } from './price.loader.ts';
@@ -9,8 +10,10 @@ export type PricingContext = {
   now: number;
   /** Minimum margin of the margin floor, in percent of the selling price. */
   minimumMarginPercent: Big;
+  /** Whether the caller asked for fresh answers, and which cached answers were served stale. */
+  freshness: RequestFreshness;
   loaders: {
-    /** Prices shown to shoppers: may come from the shelf-price cache (CACHE_TTL_SHELF_PRICES_MS). */
+    /** Prices shown to shoppers: may come from the shelf-price cache (policies/caching.yaml), stale and marked. */
     shelfPriceByKey: PriceLoader;
     /** Prices that decide money (approval readiness): never from the shelf-price cache. */
     priceByKey: PriceLoader;
@@ -23,6 +26,8 @@ export type PricingContextDeps = {
   /** The back-end, one port per concern (usually behind the cache). */
   ports: PricingPorts;
   minimumMarginPercent: Big;
+  /** The request's cache reads (`Cache-Control: no-cache`, stale answers). */
+  freshness: RequestFreshness;
   /** Clock; default `Date.now`. */
   now?: () => number;
 };
@@ -32,11 +37,16 @@ export function createPricingContext(deps: PricingContextDeps): PricingContext {
   return {
     now: (deps.now ?? Date.now)(),
     minimumMarginPercent: deps.minimumMarginPercent,
+    freshness: deps.freshness,
     loaders: {
-      shelfPriceByKey: createPriceLoader(deps.ports.prices, { shelf: true }),
-      priceByKey: createPriceLoader(deps.ports.prices),
-      productBySku: createProductLoader(deps.ports.products),
-      costByKey: createCostLoader(deps.ports.costs),
+      shelfPriceByKey: createPriceLoader(deps.ports.prices, {
+        shelf: true,
+        ...deps.freshness.readFor('prices'),
+      }),
+      // What decides money is never served stale (its policy has no stale windows).
+      priceByKey: createPriceLoader(deps.ports.prices, { fresh: deps.freshness.fresh }),
+      productBySku: createProductLoader(deps.ports.products, deps.freshness.readFor('products')),
+      costByKey: createCostLoader(deps.ports.costs, { fresh: deps.freshness.fresh }),
     },
   };
 }

@@ -10,5 +10,6 @@ export function toPrice(record: PriceRecord): Price {
     unitOfMeasure: record.unitOfMeasure,
     validFrom: record.validFrom,
     validTo: record.validTo,
+    asOf: record.asOf,
   };
 }

@@ -1,6 +1,6 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Money } from '../shared/canonical/money.type.ts';
-import { LocalDateScalar } from '../../contracts/canonical/scalars.ts';
+import { DateTimeScalar, LocalDateScalar } from '../../contracts/canonical/scalars.ts';
 import { PriceKind } from './pricing-enums.ts';
 
 /** The effective selling price of one base unit of a product, for a store/channel at an instant. */
@@ -28,4 +28,10 @@ export class Price {
 
   @Field(() => LocalDateScalar, { nullable: true, description: 'Null when open-ended.' })
   validTo?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    description:
+      'When the ERP answered this price. Shelf prices may come from a cache: an answer older than its fresh window is marked in the response (`extensions.freshness`); send `Cache-Control: no-cache` for a fresh one.',
+  })
+  asOf!: string;
 }

@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
+import { RequestFreshness, wantsFresh } from '../shared/cache/request-freshness.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { createPricingContext, type PricingContext } from './context.ts';
@@ -47,12 +49,13 @@ export function buildPricingSchema(): Promise<GraphQLSchema> {
 /** Context factory for one request, with fresh DataLoaders (also used by schema-level tests). */
 export function createPricingContextFactory(
   deps: Omit<PricingServerDeps, 'principalSecrets'>,
-): () => PricingContext {
+): (req?: IncomingMessage) => PricingContext {
   const minimumMarginPercent = parseMinimumMarginPercent(deps.minimumMarginPercent);
-  return () =>
+  return (req) =>
     createPricingContext({
       ports: deps.ports,
       minimumMarginPercent,
+      freshness: new RequestFreshness(wantsFresh(req?.headers)),
       ...(deps.now ? { now: deps.now } : {}),
     });
 }

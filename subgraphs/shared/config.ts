@@ -9,6 +9,12 @@ import { intFromEnv, oneOfFromEnv } from '../../contracts/runtime/env.ts';
 import { metricsTokenFrom } from '../../contracts/runtime/metrics-token.ts';
 import { LOG_LEVELS, type LogLevel } from '../../contracts/runtime/telemetry/logger.ts';
 import {
+  CACHE_PORTS,
+  loadCachePolicy,
+  type CachePolicy,
+  type CachePortName,
+} from '../../policies/cache-policy.ts';
+import {
   tracingConfigFrom,
   type TracingConfig,
 } from '../../contracts/runtime/telemetry/tracing-config.ts';
@@ -64,8 +70,11 @@ export type SubgraphConfig = {
    * inventory and funding; unset: in-process bus and caches, one instance.
    */
   redisUrl: string | undefined;
-  /** How long each port's answers are cached: see {@link CacheTtls}. */
-  cacheTtlMs: CacheTtls;
+  /**
+   * How long each ERP port's answers are fresh, served stale while revalidated, and served stale
+   * when the ERP fails (policies/caching.yaml; CACHE_TTL_<PORT>_MS overrides `fresh`).
+   */
+  cachePolicy: CachePolicy;
   /** Most entries of the in-process cache (CACHE_MAX_ENTRIES; used without Redis). Default 100 000. */
   cacheMaxEntries: number;
   /**
@@ -87,60 +96,28 @@ export type SubgraphConfig = {
   metricsToken: string | undefined;
 };
 
+/** `CACHE_TTL_<PORT>_MS` of a caching.yaml port name, e.g. `shelfPrices` → CACHE_TTL_SHELF_PRICES_MS. */
+export function cacheTtlVariable(port: CachePortName): string {
+  return `CACHE_TTL_${port.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_MS`;
+}
+
 /**
- * Cache TTL per port in milliseconds, 0 = not cached (each read goes to the ERP). One variable
- * each, `CACHE_TTL_<NAME>_MS`. The defaults keep today's freshness: stock and locations as the
- * inventory adapter cached them, master data (which changes rarely) for minutes, the prices shown
- * to shoppers for a minute, and what decides money (the prices and costs of approval readiness,
- * agreement budgets) uncached until a deployment chooses a TTL.
+ * The caching policy (policies/caching.yaml, or the file CACHE_POLICY_FILE names), with each
+ * port's `fresh` overridden by its `CACHE_TTL_<PORT>_MS` when set (0: the port is not cached,
+ * nothing of it is served stale).
  */
-export type CacheTtls = {
-  /** Stock per (SKU, location) (inventory). CACHE_TTL_STOCK_MS, default 2000. */
-  stock: number;
-  /** The location (plant) list (inventory). CACHE_TTL_LOCATIONS_MS, default 60 000. */
-  locations: number;
-  /** Product master: pricing's product data, funding's product groups. CACHE_TTL_PRODUCTS_MS, default 300 000. */
-  products: number;
-  /** Vendor (supplier) master data (funding). CACHE_TTL_VENDORS_MS, default 300 000. */
-  vendors: number;
-  /** Prices per (SKU, location, channel, day): pricing's prices, funding's list prices. CACHE_TTL_PRICES_MS, default 0. */
-  prices: number;
-  /**
-   * The prices shown to shoppers (Product.price, Query.price, an offer's regular and promotional
-   * price), on top of `prices`; never the price impact of approval readiness, which reads
-   * through `prices` only. CACHE_TTL_SHELF_PRICES_MS, default 60 000.
-   */
-  shelfPrices: number;
-  /** Unit cost per (SKU, location) (pricing). CACHE_TTL_COSTS_MS, default 0. */
-  costs: number;
-  /** Funding agreements by id, with their committed and accrued budget (funding). CACHE_TTL_AGREEMENTS_MS, default 0. */
-  agreements: number;
-};
-
-export const DEFAULT_CACHE_TTLS: Readonly<CacheTtls> = {
-  stock: 2000,
-  locations: 60_000,
-  products: 300_000,
-  vendors: 300_000,
-  prices: 0,
-  shelfPrices: 60_000,
-  costs: 0,
-  agreements: 0,
-};
-
-function cacheTtlsFrom(env: NodeJS.ProcessEnv): CacheTtls {
-  const ttl = (name: keyof CacheTtls): number =>
-    intFromEnv(env, `CACHE_TTL_${name.toUpperCase()}_MS`, DEFAULT_CACHE_TTLS[name]);
-  return {
-    stock: ttl('stock'),
-    locations: ttl('locations'),
-    products: ttl('products'),
-    vendors: ttl('vendors'),
-    prices: ttl('prices'),
-    shelfPrices: intFromEnv(env, 'CACHE_TTL_SHELF_PRICES_MS', DEFAULT_CACHE_TTLS.shelfPrices),
-    costs: ttl('costs'),
-    agreements: ttl('agreements'),
-  };
+function cachePolicyFrom(env: NodeJS.ProcessEnv): CachePolicy {
+  const file = env.CACHE_POLICY_FILE || undefined;
+  const policy = loadCachePolicy(file);
+  for (const port of CACHE_PORTS) {
+    const own = policy[port];
+    const freshMs = intFromEnv(env, cacheTtlVariable(port), own.freshMs);
+    policy[port] =
+      freshMs === 0
+        ? { freshMs: 0, staleWhileRevalidateMs: 0, staleIfErrorMs: 0 }
+        : { ...own, freshMs };
+  }
+  return policy;
 }
 
 /**
@@ -240,7 +217,7 @@ export function readSubgraphConfig(
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     databaseTimeouts: databaseTimeoutsFrom(env),
     redisUrl: env.REDIS_URL || undefined,
-    cacheTtlMs: cacheTtlsFrom(env),
+    cachePolicy: cachePolicyFrom(env),
     cacheMaxEntries: intFromEnv(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || undefined,
     eventKeyPrefix: env.EVENT_KEY_PREFIX || undefined,

@@ -5,6 +5,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { sendJson } from '../../contracts/runtime/apollo-node-http.ts';
 import { BACKEND_OUTCOMES, type BackendClient, type BackendStats } from './backend-client.ts';
+import { allCacheReadCounts, CACHE_READ_OUTCOMES } from './cache/read-options.ts';
 
 export type SubgraphMetricsOptions = {
   /**
@@ -14,6 +15,8 @@ export type SubgraphMetricsOptions = {
   token?: string;
   /** Back-end clients whose calls and circuit are reported (their `stats`). Default none. */
   backends?: readonly BackendClient[];
+  /** Caches whose reads per port are reported (`subgraph_cache_reads_total`). Default none. */
+  caches?: readonly object[];
   /** Registers the subgraph's own collectors (e.g. promotion-metrics.ts). Default none. */
   collectors?: (registry: Registry) => void;
   /** Distinct operation names labelled before the rest become "other". Default 100. */
@@ -40,7 +43,7 @@ const CIRCUIT_VALUES: Record<BackendStats['circuit'], number> = {
  * Prometheus metrics of one subgraph server, every series labelled `subgraph`:
  * `subgraph_graphql_duration_seconds{operation}`, `subgraph_graphql_errors_total{code}`,
  * `subgraph_backend_calls_total{service,outcome}` and `subgraph_backend_circuit_state{service}`
- * (0 closed, 1 open, 2 half-open, 3 isolated), the process defaults (`process_cpu_seconds_total`,
+ * (0 closed, 1 open, 2 half-open, 3 isolated), `subgraph_cache_reads_total{port,outcome}`, the process defaults (`process_cpu_seconds_total`,
  * `nodejs_eventloop_lag_seconds`...), plus whatever `collectors` register.
  */
 export function createSubgraphMetrics(
@@ -89,6 +92,21 @@ export function createSubgraphMetrics(
       this.reset();
       for (const stats of backends.map((b) => b.stats?.())) {
         if (stats) this.set({ service: stats.name }, CIRCUIT_VALUES[stats.circuit]);
+      }
+    },
+  });
+  const caches = options.caches ?? [];
+  new Counter({
+    name: 'subgraph_cache_reads_total',
+    help: 'ERP port reads through the cache by port and outcome: fresh, stale (revalidated in the background), miss, staleIfError (the ERP failed, last known value served), error',
+    labelNames: ['port', 'outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const cache of caches) {
+        for (const [port, counts] of allCacheReadCounts(cache)) {
+          for (const outcome of CACHE_READ_OUTCOMES) this.inc({ port, outcome }, counts[outcome]);
+        }
       }
     },
   });

@@ -14,6 +14,7 @@ import {
 } from '../../contracts/runtime/apollo-node-http.ts';
 import { processLogger, type Logger } from '../../contracts/runtime/telemetry/logger.ts';
 import { bindPrincipal, withFieldAccess } from './field-access.ts';
+import { freshnessPlugin } from './freshness-plugin.ts';
 import {
   PRINCIPAL_HEADER,
   type ForwardedPrincipal,
@@ -108,7 +109,12 @@ export function createSubgraphServer<TContext extends BaseContext>(
     formatError: (formatted, error) => maskSubgraphError(formatted, error, telemetry.logFor(error)),
     introspection: true,
     // Federated traces are only for Apollo's usage reporting, which this stack does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), telemetry.plugin, metrics.plugin],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      telemetry.plugin,
+      metrics.plugin,
+      freshnessPlugin,
+    ],
   });
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 

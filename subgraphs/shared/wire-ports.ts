@@ -31,7 +31,7 @@ export type PortWiring<Ports> = {
 export type WiredPorts<Ports> = {
   /** The ports the server reads: adapters behind the cache. */
   ports: Ports;
-  /** GET /metrics: the config's token and the ERP client the adapters call, if any. */
+  /** GET /metrics: the config's token, the ERP client the adapters call and the cache, if any. */
   metrics: SubgraphMetricsOptions;
   /** Closes what wiring opened (ERP client, cache); what the caller passed in stays open. */
   dispose(): Promise<void>;
@@ -80,6 +80,7 @@ export function wirePorts<Ports extends object>(
     const metrics: SubgraphMetricsOptions = {
       ...(config.metricsToken ? { token: config.metricsToken } : {}),
       ...(erp ? { backends: [erp] } : {}),
+      ...(cache ? { caches: [cache] } : {}),
     };
     return { ports: cache ? wiring.cached(raw, cache) : raw, metrics, dispose };
   } catch (error) {

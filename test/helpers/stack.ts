@@ -1,4 +1,5 @@
 import { createBackendsServer } from '../../backends/server.ts';
+import type { CachePolicy } from '../../policies/cache-policy.ts';
 import type { DeliveryPolicy } from '../../policies/delivery-policy.ts';
 import { assembleGateway, type GatewayOverrides } from '../../gateway/assemble.ts';
 import { readGatewayConfig } from '../../gateway/config.ts';
@@ -93,6 +94,8 @@ export type TestStackOptions = {
   deliveryPolicy?: DeliveryPolicy;
   /** The promotion subgraph's exception sweep period (0: none). Default: the subgraph's, 5 s. */
   exceptionIntervalMs?: number;
+  /** Ports' cache windows replacing policies/caching.yaml's (pricing, inventory, funding). */
+  cachePolicy?: Partial<CachePolicy>;
 };
 
 /**
@@ -136,11 +139,12 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     return client;
   };
   // The promotion subgraph's readiness gate asks the other three: they start first. Each is
-  // assembled like in production (its own ERP client, the in-process cache, default TTLs).
-  const erpConfig = testSubgraphConfig({
+  // assembled like in production (its own ERP client, the in-process cache, policies/caching.yaml).
+  const base = testSubgraphConfig({
     erpUrl: backends.url,
     backendTimeoutMs: EMULATOR_TIMEOUT_MS,
   });
+  const erpConfig = { ...base, cachePolicy: { ...base.cachePolicy, ...options.cachePolicy } };
   const erpSubgraphs = {
     pricing: assemblePricingSubgraph(erpConfig),
     inventory: assembleInventorySubgraph(erpConfig),

@@ -1,7 +1,6 @@
 import type { Cache } from '../../shared/cache/cache.ts';
-import { cachedBatch } from '../../shared/cache/cached-batch.ts';
-import { scopedCache } from '../../shared/cache/cache-scope.ts';
-import type { CacheTtls } from '../../shared/config.ts';
+import type { CachePolicy, PortCachePolicy } from '../../../policies/cache-policy.ts';
+import { cachedPortBatch, freshOnly } from '../../shared/cache/port-cache.ts';
 import {
   AGREEMENT_RECORD_VERSION,
   LIST_PRICE_VERSION,
@@ -20,35 +19,33 @@ import type { VendorSource } from './vendor-source.port.ts';
 export function cachedAgreementSource(
   port: AgreementSource,
   cache: Cache,
-  ttlMs: number,
+  policy: PortCachePolicy,
 ): AgreementSource {
-  if (ttlMs <= 0) return port;
-  const agreementsByIds = cachedBatch<string, AgreementRecord | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'funding',
-      port: 'agreements',
-      version: AGREEMENT_RECORD_VERSION,
-    }),
-    ttlMs,
-    keyOf: (id) => id,
-    load: (ids) => port.agreementsByIds(ids),
-  });
+  if (policy.freshMs <= 0) return port;
+  const agreementsByIds = cachedPortBatch<string, AgreementRecord | null>(
+    cache,
+    { subgraph: 'funding', port: 'agreements', version: AGREEMENT_RECORD_VERSION },
+    policy,
+    (id) => id,
+    (ids) => port.agreementsByIds(ids),
+  );
   return { agreementsByIds, agreementsPage: (request) => port.agreementsPage(request) };
 }
 
 /** Vendors through the cache, per id. */
-export function cachedVendorSource(port: VendorSource, cache: Cache, ttlMs: number): VendorSource {
-  if (ttlMs <= 0) return port;
-  const vendorsByIds = cachedBatch<string, VendorRecord | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'funding',
-      port: 'vendors',
-      version: VENDOR_RECORD_VERSION,
-    }),
-    ttlMs,
-    keyOf: (id) => id,
-    load: (ids) => port.vendorsByIds(ids),
-  });
+export function cachedVendorSource(
+  port: VendorSource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): VendorSource {
+  if (policy.freshMs <= 0) return port;
+  const vendorsByIds = cachedPortBatch<string, VendorRecord | null>(
+    cache,
+    { subgraph: 'funding', port: 'vendors', version: VENDOR_RECORD_VERSION },
+    policy,
+    (id) => id,
+    (ids) => port.vendorsByIds(ids),
+  );
   return { vendorsByIds };
 }
 
@@ -56,19 +53,16 @@ export function cachedVendorSource(port: VendorSource, cache: Cache, ttlMs: numb
 export function cachedListPriceSource(
   port: ListPriceSource,
   cache: Cache,
-  ttlMs: number,
+  policy: PortCachePolicy,
 ): ListPriceSource {
-  if (ttlMs <= 0) return port;
-  const listPrices = cachedBatch<ListPriceLookup, ListPrice | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'funding',
-      port: 'list-prices',
-      version: LIST_PRICE_VERSION,
-    }),
-    ttlMs,
-    keyOf: (lookup) => `${lookup.sku}\u0000${lookup.date}`,
-    load: (lookups) => port.listPrices(lookups),
-  });
+  if (policy.freshMs <= 0) return port;
+  const listPrices = cachedPortBatch<ListPriceLookup, ListPrice | null>(
+    cache,
+    { subgraph: 'funding', port: 'list-prices', version: LIST_PRICE_VERSION },
+    policy,
+    (lookup) => `${lookup.sku}\u0000${lookup.date}`,
+    (lookups) => port.listPrices(lookups),
+  );
   return { listPrices };
 }
 
@@ -76,32 +70,30 @@ export function cachedListPriceSource(
 export function cachedProductGroupSource(
   port: ProductGroupSource,
   cache: Cache,
-  ttlMs: number,
+  policy: PortCachePolicy,
 ): ProductGroupSource {
-  if (ttlMs <= 0) return port;
-  const productGroups = cachedBatch<string, string | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'funding',
-      port: 'product-groups',
-      version: PRODUCT_GROUP_VERSION,
-    }),
-    ttlMs,
-    keyOf: (sku) => sku,
-    load: (skus) => port.productGroups(skus),
-  });
+  if (policy.freshMs <= 0) return port;
+  const productGroups = cachedPortBatch<string, string | null>(
+    cache,
+    { subgraph: 'funding', port: 'product-groups', version: PRODUCT_GROUP_VERSION },
+    policy,
+    (sku) => sku,
+    (skus) => port.productGroups(skus),
+  );
   return { productGroups };
 }
 
-/** Every funding port behind the cache, each with its TTL from the config (0: uncached). */
+/** Every funding port behind the cache, each with its policy from the config (fresh 0: uncached). */
 export function cachedFundingPorts(
   ports: FundingPorts,
   cache: Cache,
-  ttl: Pick<CacheTtls, 'agreements' | 'vendors' | 'prices' | 'products'>,
+  policy: Pick<CachePolicy, 'agreements' | 'vendors' | 'prices' | 'products'>,
 ): FundingPorts {
   return {
-    agreements: cachedAgreementSource(ports.agreements, cache, ttl.agreements),
-    vendors: cachedVendorSource(ports.vendors, cache, ttl.vendors),
-    listPrices: cachedListPriceSource(ports.listPrices, cache, ttl.prices),
-    productGroups: cachedProductGroupSource(ports.productGroups, cache, ttl.products),
+    agreements: cachedAgreementSource(ports.agreements, cache, policy.agreements),
+    vendors: cachedVendorSource(ports.vendors, cache, policy.vendors),
+    listPrices: cachedListPriceSource(ports.listPrices, cache, policy.prices),
+    // Product groups decide which agreement funds a SKU (money): never served stale.
+    productGroups: cachedProductGroupSource(ports.productGroups, cache, freshOnly(policy.products)),
   };
 }

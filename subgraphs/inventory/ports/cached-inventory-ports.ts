@@ -1,7 +1,6 @@
 import type { Cache } from '../../shared/cache/cache.ts';
-import { cachedBatch } from '../../shared/cache/cached-batch.ts';
-import { scopedCache } from '../../shared/cache/cache-scope.ts';
-import type { CacheTtls } from '../../shared/config.ts';
+import type { CachePolicy, PortCachePolicy } from '../../../policies/cache-policy.ts';
+import { cachedPortBatch } from '../../shared/cache/port-cache.ts';
 import type { InventoryPorts } from './inventory-ports.ts';
 import {
   LOCATION_RECORD_VERSION,
@@ -21,27 +20,29 @@ type Pair = { sku: string; locationId: string };
  * Stock through the cache, per (SKU, location): a read asks the port only for the pairs it
  * misses (their SKUs x their locations, in one call), and a cached snapshot keeps its `asOf`.
  */
-export function cachedStockSource(port: StockSource, cache: Cache, ttlMs: number): StockSource {
-  if (ttlMs <= 0) return port;
-  const read = cachedBatch<Pair, StockSnapshot>({
-    cache: scopedCache(cache, {
-      subgraph: 'inventory',
-      port: 'stock',
-      version: STOCK_SNAPSHOT_VERSION,
-    }),
-    ttlMs,
-    keyOf: (pair) => stockKey(pair.sku, pair.locationId),
-    async load(pairs) {
+export function cachedStockSource(
+  port: StockSource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): StockSource {
+  if (policy.freshMs <= 0) return port;
+  const read = cachedPortBatch<Pair, StockSnapshot>(
+    cache,
+    { subgraph: 'inventory', port: 'stock', version: STOCK_SNAPSHOT_VERSION },
+    policy,
+    (pair) => stockKey(pair.sku, pair.locationId),
+    async (pairs) => {
       const skus = [...new Set(pairs.map((p) => p.sku))];
       const locationIds = [...new Set(pairs.map((p) => p.locationId))];
       const stock = await port.readStock(skus, locationIds);
       return pairs.map((p) => stock.get(stockKey(p.sku, p.locationId))!);
     },
-  });
+    (snapshot) => snapshot.asOf,
+  );
   return {
-    async readStock(skus, locationIds) {
+    async readStock(skus, locationIds, options) {
       const pairs = skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId })));
-      const snapshots = await read(pairs);
+      const snapshots = await read(pairs, options);
       return new Map(pairs.map((p, i) => [stockKey(p.sku, p.locationId), snapshots[i]!]));
     },
   };
@@ -51,30 +52,27 @@ export function cachedStockSource(port: StockSource, cache: Cache, ttlMs: number
 export function cachedLocationSource(
   port: LocationSource,
   cache: Cache,
-  ttlMs: number,
+  policy: PortCachePolicy,
 ): LocationSource {
-  if (ttlMs <= 0) return port;
-  const read = cachedBatch<'all', LocationRecord[]>({
-    cache: scopedCache(cache, {
-      subgraph: 'inventory',
-      port: 'locations',
-      version: LOCATION_RECORD_VERSION,
-    }),
-    ttlMs,
-    keyOf: (key) => key,
-    load: async () => [await port.listLocations()],
-  });
-  return { listLocations: async () => (await read(['all']))[0]! };
+  if (policy.freshMs <= 0) return port;
+  const read = cachedPortBatch<'all', LocationRecord[]>(
+    cache,
+    { subgraph: 'inventory', port: 'locations', version: LOCATION_RECORD_VERSION },
+    policy,
+    (key) => key,
+    async () => [await port.listLocations()],
+  );
+  return { listLocations: async (options) => (await read(['all'], options))[0]! };
 }
 
-/** Every inventory port behind the cache, each with its TTL from the config (0: uncached). */
+/** Every inventory port behind the cache, each with its policy from the config (fresh 0: uncached). */
 export function cachedInventoryPorts(
   ports: InventoryPorts,
   cache: Cache,
-  ttl: Pick<CacheTtls, 'stock' | 'locations'>,
+  policy: Pick<CachePolicy, 'stock' | 'locations'>,
 ): InventoryPorts {
   return {
-    stock: cachedStockSource(ports.stock, cache, ttl.stock),
-    locations: cachedLocationSource(ports.locations, cache, ttl.locations),
+    stock: cachedStockSource(ports.stock, cache, policy.stock),
+    locations: cachedLocationSource(ports.locations, cache, policy.locations),
   };
 }

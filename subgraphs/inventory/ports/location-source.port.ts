@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { LocationType } from '../location-type.enum.ts';
 
@@ -20,6 +21,6 @@ export const LOCATION_RECORD_VERSION = 1;
 
 /** Where the locations (stores, DCs, dark stores, fulfilment centres) come from. */
 export type LocationSource = {
-  /** Every location, in any order. */
-  listLocations(): Promise<LocationRecord[]>;
+  /** Every location, in any order. `options` matter to the caching decorator only. */
+  listLocations(options?: ReadOptions): Promise<LocationRecord[]>;
 };

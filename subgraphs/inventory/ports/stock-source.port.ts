@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { StockComponents } from '../atp.ts';
 
 /** Stock of one SKU at one location, quantities as decimal strings in the base unit. */
@@ -21,10 +22,12 @@ export function stockKey(sku: string, locationId: string): string {
 export type StockSource = {
   /**
    * Stock for every (sku, locationId) pair of `skus` x `locationIds`, keyed by `stockKey`.
-   * A SKU (or location) the back-end does not know yields zero quantities.
+   * A SKU (or location) the back-end does not know yields zero quantities. `options` matter to
+   * the caching decorator only (fresh reads, stale answers reported).
    */
   readStock(
     skus: readonly string[],
     locationIds: readonly string[],
+    options?: ReadOptions,
   ): Promise<Map<string, StockSnapshot>>;
 };

@@ -1,7 +1,6 @@
 import type { Cache } from '../../shared/cache/cache.ts';
-import { cachedBatch } from '../../shared/cache/cached-batch.ts';
-import { scopedCache } from '../../shared/cache/cache-scope.ts';
-import type { CacheTtls } from '../../shared/config.ts';
+import type { CachePolicy, PortCachePolicy } from '../../../policies/cache-policy.ts';
+import { cachedPortBatch } from '../../shared/cache/port-cache.ts';
 import {
   COST_RECORD_VERSION,
   type CostLookup,
@@ -26,88 +25,99 @@ const DAY_MS = 86_400_000;
 const priceKey = (k: PriceLookup) =>
   `${k.sku}\u0000${k.locationId ?? ''}\u0000${k.channel}\u0000${Math.floor(k.at / DAY_MS)}`;
 
-/** Prices through the cache, per (SKU, location, channel, UTC day): see `PriceSource`. */
-export function cachedPriceSource(port: PriceSource, cache: Cache, ttlMs: number): PriceSource {
-  if (ttlMs <= 0) return port;
-  const findPrices = cachedBatch<PriceLookup, PriceRecord | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'pricing',
-      port: 'prices',
-      version: PRICE_RECORD_VERSION,
-    }),
-    ttlMs,
-    keyOf: priceKey,
-    load: (keys) => port.findPrices(keys),
-  });
-  return { findPrices: (keys) => findPrices(keys) };
+/**
+ * Prices through the cache, per (SKU, location, channel, UTC day): see `PriceSource`. These
+ * decide money (approval readiness): their policy has no stale windows (policies/caching.yaml).
+ */
+export function cachedPriceSource(
+  port: PriceSource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): PriceSource {
+  if (policy.freshMs <= 0) return port;
+  const findPrices = cachedPortBatch<PriceLookup, PriceRecord | null>(
+    cache,
+    { subgraph: 'pricing', port: 'prices', version: PRICE_RECORD_VERSION },
+    policy,
+    priceKey,
+    (keys) => port.findPrices(keys),
+    (record) => record?.asOf,
+  );
+  return { findPrices: (keys, options) => findPrices(keys, options) };
 }
 
 /**
- * Shelf prices (`{ shelf: true }`, what shoppers see) through a cache of their own for
- * `ttlMs`, over `port`; every other read (approval readiness) goes to `port` as it is.
+ * Shelf prices (`{ shelf: true }`, what shoppers see) through a cache of their own under the
+ * `shelfPrices` policy (which may serve them stale, marked), over `port`; every other read
+ * (approval readiness) goes to `port` as it is.
  */
-export function shelfPriceSource(port: PriceSource, cache: Cache, ttlMs: number): PriceSource {
-  if (ttlMs <= 0) return port;
-  const shelf = cachedBatch<PriceLookup, PriceRecord | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'pricing',
-      port: 'shelf-prices',
-      version: PRICE_RECORD_VERSION,
-    }),
-    ttlMs,
-    keyOf: priceKey,
-    load: (keys) => port.findPrices(keys),
-  });
+export function shelfPriceSource(
+  port: PriceSource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): PriceSource {
+  if (policy.freshMs <= 0) return port;
+  const shelf = cachedPortBatch<PriceLookup, PriceRecord | null>(
+    cache,
+    { subgraph: 'pricing', port: 'shelf-prices', version: PRICE_RECORD_VERSION },
+    policy,
+    priceKey,
+    (keys) => port.findPrices(keys),
+    (record) => record?.asOf,
+  );
   return {
-    findPrices: (keys, options) => (options?.shelf ? shelf(keys) : port.findPrices(keys)),
+    findPrices: (keys, options) =>
+      options?.shelf ? shelf(keys, options) : port.findPrices(keys, options),
   };
 }
 
-/** Costs through the cache, per (SKU, location). */
-export function cachedCostSource(port: CostSource, cache: Cache, ttlMs: number): CostSource {
-  if (ttlMs <= 0) return port;
-  const findCosts = cachedBatch<CostLookup, CostRecord | null>({
-    cache: scopedCache(cache, { subgraph: 'pricing', port: 'costs', version: COST_RECORD_VERSION }),
-    ttlMs,
-    keyOf: (k) => `${k.sku}\u0000${k.locationId ?? ''}`,
-    load: (keys) => port.findCosts(keys),
-  });
-  return { findCosts };
+/** Costs through the cache, per (SKU, location); they decide money (no stale windows). */
+export function cachedCostSource(
+  port: CostSource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): CostSource {
+  if (policy.freshMs <= 0) return port;
+  const findCosts = cachedPortBatch<CostLookup, CostRecord | null>(
+    cache,
+    { subgraph: 'pricing', port: 'costs', version: COST_RECORD_VERSION },
+    policy,
+    (k) => `${k.sku}\u0000${k.locationId ?? ''}`,
+    (keys) => port.findCosts(keys),
+  );
+  return { findCosts: (keys, options) => findCosts(keys, options) };
 }
 
 /** Product master data through the cache, per SKU. */
 export function cachedProductSource(
   port: ProductSource,
   cache: Cache,
-  ttlMs: number,
+  policy: PortCachePolicy,
 ): ProductSource {
-  if (ttlMs <= 0) return port;
-  const findProducts = cachedBatch<string, ProductRecord | null>({
-    cache: scopedCache(cache, {
-      subgraph: 'pricing',
-      port: 'products',
-      version: PRODUCT_RECORD_VERSION,
-    }),
-    ttlMs,
-    keyOf: (sku) => sku,
-    load: (skus) => port.findProducts(skus),
-  });
-  return { findProducts };
+  if (policy.freshMs <= 0) return port;
+  const findProducts = cachedPortBatch<string, ProductRecord | null>(
+    cache,
+    { subgraph: 'pricing', port: 'products', version: PRODUCT_RECORD_VERSION },
+    policy,
+    (sku) => sku,
+    (skus) => port.findProducts(skus),
+  );
+  return { findProducts: (skus, options) => findProducts(skus, options) };
 }
 
-/** Every pricing port behind the cache, each with its TTL from the config (0: uncached). */
+/** Every pricing port behind the cache, each with its policy from the config (fresh 0: uncached). */
 export function cachedPricingPorts(
   ports: PricingPorts,
   cache: Cache,
-  ttl: Pick<CacheTtls, 'prices' | 'shelfPrices' | 'costs' | 'products'>,
+  policy: Pick<CachePolicy, 'prices' | 'shelfPrices' | 'costs' | 'products'>,
 ): PricingPorts {
   return {
     prices: shelfPriceSource(
-      cachedPriceSource(ports.prices, cache, ttl.prices),
+      cachedPriceSource(ports.prices, cache, policy.prices),
       cache,
-      ttl.shelfPrices,
+      policy.shelfPrices,
     ),
-    costs: cachedCostSource(ports.costs, cache, ttl.costs),
-    products: cachedProductSource(ports.products, cache, ttl.products),
+    costs: cachedCostSource(ports.costs, cache, policy.costs),
+    products: cachedProductSource(ports.products, cache, policy.products),
   };
 }

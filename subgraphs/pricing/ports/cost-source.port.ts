@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { MarginBasis } from '../pricing-enums.ts';
 
 export type CostLookup = {
@@ -26,5 +27,5 @@ export const COST_RECORD_VERSION = 1;
  */
 export type CostSource = {
   /** One result per lookup, in order; `null` when the SKU has no cost anywhere. */
-  findCosts(lookups: readonly CostLookup[]): Promise<(CostRecord | null)[]>;
+  findCosts(lookups: readonly CostLookup[], options?: ReadOptions): Promise<(CostRecord | null)[]>;
 };

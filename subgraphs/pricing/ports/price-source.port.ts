@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { PriceKind } from '../pricing-enums.ts';
 
@@ -26,10 +27,12 @@ export type PriceRecord = {
   validFrom: string;
   /** YYYY-MM-DD, inclusive; `null` when open-ended. */
   validTo: string | null;
+  /** When the back-end answered this record (ISO 8601, UTC); a cached record keeps it. */
+  asOf: string;
 };
 
 /** Version of `PriceRecord` in caches: bump it with any change to the type or its meaning. */
-export const PRICE_RECORD_VERSION = 1;
+export const PRICE_RECORD_VERSION = 2;
 
 /**
  * Where effective prices come from. Prices are day-granular, as the canonical `Price` is
@@ -38,8 +41,11 @@ export const PRICE_RECORD_VERSION = 1;
  * The precedence among competing records (clearance over regular, store over chain-wide...) is
  * the adapter's, documented there.
  */
-/** `shelf`: a price shown to a shopper, which may come from the shelf-price cache. */
-export type PriceReadOptions = { shelf?: boolean };
+/**
+ * `shelf`: a price shown to a shopper, which may come from the shelf-price cache (and be served
+ * stale, reported through `onStale`); the rest matter to the caching decorators only.
+ */
+export type PriceReadOptions = ReadOptions & { shelf?: boolean };
 
 export type PriceSource = {
   /** One result per lookup, in order; `null` when no valid price exists. */

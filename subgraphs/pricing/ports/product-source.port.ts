@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
 /** The product master data pricing serves (canonical: no ERP names). */
 export type ProductRecord = {
   sku: string;
@@ -14,5 +15,5 @@ export const PRODUCT_RECORD_VERSION = 1;
 /** Where product master data comes from. */
 export type ProductSource = {
   /** One result per SKU, in order; `null` for an unknown (or deleted) product. */
-  findProducts(skus: readonly string[]): Promise<(ProductRecord | null)[]>;
+  findProducts(skus: readonly string[], options?: ReadOptions): Promise<(ProductRecord | null)[]>;
 };

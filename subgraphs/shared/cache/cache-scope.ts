@@ -17,6 +17,7 @@ export type CacheScope = {
 export function scopedCache(cache: KeyValueCache, scope: CacheScope): KeyValueCache {
   const prefix = `${scope.subgraph}:${scope.port}:v${scope.version}:`;
   return {
+    ...(cache.clock ? { clock: cache.clock } : {}),
     get: (key) => cache.get(prefix + key),
     getMany: (keys) => cache.getMany(keys.map((key) => prefix + key)),
     set: (key, value, ttlMs) => cache.set(prefix + key, value, ttlMs),

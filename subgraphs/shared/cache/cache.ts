@@ -13,6 +13,11 @@ export type KeyValueCache = {
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
   /** Stores every entry for `ttlMs` (> 0). Never rejects. */
   setMany(entries: readonly CacheEntry[], ttlMs: number): Promise<void>;
+  /**
+   * The epoch-ms clock the cache's TTLs run on, when it is not the real one (a test's clock):
+   * `cachedBatch` ages entries on it too. Undefined: `Date.now`.
+   */
+  readonly clock?: () => number;
 };
 
 export type CacheEntry = readonly [key: string, value: unknown];

@@ -1,51 +1,147 @@
+import type { PortCachePolicy } from '../../../policies/cache-policy.ts';
 import type { KeyValueCache } from './cache.ts';
+import { type CacheReadCounts, type ReadOptions, type StaleReason } from './read-options.ts';
 
 export type CachedBatchOptions<K, V> = {
   /** Usually `scopedCache(cache, { subgraph, port, version })`. */
   cache: KeyValueCache;
-  /** How long a loaded value is kept (> 0). */
-  ttlMs: number;
+  /** The port's windows (policies/caching.yaml); `freshMs` > 0. */
+  policy: PortCachePolicy;
   /** The cache key of a lookup; lookups with the same key share one value. */
   keyOf: (key: K) => string;
   /** The port's batch read: one value per key, in order. */
   load: (keys: readonly K[]) => Promise<readonly V[]>;
+  /**
+   * When the back-end answered a value, if the value says (e.g. a snapshot's `asOf`): its age
+   * counts from then, and a stale mark reports that time. Default: when the load returned.
+   */
+  answeredAt?: (value: V) => string | null | undefined;
+  /** Counts of what reads were served from (for /metrics). Default none. */
+  counts?: CacheReadCounts;
+  /** Clock of the entries' ages (epoch ms; entries shared through Redis carry it). Default the cache's, else `Date.now`. */
+  now?: () => number;
 };
+
+/** What is stored: the value and when the back-end answered it (epoch ms). */
+type Entry = { t: number; v: unknown };
+
+type Served<V> = { value: V; at: number; stale?: StaleReason };
 
 type Pending<K, V> = {
   id: string;
   key: K;
-  promise: Promise<V>;
-  resolve: (value: V) => void;
+  promise: Promise<Served<V>>;
+  resolve: (value: Served<V>) => void;
   reject: (error: unknown) => void;
 };
 
+function isEntry(value: unknown): value is Entry {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Entry).t === 'number' &&
+    'v' in value
+  );
+}
+
 /**
- * A port's batch read through the cache: one value per key, in order. Hits come from the cache;
- * the misses of one call go to the port in one `load` and are stored for `ttlMs` (`null`, "none",
- * is cached like any value). A key another call is already loading waits for that load instead
- * of loading again (single flight, in this process). A failed load is not cached and fails only
- * the calls that wait for it; a cache that cannot answer is a miss.
+ * A port's batch read through the cache, one value per key, in order, by the port's policy:
+ *   - an entry at most `freshMs` old is served;
+ *   - within `staleWhileRevalidateMs` more, it is served stale and read again in the background
+ *     (one refresh per key at a time; a failed refresh keeps the entry);
+ *   - otherwise the misses of one call go to the port in one `load`; if that fails, an entry
+ *     within `staleIfErrorMs` more is served stale, and the rest fail with the port's error.
+ * A key another call is already loading waits for that load (single flight, in this process).
+ * `null` ("none") is cached like any value. A cache that cannot answer is a miss. Reads with
+ * `{ fresh: true }` skip entries (fresh or stale) but still fall back to one when the load fails.
+ * Every stale answer is reported to the call's `onStale` with the time the port answered it.
  */
 export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
-  const { cache, ttlMs, keyOf, load } = options;
-  const inFlight = new Map<string, Promise<V>>();
+  const { cache, policy, keyOf, load, counts, answeredAt } = options;
+  const now = options.now ?? cache.clock ?? Date.now;
+  const storeMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.staleIfErrorMs);
+  const inFlight = new Map<string, Promise<Served<V>>>();
+  const refreshing = new Set<string>();
 
-  async function fill(pending: readonly Pending<K, V>[]): Promise<void> {
-    try {
-      const cached = await cache.getMany(pending.map((p) => p.id));
-      const misses = pending.filter((p, i) => {
-        if (cached[i] === undefined) return true;
-        p.resolve(cached[i] as V);
-        return false;
+  const count = (outcome: keyof CacheReadCounts, n = 1): void => {
+    if (counts && n > 0) counts[outcome] += n;
+  };
+
+  async function loadAndStore(keys: readonly K[], ids: readonly string[]): Promise<Served<V>[]> {
+    const values = await load(keys);
+    const loadedAt = now();
+    const times = values.map((value) => {
+      const stamp = answeredAt?.(value);
+      const parsed = stamp ? Date.parse(stamp) : Number.NaN;
+      return Number.isNaN(parsed) ? loadedAt : Math.min(parsed, loadedAt);
+    });
+    // Issued before anyone resumes, so a later read on the same connection sees it.
+    void cache.setMany(
+      ids.map((id, i) => [id, { t: times[i]!, v: values[i] } satisfies Entry]),
+      storeMs,
+    );
+    return ids.map((_, i) => ({ value: values[i] as V, at: times[i]! }));
+  }
+
+  function revalidate(stale: readonly Pending<K, V>[]): void {
+    // Not a key being refreshed already, nor one another call is loading (its own read is fine).
+    const due = stale.filter(
+      (p) => !refreshing.has(p.id) && (inFlight.get(p.id) ?? p.promise) === p.promise,
+    );
+    if (due.length === 0) return;
+    for (const p of due) refreshing.add(p.id);
+    loadAndStore(
+      due.map((p) => p.key),
+      due.map((p) => p.id),
+    )
+      .catch(() => undefined) // the entry stays; a later read past its window reads the port
+      .finally(() => {
+        for (const p of due) refreshing.delete(p.id);
       });
+  }
+
+  async function fill(pending: readonly Pending<K, V>[], fresh: boolean): Promise<void> {
+    try {
+      const stored = fresh
+        ? pending.map(() => undefined)
+        : await cache.getMany(pending.map((p) => p.id));
+      const at = now();
+      const misses: Pending<K, V>[] = [];
+      const fallbacks = new Map<string, Entry>();
+      const stale: Pending<K, V>[] = [];
+      pending.forEach((p, i) => {
+        const entry = stored[i];
+        if (!isEntry(entry)) {
+          misses.push(p);
+          return;
+        }
+        const age = at - entry.t;
+        if (age <= policy.freshMs) {
+          p.resolve({ value: entry.v as V, at: entry.t });
+        } else if (age <= policy.freshMs + policy.staleWhileRevalidateMs) {
+          p.resolve({ value: entry.v as V, at: entry.t, stale: 'revalidating' });
+          stale.push(p);
+        } else {
+          if (age <= policy.freshMs + policy.staleIfErrorMs) fallbacks.set(p.id, entry);
+          misses.push(p);
+        }
+      });
+      count('fresh', pending.length - misses.length - stale.length);
+      count('stale', stale.length);
+      if (stale.length > 0) revalidate(stale);
       if (misses.length === 0) return;
-      const values = await load(misses.map((p) => p.key));
-      // Issued before anyone resumes, so a later read on the same connection sees it.
-      void cache.setMany(
-        misses.map((p, i) => [p.id, values[i]]),
-        ttlMs,
-      );
-      misses.forEach((p, i) => p.resolve(values[i] as V));
+      count('miss', misses.length);
+      let loaded: Served<V>[];
+      try {
+        loaded = await loadAndStore(
+          misses.map((p) => p.key),
+          misses.map((p) => p.id),
+        );
+      } catch (error) {
+        await serveLastKnown(misses, fallbacks, fresh, error);
+        return;
+      }
+      misses.forEach((p, i) => p.resolve(loaded[i]!));
     } catch (error) {
       for (const p of pending) p.reject(error);
     } finally {
@@ -53,8 +149,41 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
     }
   }
 
-  return (keys: readonly K[]): Promise<V[]> => {
-    const waiting = new Map<string, Promise<V>>();
+  /** After a failed load: each miss gets its entry within `staleIfErrorMs`, or the error. */
+  async function serveLastKnown(
+    misses: readonly Pending<K, V>[],
+    fallbacks: Map<string, Entry>,
+    fresh: boolean,
+    error: unknown,
+  ): Promise<void> {
+    if (policy.staleIfErrorMs > 0 && fresh) {
+      // A fresh read skipped the cache: look now for what it may fall back to.
+      const stored = await cache.getMany(misses.map((p) => p.id));
+      const at = now();
+      misses.forEach((p, i) => {
+        const entry = stored[i];
+        if (isEntry(entry) && at - entry.t <= policy.freshMs + policy.staleIfErrorMs) {
+          fallbacks.set(p.id, entry);
+        }
+      });
+    }
+    let served = 0;
+    for (const p of misses) {
+      const entry = fallbacks.get(p.id);
+      if (entry) {
+        p.resolve({ value: entry.v as V, at: entry.t, stale: 'backend-unavailable' });
+        served += 1;
+      } else {
+        p.reject(error);
+      }
+    }
+    count('staleIfError', served);
+    count('error', misses.length - served);
+  }
+
+  return async (keys: readonly K[], read: ReadOptions = {}): Promise<V[]> => {
+    const fresh = read.fresh === true;
+    const waiting = new Map<string, Promise<Served<V>>>();
     const mine: Pending<K, V>[] = [];
     const ids = keys.map(keyOf);
     keys.forEach((key, i) => {
@@ -70,15 +199,19 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
       waiting.set(id, pending.promise);
       mine.push(pending);
     });
-    if (mine.length > 0) void fill(mine);
-    return Promise.all(ids.map((id) => waiting.get(id)!));
+    if (mine.length > 0) void fill(mine, fresh);
+    const served = await Promise.all(ids.map((id) => waiting.get(id)!));
+    if (read.onStale) {
+      for (const s of served) if (s.stale) read.onStale(s.at, s.stale);
+    }
+    return served.map((s) => s.value);
   };
 }
 
 function deferred<K, V>(id: string, key: K): Pending<K, V> {
-  let resolve!: (value: V) => void;
+  let resolve!: (value: Served<V>) => void;
   let reject!: (error: unknown) => void;
-  const promise = new Promise<V>((res, rej) => {
+  const promise = new Promise<Served<V>>((res, rej) => {
     resolve = res;
     reject = rej;
   });

@@ -28,6 +28,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
   };
   return {
     kind: 'memory',
+    ...(options.now ? { clock: options.now } : {}),
     get: async (key) => get(key),
     getMany: async (keys) => keys.map(get),
     set: async (key, value, ttlMs) => set(key, value, ttlMs),

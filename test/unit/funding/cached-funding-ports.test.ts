@@ -4,6 +4,7 @@ import { createMemoryCache } from '../../../subgraphs/shared/cache/memory-cache.
 import type { AgreementRecord } from '../../../subgraphs/funding/funding-agreement.model.ts';
 import { cachedFundingPorts } from '../../../subgraphs/funding/ports/cached-funding-ports.ts';
 import type { FundingPorts } from '../../../subgraphs/funding/ports/funding-ports.ts';
+import { freshFor } from '../../helpers/subgraph-config.ts';
 
 /** Ports that record every call; agreements are stand-ins (only their id matters here). */
 function recordingPorts() {
@@ -42,7 +43,12 @@ function recordingPorts() {
   return { calls, ports };
 }
 
-const TTLS = { agreements: 60_000, vendors: 60_000, prices: 60_000, products: 60_000 };
+const TTLS = {
+  agreements: freshFor(60_000),
+  vendors: freshFor(60_000),
+  prices: freshFor(60_000),
+  products: freshFor(60_000),
+};
 
 describe('funding ports behind the cache', () => {
   test('lookups by key are cached; agreement pages always go to the port', async () => {
@@ -69,7 +75,10 @@ describe('funding ports behind the cache', () => {
 
   test('by default (agreements TTL 0) agreement budgets are read fresh every time', async () => {
     const { ports } = recordingPorts();
-    const cached = cachedFundingPorts(ports, createMemoryCache(), { ...TTLS, agreements: 0 });
+    const cached = cachedFundingPorts(ports, createMemoryCache(), {
+      ...TTLS,
+      agreements: freshFor(0),
+    });
     assert.equal(cached.agreements, ports.agreements);
   });
 });

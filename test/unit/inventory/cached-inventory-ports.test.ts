@@ -13,6 +13,7 @@ import {
 import type { InventoryPorts } from '../../../subgraphs/inventory/ports/inventory-ports.ts';
 import { stockKey } from '../../../subgraphs/inventory/ports/stock-source.port.ts';
 import { smallWorld, startErpFixture, type ErpFixture } from './erp-fixture.ts';
+import { freshFor } from '../../helpers/subgraph-config.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 
@@ -40,7 +41,7 @@ describe('inventory ports behind the cache (SAP adapters over the fixture ERP)',
   });
 
   test('the location list is cached for its TTL (inclusive) and read again after it', async () => {
-    const locations = cachedLocationSource(sap.locations, cache(), 60_000);
+    const locations = cachedLocationSource(sap.locations, cache(), freshFor(60_000));
     await Promise.all([locations.listLocations(), locations.listLocations()]);
     clock = T0 + 60_000;
     await locations.listLocations();
@@ -51,7 +52,7 @@ describe('inventory ports behind the cache (SAP adapters over the fixture ERP)',
   });
 
   test('stock is cached per (sku, plant) for the TTL (inclusive), keeping asOf; 0 means no cache', async () => {
-    const stock = cachedStockSource(sap.stock, cache(), 2000);
+    const stock = cachedStockSource(sap.stock, cache(), freshFor(2000));
     const first = await stock.readStock(['TG11'], ['1001', '1002']);
     clock = T0 + 2000;
     const second = await stock.readStock(['TG11'], ['1001']);
@@ -74,7 +75,7 @@ describe('inventory ports behind the cache (SAP adapters over the fixture ERP)',
     assert.equal(third.get(stockKey('TG11', '1001'))!.asOf, new Date(T0 + 2001).toISOString());
 
     erp.resetCounts();
-    const uncached = cachedStockSource(sap.stock, cache(), 0);
+    const uncached = cachedStockSource(sap.stock, cache(), freshFor(0));
     assert.equal(uncached, sap.stock);
     await uncached.readStock(['TG11'], ['1001']);
     await uncached.readStock(['TG11'], ['1001']);
@@ -82,7 +83,7 @@ describe('inventory ports behind the cache (SAP adapters over the fixture ERP)',
   });
 
   test('concurrent reads of the same pairs share one ERP read', async () => {
-    const stock = cachedStockSource(sap.stock, cache(), 2000);
+    const stock = cachedStockSource(sap.stock, cache(), freshFor(2000));
     const [a, b] = await Promise.all([
       stock.readStock(['TG11'], ['1001']),
       stock.readStock(['TG11'], ['1001', '1002']),
@@ -96,7 +97,7 @@ describe('inventory ports behind the cache (SAP adapters over the fixture ERP)',
   });
 
   test('a failed read is not cached', async () => {
-    const stock = cachedStockSource(sap.stock, cache(), 2000);
+    const stock = cachedStockSource(sap.stock, cache(), freshFor(2000));
     erp.fail('A_MatlStkInAcctMod', 503);
     try {
       await assert.rejects(stock.readStock(['TG11'], ['1001']), {

@@ -4,7 +4,6 @@ import Big from 'big.js';
 import { createBackendsServer, type RunningBackends } from '../../../backends/server.ts';
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
 import { assembleInventorySubgraph } from '../../../subgraphs/inventory/assemble.ts';
-import { DEFAULT_CACHE_TTLS } from '../../../subgraphs/shared/config.ts';
 import type { RunningSubgraph } from '../../../subgraphs/shared/subgraph-server.ts';
 import type { GraphQLResponse } from './inventory-harness.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
@@ -50,7 +49,7 @@ async function startStack(options: Parameters<typeof createBackendsServer>[0]) {
   // Stock uncached (every request's stock reads are counted); the location list cached as configured.
   const config = testSubgraphConfig({
     erpUrl: backends.url,
-    cacheTtlMs: { ...DEFAULT_CACHE_TTLS, stock: 0 },
+    cacheTtlMs: { stock: 0 },
   });
   const inventory = await assembleInventorySubgraph(config, { erp: client }).listen(0);
   return { backends, client, inventory };

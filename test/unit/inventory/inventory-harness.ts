@@ -1,5 +1,5 @@
 import { createBackendClient } from '../../../subgraphs/shared/backend-client.ts';
-import { DEFAULT_CACHE_TTLS, type CacheTtls } from '../../../subgraphs/shared/config.ts';
+import type { CachePortName } from '../../../policies/cache-policy.ts';
 import {
   assembleInventorySubgraph,
   type InventoryOverrides,
@@ -22,7 +22,7 @@ export type InventoryHarness = {
 
 export type InventoryHarnessOptions = Pick<InventoryOverrides, 'lowStockThreshold'> & {
   /** Cache TTLs instead of the config's defaults (stock 2 s, locations 60 s). */
-  cacheTtlMs?: Partial<CacheTtls>;
+  cacheTtlMs?: Partial<Record<CachePortName, number>>;
 };
 
 /** The inventory subgraph on port 0 over the OData fixture ERP (no retries, quiet log). */
@@ -35,7 +35,7 @@ export async function startInventory(
   const client = createBackendClient({ name: 'erp', baseUrl: erp.url, retries: 0 });
   const config = testSubgraphConfig({
     erpUrl: erp.url,
-    cacheTtlMs: { ...DEFAULT_CACHE_TTLS, ...options.cacheTtlMs },
+    cacheTtlMs: options.cacheTtlMs ?? {},
   });
   const inventory = assembleInventorySubgraph(config, {
     erp: client,

@@ -5,6 +5,7 @@ import { createMemoryCache } from '../../../subgraphs/shared/cache/memory-cache.
 import { cachedPricingPorts } from '../../../subgraphs/pricing/ports/cached-pricing-ports.ts';
 import type { PricingPorts } from '../../../subgraphs/pricing/ports/pricing-ports.ts';
 import { MarginBasis, PriceKind } from '../../../subgraphs/pricing/pricing-enums.ts';
+import { freshFor } from '../../helpers/subgraph-config.ts';
 
 const DAY = Date.parse('2026-03-01T00:00:00.000Z');
 const HOUR = 3_600_000;
@@ -26,6 +27,7 @@ function recordingPorts() {
           locationId: l.locationId,
           validFrom: '2026-01-01',
           validTo: null,
+          asOf: new Date().toISOString(),
         }));
       },
     },
@@ -64,10 +66,10 @@ describe('pricing ports behind the cache', () => {
   test('prices are cached per (SKU, location, channel, UTC day), not per instant', async () => {
     const { calls, ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
-      prices: 60_000,
-      shelfPrices: 0,
-      costs: 60_000,
-      products: 60_000,
+      prices: freshFor(60_000),
+      shelfPrices: freshFor(0),
+      costs: freshFor(60_000),
+      products: freshFor(60_000),
     });
     await cached.prices.findPrices([price('A', DAY + HOUR), price('A', DAY + HOUR, 'S1')]);
     await cached.prices.findPrices([price('A', DAY + 23 * HOUR), price('A', DAY + 25 * HOUR)]);
@@ -77,10 +79,10 @@ describe('pricing ports behind the cache', () => {
   test('costs per (SKU, location) and products per SKU, unknown products included', async () => {
     const { calls, ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
-      prices: 60_000,
-      shelfPrices: 0,
-      costs: 60_000,
-      products: 60_000,
+      prices: freshFor(60_000),
+      shelfPrices: freshFor(0),
+      costs: freshFor(60_000),
+      products: freshFor(60_000),
     });
     await cached.costs.findCosts([{ sku: 'A', locationId: null }]);
     await cached.costs.findCosts([
@@ -101,10 +103,10 @@ describe('pricing ports behind the cache', () => {
   test('a TTL of 0 leaves the port as it is', () => {
     const { ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
-      prices: 0,
-      shelfPrices: 0,
-      costs: 0,
-      products: 60_000,
+      prices: freshFor(0),
+      shelfPrices: freshFor(0),
+      costs: freshFor(0),
+      products: freshFor(60_000),
     });
     assert.equal(cached.prices, ports.prices);
     assert.equal(cached.costs, ports.costs);
@@ -114,10 +116,10 @@ describe('pricing ports behind the cache', () => {
   test('shelf prices (what shoppers see) are cached; readiness reads go to the ERP every time', async () => {
     const { calls, ports } = recordingPorts();
     const cached = cachedPricingPorts(ports, createMemoryCache(), {
-      prices: 0,
-      shelfPrices: 60_000,
-      costs: 0,
-      products: 0,
+      prices: freshFor(0),
+      shelfPrices: freshFor(60_000),
+      costs: freshFor(0),
+      products: freshFor(0),
     });
     const lookups = [price('A', DAY + HOUR, 'S1'), price('B', DAY + HOUR, 'S1')];
     await cached.prices.findPrices(lookups, { shelf: true });

@@ -7,7 +7,10 @@ import {
 } from '../../../subgraphs/shared/backend-client.ts';
 import { SalesChannel } from '../../../subgraphs/shared/canonical/enums.ts';
 import { createSapPricingPorts } from '../../../subgraphs/pricing/adapters/sap/sap-pricing.adapter.ts';
-import type { PriceLookup } from '../../../subgraphs/pricing/ports/price-source.port.ts';
+import type {
+  PriceLookup,
+  PriceRecord,
+} from '../../../subgraphs/pricing/ports/price-source.port.ts';
 import type { PricingPorts } from '../../../subgraphs/pricing/ports/pricing-ports.ts';
 import { MarginBasis, PriceKind } from '../../../subgraphs/pricing/pricing-enums.ts';
 import {
@@ -32,6 +35,16 @@ const lookup = (
   at: when,
 });
 
+/** The records without `asOf`, after checking each carries when the ERP answered (ISO, just now). */
+function answered(records: readonly (PriceRecord | null)[]): Omit<PriceRecord, 'asOf'>[] {
+  return records.map((record) => {
+    assert.ok(record);
+    const { asOf, ...rest } = record;
+    assert.ok(Math.abs(Date.parse(asOf) - Date.now()) < 60_000, `asOf ${asOf} is now`);
+    return rest;
+  });
+}
+
 describe('SAP pricing adapters: prices', () => {
   let erp: ErpFixture;
   let client: BackendClient;
@@ -52,7 +65,7 @@ describe('SAP pricing adapters: prices', () => {
   });
 
   test('maps a chain-wide list price; open-ended validity becomes null; expired records are ignored', async () => {
-    assert.deepEqual(await adapter.prices.findPrices([lookup('TG11', null)]), [
+    assert.deepEqual(answered(await adapter.prices.findPrices([lookup('TG11', null)])), [
       {
         sku: 'TG11',
         kind: PriceKind.REGULAR,
@@ -68,7 +81,7 @@ describe('SAP pricing adapters: prices', () => {
   });
 
   test('normalises the pricing unit to one base unit and keeps perQuantity', async () => {
-    assert.deepEqual(await adapter.prices.findPrices([lookup('TG12', null)]), [
+    assert.deepEqual(answered(await adapter.prices.findPrices([lookup('TG12', null)])), [
       {
         sku: 'TG12',
         kind: PriceKind.REGULAR,

@@ -91,24 +91,29 @@ describe('subgraph config: what production refuses', () => {
 });
 
 describe('subgraph config: the ERP caches', () => {
-  test('defaults: stock 2 s, locations and shelf prices 1 min, master data 5 min, what decides money uncached', () => {
+  test('defaults (policies/caching.yaml): stock seconds, prices minutes, master data longer, what decides money uncached', () => {
     const config = readSubgraphConfig({});
-    assert.deepEqual(config.cacheTtlMs, {
-      stock: 2000,
-      locations: 60_000,
-      products: 300_000,
-      vendors: 300_000,
-      prices: 0,
-      shelfPrices: 60_000,
-      costs: 0,
-      agreements: 0,
+    const windows = (fresh: number, whileRevalidate: number, ifError: number) => ({
+      freshMs: fresh,
+      staleWhileRevalidateMs: whileRevalidate,
+      staleIfErrorMs: ifError,
+    });
+    assert.deepEqual(config.cachePolicy, {
+      stock: windows(2000, 30_000, 600_000),
+      locations: windows(60_000, 600_000, 86_400_000),
+      products: windows(300_000, 3_600_000, 86_400_000),
+      vendors: windows(300_000, 3_600_000, 86_400_000),
+      shelfPrices: windows(60_000, 300_000, 3_600_000),
+      prices: windows(0, 0, 0),
+      costs: windows(0, 0, 0),
+      agreements: windows(0, 0, 0),
     });
     assert.equal(config.cacheMaxEntries, 100_000);
     assert.equal(config.cacheKeyPrefix, undefined);
     assert.equal(config.redisUrl, undefined);
   });
 
-  test('each TTL, the size and the Redis namespace are read from the environment', () => {
+  test("CACHE_TTL_<PORT>_MS overrides a port's fresh window; 0 leaves it uncached, never stale; the size and the Redis namespace are read from the environment", () => {
     const config = readSubgraphConfig({
       CACHE_TTL_STOCK_MS: '0',
       CACHE_TTL_PRICES_MS: '5000',
@@ -118,16 +123,17 @@ describe('subgraph config: the ERP caches', () => {
       CACHE_KEY_PREFIX: 'eu1',
       REDIS_URL: 'redis://cache.internal:6379',
     });
+    const { stock, prices, shelfPrices, agreements, locations } = config.cachePolicy;
     assert.deepEqual(
+      [stock, shelfPrices].map((p) => [p.freshMs, p.staleWhileRevalidateMs, p.staleIfErrorMs]),
       [
-        config.cacheTtlMs.stock,
-        config.cacheTtlMs.prices,
-        config.cacheTtlMs.shelfPrices,
-        config.cacheTtlMs.agreements,
+        [0, 0, 0],
+        [0, 0, 0],
       ],
-      [0, 5000, 0, 1000],
     );
-    assert.equal(config.cacheTtlMs.locations, 60_000);
+    assert.deepEqual([prices.freshMs, agreements.freshMs, prices.staleIfErrorMs], [5000, 1000, 0]);
+    assert.equal(locations.freshMs, 60_000);
+    assert.equal(locations.staleWhileRevalidateMs, 600_000);
     assert.equal(config.cacheMaxEntries, 10);
     assert.equal(config.cacheKeyPrefix, 'eu1');
     assert.equal(config.redisUrl, 'redis://cache.internal:6379');

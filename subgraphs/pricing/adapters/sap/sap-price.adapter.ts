@@ -44,7 +44,7 @@ import { navigationEntity, sapRead, text } from './sap-read.ts';
 
 const DAY_MS = 86_400_000;
 
-type Candidate = PriceRecord & { rank: number; startMs: number; record: string };
+type Candidate = Omit<PriceRecord, 'asOf'> & { rank: number; startMs: number; record: string };
 
 export function createSapPriceSource(
   client: BackendClient,
@@ -65,6 +65,7 @@ export function createSapPriceSource(
   ): Promise<Map<string, PriceRecord>> {
     const best = new Map<string, Candidate>();
     const wanted = new Set(skus);
+    const asOf = new Date().toISOString();
     const day = dateTimeLiteral(dayMs);
     const calls = chunk(skus, perCall).map(async (materials) => {
       const filter = [
@@ -90,7 +91,7 @@ export function createSapPriceSource(
     await Promise.all(calls);
     const result = new Map<string, PriceRecord>();
     for (const [sku, { rank: _rank, startMs: _startMs, record: _record, ...price }] of best) {
-      result.set(sku, price);
+      result.set(sku, { ...price, asOf });
     }
     return result;
   }

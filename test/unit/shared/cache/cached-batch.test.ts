@@ -4,6 +4,11 @@ import type { Cache } from '../../../../subgraphs/shared/cache/cache.ts';
 import { scopedCache } from '../../../../subgraphs/shared/cache/cache-scope.ts';
 import { cachedBatch } from '../../../../subgraphs/shared/cache/cached-batch.ts';
 import { createMemoryCache } from '../../../../subgraphs/shared/cache/memory-cache.ts';
+import type {
+  CacheReadCounts,
+  StaleReason,
+} from '../../../../subgraphs/shared/cache/read-options.ts';
+import type { PortCachePolicy } from '../../../../policies/cache-policy.ts';
 
 /** A port's batch read that records every call and answers `<key>!` (null for `none`). */
 function port() {
@@ -32,14 +37,48 @@ const brokenCache: Cache = {
   close: async () => undefined,
 };
 
-function batch(source: ReturnType<typeof port>, cache: Cache = createMemoryCache()) {
+function batch(
+  source: ReturnType<typeof port>,
+  cache: Cache = createMemoryCache(),
+  policy: PortCachePolicy = { freshMs: 1000, staleWhileRevalidateMs: 0, staleIfErrorMs: 0 },
+  extra: { now?: () => number; counts?: CacheReadCounts } = {},
+) {
   return cachedBatch<string, string | null>({
     cache,
-    ttlMs: 1000,
+    policy,
     keyOf: (k) => k,
     load: (keys) => source.load(keys),
+    ...extra,
   });
 }
+
+/** A clock for the entries' ages (the memory cache's own TTL clock follows it too). */
+function clock() {
+  let t = 1_000_000;
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
+
+const SWR: PortCachePolicy = {
+  freshMs: 1000,
+  staleWhileRevalidateMs: 5000,
+  staleIfErrorMs: 60_000,
+};
+
+const zeroCounts = (): CacheReadCounts => ({
+  fresh: 0,
+  stale: 0,
+  miss: 0,
+  staleIfError: 0,
+  error: 0,
+});
+
+/** Lets the background refresh (a resolved load, then the cache write) run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('cachedBatch: a port batch read through the cache', () => {
   test('misses go to the port in one call, hits do not; answers keep the order, null included', async () => {
@@ -92,5 +131,116 @@ describe('cachedBatch: a port batch read through the cache', () => {
       await scopedCache(cache, { subgraph: 'funding', port: 'prices', version: 1 }).get('TG11'),
       undefined,
     );
+  });
+
+  test('past fresh, within staleWhileRevalidate: served stale at once and read again once in the background', async () => {
+    const source = port();
+    const time = clock();
+    const counts = zeroCounts();
+    const read = batch(source, createMemoryCache({ now: time.now }), SWR, {
+      now: time.now,
+      counts,
+    });
+    await read(['a', 'b']);
+    time.advance(2000);
+    const stale: [number, StaleReason][] = [];
+    const onStale = (asOf: number, reason: StaleReason) => stale.push([asOf, reason]);
+    // Two reads of the stale keys before a refresh lands: both served at once, one refresh each.
+    assert.deepEqual(await Promise.all([read(['a'], { onStale }), read(['a', 'b'], { onStale })]), [
+      ['a!'],
+      ['a!', 'b!'],
+    ]);
+    await settle();
+    assert.deepEqual(source.calls, [['a', 'b'], ['a'], ['b']]);
+    assert.deepEqual(stale, [
+      [1_000_000, 'revalidating'],
+      [1_000_000, 'revalidating'],
+      [1_000_000, 'revalidating'],
+    ]);
+    // The refreshed entries are fresh again: no stale report, no load.
+    stale.length = 0;
+    assert.deepEqual(await read(['a', 'b'], { onStale }), ['a!', 'b!']);
+    assert.deepEqual(stale, []);
+    assert.equal(source.calls.length, 3);
+    // 'a' is counted once: the second call waited for the first call's read of it.
+    assert.deepEqual(counts, { fresh: 2, stale: 2, miss: 2, staleIfError: 0, error: 0 });
+  });
+
+  test('a failed background refresh keeps the entry; past the window the read waits for the port', async () => {
+    const source = port();
+    const time = clock();
+    const read = batch(source, createMemoryCache({ now: time.now }), SWR, { now: time.now });
+    await read(['a']);
+    time.advance(2000);
+    source.failWith(new Error('erp down'));
+    assert.deepEqual(await read(['a']), ['a!']);
+    await settle();
+    source.failWith(undefined);
+    time.advance(5000); // 7 s old: past fresh + staleWhileRevalidate
+    assert.deepEqual(await read(['a']), ['a!']);
+    assert.deepEqual(source.calls, [['a'], ['a'], ['a']]);
+  });
+
+  test('the back-end down: the last known value within staleIfError, marked; beyond it, the error', async () => {
+    const source = port();
+    const time = clock();
+    const counts = zeroCounts();
+    const read = batch(source, createMemoryCache({ now: time.now }), SWR, {
+      now: time.now,
+      counts,
+    });
+    await read(['a']);
+    time.advance(30_000);
+    source.failWith(new Error('erp down'));
+    const stale: [number, StaleReason][] = [];
+    const onStale = (asOf: number, reason: StaleReason) => stale.push([asOf, reason]);
+    // 'b' was never read: nothing to fall back to, so the call fails as a whole.
+    await assert.rejects(read(['a', 'b'], { onStale }), /erp down/);
+    assert.deepEqual(await read(['a'], { onStale }), ['a!']);
+    assert.deepEqual(stale, [[1_000_000, 'backend-unavailable']]);
+    time.advance(31_001); // 61.001 s old: past fresh + staleIfError
+    await assert.rejects(read(['a']), /erp down/);
+    assert.deepEqual(counts, { fresh: 0, stale: 0, miss: 5, staleIfError: 2, error: 2 });
+  });
+
+  test('fresh reads skip fresh entries, but still fall back to the last known value when the port fails', async () => {
+    const source = port();
+    const time = clock();
+    const read = batch(source, createMemoryCache({ now: time.now }), SWR, { now: time.now });
+    await read(['a']);
+    assert.deepEqual(await read(['a'], { fresh: true }), ['a!']);
+    assert.equal(source.calls.length, 2);
+    time.advance(100);
+    source.failWith(new Error('erp down'));
+    const stale: [number, StaleReason][] = [];
+    assert.deepEqual(
+      await read(['a'], { fresh: true, onStale: (asOf, reason) => stale.push([asOf, reason]) }),
+      ['a!'],
+    );
+    assert.deepEqual(stale, [[1_000_000, 'backend-unavailable']]);
+  });
+
+  test('without stale windows (money) nothing past fresh is served: the port answers or fails', async () => {
+    const source = port();
+    const time = clock();
+    const read = batch(
+      source,
+      createMemoryCache({ now: time.now }),
+      { freshMs: 1000, staleWhileRevalidateMs: 0, staleIfErrorMs: 0 },
+      { now: time.now },
+    );
+    await read(['a']);
+    time.advance(1001);
+    source.failWith(new Error('erp down'));
+    await assert.rejects(read(['a']), /erp down/);
+  });
+
+  test('an entry of another shape (written before entries carried their time) is a miss', async () => {
+    const source = port();
+    const cache = createMemoryCache();
+    await cache.set('a', 'raw old value', 60_000);
+    const read = batch(source, cache);
+    assert.deepEqual(await read(['a']), ['a!']);
+    assert.deepEqual(source.calls, [['a']]);
   });
 });

@@ -21,6 +21,7 @@ import {
   SHARED_REDIS_URL,
   sharedRedisSkipReason,
 } from '../../../integration/throttling/redis-process.ts';
+import { freshFor } from '../../../helpers/subgraph-config.ts';
 
 const skip = await sharedRedisSkipReason();
 const AT = Date.parse('2026-03-01T10:00:00.000Z');
@@ -45,6 +46,7 @@ function pricePort(): PriceSource & { calls: string[][] } {
               locationId: null,
               validFrom: '2026-01-01',
               validTo: null,
+              asOf: new Date().toISOString(),
             },
       );
     },
@@ -106,8 +108,8 @@ describe('Redis cache on the shared Redis', { skip: skip ?? false }, () => {
 
   test('a port behind it: a second instance reads what the first one loaded', async () => {
     const port = pricePort();
-    const first = cachedPriceSource(port, await open(), 60_000);
-    const second = cachedPriceSource(port, await open(), 60_000);
+    const first = cachedPriceSource(port, await open(), freshFor(60_000));
+    const second = cachedPriceSource(port, await open(), freshFor(60_000));
     const answer = await first.findPrices([lookup('TG11'), lookup('NOPE')]);
     // same UTC day, another instant: the same entry
     assert.deepEqual(await second.findPrices([lookup('NOPE'), lookup('TG11', AT + 3_600_000)]), [
@@ -117,8 +119,8 @@ describe('Redis cache on the shared Redis', { skip: skip ?? false }, () => {
     assert.deepEqual(port.calls, [['TG11', 'NOPE']]);
     const keys = (await admin.keys(`cache:${namespace}:pricing:prices:*`)).sort();
     assert.deepEqual(keys, [
-      `cache:${namespace}:pricing:prices:v1:NOPE\u0000\u0000ECOMMERCE\u000020513`,
-      `cache:${namespace}:pricing:prices:v1:TG11\u0000\u0000ECOMMERCE\u000020513`,
+      `cache:${namespace}:pricing:prices:v2:NOPE\u0000\u0000ECOMMERCE\u000020513`,
+      `cache:${namespace}:pricing:prices:v2:TG11\u0000\u0000ECOMMERCE\u000020513`,
     ]);
   });
 });
@@ -170,7 +172,7 @@ describe('Redis that cannot answer: requests fall through to the port', () => {
     const log: string[] = [];
     const port = pricePort();
     const client = createCacheRedisClient(refusedUrl);
-    const prices = cachedPriceSource(port, open(client, log), 60_000);
+    const prices = cachedPriceSource(port, open(client, log), freshFor(60_000));
     await once(client, 'error');
     for (let i = 0; i < 3; i++) {
       const [price] = await prices.findPrices([lookup('TG11')]);
@@ -188,7 +190,7 @@ describe('Redis that cannot answer: requests fall through to the port', () => {
     const log: string[] = [];
     const port = pricePort();
     const client = createCacheRedisClient(muteUrl, { commandTimeoutMs: 100 });
-    const prices = cachedPriceSource(port, open(client, log), 60_000);
+    const prices = cachedPriceSource(port, open(client, log), freshFor(60_000));
     await once(client, 'ready');
     let started = performance.now();
     const [first] = await prices.findPrices([lookup('TG11')]);
