@@ -8,7 +8,9 @@ import {
   principalClaims,
   signPrincipalToken,
 } from '../contracts/protocol/principal-token.ts';
+import { asksNoCache } from '../contracts/protocol/cache-control.ts';
 import { REQUEST_ID_HEADER } from '../contracts/runtime/telemetry/logger.ts';
+import { staleSourcesOf } from './plugins/freshness.ts';
 import type { GatewayContext, Principal } from './principal.ts';
 import { subgraphFieldErrors, subgraphInputError } from './validation/subgraph-input-errors.ts';
 
@@ -88,8 +90,10 @@ export class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<Gatew
     headers.set(PRINCIPAL_HEADER, this.sign(context?.principal));
     // The subgraph's lines about this request carry the gateway's request id.
     if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (this.forwardHeaders.length === 0 || !('incomingRequestContext' in options)) return;
+    if (!('incomingRequestContext' in options)) return;
     const incoming = options.incomingRequestContext.request.http?.headers;
+    // A caller asking for fresh answers (Cache-Control: no-cache) skips the subgraphs' caches.
+    if (asksNoCache(incoming?.get('cache-control'))) headers.set('cache-control', 'no-cache');
     for (const name of this.forwardHeaders) {
       const value = incoming?.get(name);
       if (value != null) headers.set(name, value);
@@ -104,7 +108,9 @@ export class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<Gatew
     return subgraphInputError(answer?.status ?? response.status, answer?.body) ?? error;
   }
 
-  override didReceiveResponse({ response }: Received): Received['response'] {
+  override didReceiveResponse({ response, context }: Received): Received['response'] {
+    const stale = staleSourcesOf(response.extensions);
+    if (stale.length > 0) context.stale?.push(...stale);
     if (!response.errors?.length) return response;
     return {
       ...response,

@@ -1,3 +1,4 @@
+import type { StaleSource } from '../contracts/protocol/cache-control.ts';
 import type { Context as TraceContext } from '@opentelemetry/api';
 import type { PrincipalData } from '../contracts/protocol/principal-token.ts';
 import type { Logger } from '../contracts/runtime/telemetry/logger.ts';
@@ -37,4 +38,9 @@ export type GatewayContext = {
    * (plugins/request-log.ts).
    */
   log?: Logger;
+  /**
+   * Cached answers the subgraphs served past their fresh window, collected from their responses
+   * (forward-principal.ts) for the response's `extensions.freshness` (plugins/freshness.ts).
+   */
+  stale?: StaleSource[];
 };

@@ -8,6 +8,7 @@ import type { PipelineStep } from '../pipeline/pipeline-step.ts';
 import type { GatewayContext } from '../principal.ts';
 import { authorizeStep, type AuthorizeOptions, type OperationAuthorizer } from './authorize.ts';
 import { canonicalInputStep } from './canonical-input.ts';
+import { freshnessPlugin } from './freshness.ts';
 import { metricsPlugin } from './metrics.ts';
 import { operationLimitsStep, type OperationLimitsOptions } from './operation-limits.ts';
 import { requestLog, type RequestLog } from './request-log.ts';
@@ -78,6 +79,7 @@ export function gatewayPlugins(options: {
     requestTracingPlugin(options.tracing),
     (options.requestLog ?? requestLog()).plugin,
     requestPipelinePlugin(options),
+    freshnessPlugin(),
     schemaSuggestionsPlugin(options.suggestions),
   ];
 }

@@ -123,6 +123,33 @@ describe('the README runs as written against `npm start`', { timeout: 300_000 },
     assert.equal(withoutHeader, '400');
   });
 
+  test('Storefront reads: asOf on price and stock, the same answer from the cache, a newer one with Cache-Control: no-cache', async () => {
+    await stack.ready;
+    const [tokenLine, plain, fresh, ...rest] = shCommands(section('Storefront reads'));
+    assert.equal(rest.length, 0);
+    assert.match(fresh!, / -H 'cache-control: no-cache' /);
+    const token = await tokenFrom(tokenLine!);
+    type Product = {
+      price: { amount: { amount: string }; asOf: string };
+      stock: { availableToPromise: string; asOf: string }[];
+    };
+    const read = async (command: string) => {
+      const answer = await curl(command, token);
+      return answer.data!.product as Product;
+    };
+    const first = await read(plain!);
+    assert.match(first.price.amount.amount, /^\d+\.\d{2}$/);
+    const again = await read(plain!);
+    assert.deepEqual(
+      [again.price.asOf, again.stock[0]!.asOf],
+      [first.price.asOf, first.stock[0]!.asOf],
+      'served from the cache',
+    );
+    const renewed = await read(fresh!);
+    assert.ok(renewed.price.asOf > first.price.asOf, 'the price read again');
+    assert.ok(renewed.stock[0]!.asOf > first.stock[0]!.asOf, 'the stock read again');
+  });
+
   test('A promotion end to end: draft → submit → approve → publish → suspend → resume → end, followed over graphql-ws and SSE', async () => {
     await stack.ready;
     const walk = section('A promotion end to end');
