@@ -29,8 +29,13 @@ try {
   if (options.install) ensureBenchInstalled(benchRoot, log);
   // Loaded after the install: the harness resolves the peers it starts from bench/node_modules.
   const { runBench } = await import('./harness/run-bench.ts');
-  const { formatBaselineSummary, formatPerRequestTable, formatTable, formatTracingSummary } =
-    await import('./harness/bench-report.ts');
+  const {
+    formatBaselineSummary,
+    formatCacheTable,
+    formatPerRequestTable,
+    formatTable,
+    formatTracingSummary,
+  } = await import('./harness/bench-report.ts');
   const { writeReport } = await import('./harness/write-report.ts');
   const report = await runBench(options, { repoRoot, benchRoot, log });
   const { machine, settings } = report;
@@ -43,10 +48,20 @@ try {
   if (perRequest) {
     console.log(
       '\nPer request sent (rounds, until the ERP went quiet after each): CPU ms per process, ' +
-        'emulated ERP calls by service; "first, last round" = ERP calls/req of the first and ' +
-        'last round\n',
+        'cache hit % = served from the cache, fresh or stale, of all reads; emulated ERP calls ' +
+        'by service; "first, last round" = ERP calls/req of the first and last round\n',
     );
     console.log(perRequest);
+  }
+  const cacheTable = formatCacheTable(report.results);
+  if (cacheTable) {
+    console.log(
+      '\nCache reads per subgraph/port (same window): hit % = served from the cache, fresh or ' +
+        'stale, of all reads; stale % = served stale (re-read in the background) of all reads; ' +
+        'ERP failed = misses the ERP failed, served the last known value (staleIfError) or not ' +
+        '(error)\n',
+    );
+    console.log(cacheTable);
   }
   for (const [name, notes] of Object.entries(report.scenarioNotes ?? {})) {
     console.log(`\n${name}: ${JSON.stringify(notes)}`);

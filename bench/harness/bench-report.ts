@@ -4,6 +4,28 @@ import type { OtlpSinkReport } from './otlp-sink.ts';
 
 export type BenchMode = 'as-sent' | 'dedup-defeated';
 
+/**
+ * Reads through the subgraphs' ERP caches over the rounds (same window as the ERP calls). A read
+ * the ERP failed is counted once, as a miss; `staleIfError` and `error` say how those ended.
+ */
+export type CacheReads = {
+  /** Reads: served fresh, served stale, or missed (read from the ERP). */
+  reads: number;
+  /** ... per request sent. */
+  readsPerRequest: number;
+  /** Hit rate: served from the cache, fresh or stale, of all reads; null without reads. */
+  hitRate: number | null;
+  /** Served stale (past the fresh window, read again in the background), of all reads. */
+  staleShare: number | null;
+  /** Misses the ERP failed, answered with the last known value. */
+  staleIfError: number;
+  /** Misses the ERP failed with nothing to fall back to. */
+  error: number;
+};
+
+/** A target's cache reads: all ports together, and each port read, by `subgraph/port`. */
+export type TargetCacheReads = { total: CacheReads; byPort: Record<string, CacheReads> };
+
 /** One target in one scenario and mode, over all its rounds. */
 export type TargetResult = {
   scenario: string;
@@ -70,6 +92,11 @@ export type TargetResult = {
     byRoute: Record<string, number>;
     perRound: number[];
   } | null;
+  /**
+   * Scenarios whose subgraphs count their cache reads (the storefront): reads through the ERP
+   * caches over the rounds (same window), all ports and per port. Null where none are counted.
+   */
+  cacheReads?: TargetCacheReads | null;
   /**
    * a-otel only: what its span sink received during this mode (warm-up and rounds, plus the
    * exports that arrived until the sink went quiet after the last round).
@@ -286,6 +313,70 @@ export function formatTracingSummary(results: readonly TargetResult[]): string {
   ].join('\n');
 }
 
+const percentOf = (share: number | null): string =>
+  share === null ? 'n/a' : (share * 100).toFixed(1);
+
+/** A Markdown table: text columns (`isText`) left-aligned, numbers right-aligned. */
+function alignedTable(
+  header: string[],
+  rows: string[][],
+  isText: (column: number) => boolean,
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string =>
+    `| ${cells.map((cell, i) => (isText(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (isText(i) ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+/** `staleIfError 3, error 1`: the ERP failures among the misses, empty when there were none. */
+function erpFailures(reads: CacheReads): string {
+  return [
+    ...(reads.staleIfError > 0 ? [`staleIfError ${reads.staleIfError}`] : []),
+    ...(reads.error > 0 ? [`error ${reads.error}`] : []),
+  ].join(', ');
+}
+
+/**
+ * Scenarios whose subgraphs count their cache reads: per target and mode, one row for all ports
+ * (`all`) and one per port read, with reads per request, hit rate, stale share and the ERP
+ * failures among the misses. Empty when no result has them.
+ */
+export function formatCacheTable(results: readonly TargetResult[]): string {
+  const rows = results.flatMap((r) => {
+    if (!r.cacheReads) return [];
+    const ports: [string, CacheReads][] = [
+      ['all', r.cacheReads.total],
+      ...Object.entries(r.cacheReads.byPort),
+    ];
+    return ports.map(([port, reads]) => [
+      r.scenario,
+      r.mode,
+      r.target,
+      port,
+      fixed(reads.readsPerRequest, 2),
+      percentOf(reads.hitRate),
+      percentOf(reads.staleShare),
+      erpFailures(reads),
+    ]);
+  });
+  if (rows.length === 0) return '';
+  const header = [
+    'scenario',
+    'mode',
+    'target',
+    'port',
+    'reads/req',
+    'hit %',
+    'stale %',
+    'ERP failed',
+  ];
+  return alignedTable(header, rows, (column) => column < 4 || column === 7);
+}
+
 /** Short names for the ERP's OData services in the per-request table. */
 const SERVICE_LABELS: Record<string, string> = {
   API_PRODUCT_SRV: 'product',
@@ -302,7 +393,7 @@ const serviceLabel = (service: string): string =>
  * first and last round's totals, cold and warm). Empty when no result has them.
  */
 export function formatPerRequestTable(results: readonly TargetResult[]): string {
-  const rows = results.filter((r) => r.cpuMsPerRequest || r.erpCallsPerRequest);
+  const rows = results.filter((r) => r.cpuMsPerRequest || r.erpCallsPerRequest || r.cacheReads);
   if (rows.length === 0) return '';
   const processes = [...new Set(rows.flatMap((r) => Object.keys(r.cpuMsPerRequest ?? {})))];
   const ordered = [
@@ -321,6 +412,7 @@ export function formatPerRequestTable(results: readonly TargetResult[]): string 
     'p50 ms',
     'p99 ms',
     ...ordered.map((p) => `${p === 'erp' ? 'ERP' : p} CPU ms/req`),
+    'cache hit %',
     'ERP calls/req',
     'first, last round',
     ...services.map((s) => `${serviceLabel(s)}/req`),
@@ -336,6 +428,7 @@ export function formatPerRequestTable(results: readonly TargetResult[]): string 
       fixed(r.p50Ms),
       fixed(r.p99Ms),
       ...ordered.map((p) => fixed(r.cpuMsPerRequest?.[p] ?? null, 1)),
+      percentOf(r.cacheReads?.total.hitRate ?? null),
       fixed(erp?.total ?? null, 2),
       rounds.length > 0
         ? `${rounds[0]!.toFixed(2)}, ${rounds[rounds.length - 1]!.toFixed(2)}`

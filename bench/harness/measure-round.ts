@@ -1,7 +1,8 @@
-import type { RunningScenario } from '../scenarios/scenario.ts';
+import type { CacheReadCounts, RunningScenario } from '../scenarios/scenario.ts';
 import type { BenchTarget, RunningTarget } from '../targets/bench-target.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchMode, TargetResult } from './bench-report.ts';
+import { addCacheReadDeltas, cacheReadsResult } from './cache-reads.ts';
 import { mergeRounds, runLoad, type LoadRound } from './load.ts';
 import { cpuSeconds, processTree, rssBytes } from './proc-stats.ts';
 
@@ -37,6 +38,11 @@ export type Accumulated = {
   erpCalls: Record<string, number> | undefined;
   /** ... their total per round, divided by the requests sent in that round. */
   erpCallsPerRequestPerRound: number[];
+  /**
+   * Reads through the subgraphs' ERP caches per `subgraph/port` and outcome over the same
+   * windows; undefined when the scenario does not count them.
+   */
+  cacheReads: CacheReadCounts | undefined;
   /** Requests sent (those in flight at the stop included), summed over the rounds. */
   sentRequests: number;
 };
@@ -100,6 +106,7 @@ export async function measureRound(
   ];
   const statsBefore = await scenario.upstreamStats();
   const erpBefore = await scenario.erpCounts?.();
+  const cacheBefore = await scenario.cacheReads?.();
   const namedCpu0 = named.map((p) => cpuSeconds(p.tree));
   let peakRss = target.pids.length > 0 ? rssBytes(gatewayTree) : undefined;
   let loadgenPeak = process.memoryUsage().rss;
@@ -133,6 +140,7 @@ export async function measureRound(
   await settle(scenario);
   const namedCpu1 = named.map((p) => cpuSeconds(p.tree));
   const erpAfter = await scenario.erpCounts?.();
+  const cacheAfter = await scenario.cacheReads?.();
   const statsAfter = await scenario.upstreamStats();
   into.sentRequests += round.totalRequests;
   if (scenario.processes) {
@@ -151,6 +159,9 @@ export async function measureRound(
     into.erpCallsPerRequestPerRound.push(
       round.totalRequests > 0 ? (erpAfter.total - erpBefore.total) / round.totalRequests : 0,
     );
+  }
+  if (cacheBefore && cacheAfter) {
+    addCacheReadDeltas((into.cacheReads ??= {}), cacheBefore, cacheAfter);
   }
   into.rounds.push(round);
   into.wallSeconds += wall;
@@ -192,6 +203,7 @@ export function freshAccumulator(): Accumulated {
     processCpuSeconds: undefined,
     erpCalls: undefined,
     erpCallsPerRequestPerRound: [],
+    cacheReads: undefined,
     sentRequests: 0,
   };
 }
@@ -284,5 +296,6 @@ export function toResult(
         ? null
         : merged.rps / (gatewayCpuPercent / 100),
     ...perRequest(acc),
+    cacheReads: cacheReadsResult(acc.cacheReads, acc.sentRequests),
   };
 }

@@ -70,6 +70,15 @@ export type ScenarioContext = {
 /** Calls the emulated ERP counted so far, per route key (`API_PRODUCT_SRV/A_Product`). */
 export type ErpCounts = { total: number; routes: Record<string, number> };
 
+/**
+ * Reads through the subgraphs' ERP caches counted so far (`subgraph_cache_reads_total`), per
+ * `subgraph/port` (`inventory/stock`), per outcome: `fresh`, `stale` (served past its fresh window
+ * while read again in the background), `miss` (read from the ERP), and of those misses the ERP
+ * failed, `staleIfError` (last known value served) and `error`. Cumulative since each subgraph
+ * started.
+ */
+export type CacheReadCounts = Record<string, Record<string, number>>;
+
 /** A scenario's subgraphs (and back-ends), up and composed. */
 export type RunningScenario = {
   /** Composed supergraph file; its routing URLs point at the running subgraphs. */
@@ -110,6 +119,8 @@ export type RunningScenario = {
   processes?: { name: string; pid: number }[];
   /** The emulated ERP's call counters (`GET /__admin/counters`); undefined without an ERP. */
   erpCounts?(): Promise<ErpCounts>;
+  /** The subgraphs' cache read counters (their GET /metrics); undefined where none count. */
+  cacheReads?(): Promise<CacheReadCounts>;
   /** Facts about the scenario's setup for the report (e.g. the share of pages with offers). */
   notes?: Record<string, unknown>;
   /**

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../../contracts/canonical/subgraphs.ts';
 import { stripSecurityFeatures } from '../../../gateway/security/supergraph-security.ts';
-import type { ErpCounts, ScenarioContext } from '../scenario.ts';
+import { addCacheReadDeltas, cacheReadCountsFromMetrics } from '../../harness/cache-reads.ts';
+import type { CacheReadCounts, ErpCounts, ScenarioContext } from '../scenario.ts';
 
 /** Our subgraphs, as `npm start` runs them: their one declaration (contracts/canonical/subgraphs.ts). */
 export const OUR_SUBGRAPHS = SUBGRAPH_NAMES;
@@ -31,6 +32,8 @@ export type OurStack = {
   processes: { name: string; pid: number }[];
   /** The emulated ERP's call counters so far (`GET /__admin/counters`). */
   erpCounts(): Promise<ErpCounts>;
+  /** The subgraphs' cache read counters so far (`GET /metrics` of each, with METRICS_TOKEN). */
+  cacheReads(): Promise<CacheReadCounts>;
 };
 
 /**
@@ -48,6 +51,31 @@ export async function readErpCounts(erpUrl: string): Promise<ErpCounts> {
     total: body.total,
     routes: Object.fromEntries(Object.entries(body.routes).map(([key, r]) => [key, r.calls])),
   };
+}
+
+/**
+ * `subgraph_cache_reads_total` of every subgraph (`GET <subgraph>/metrics`, with the bearer token
+ * the subgraphs were started with), merged per `subgraph/port`. A subgraph without caches
+ * (promotion) adds nothing.
+ */
+export async function readCacheReads(
+  subgraphUrls: Record<string, string>,
+  metricsToken: string,
+): Promise<CacheReadCounts> {
+  const perSubgraph = await Promise.all(
+    Object.entries(subgraphUrls).map(async ([subgraph, url]) => {
+      const res = await fetch(url.replace(/\/graphql$/, '/metrics'), {
+        headers: { authorization: `Bearer ${metricsToken}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`${subgraph} /metrics: HTTP ${res.status}`);
+      return cacheReadCountsFromMetrics(await res.text(), subgraph);
+    }),
+  );
+  const merged: CacheReadCounts = {};
+  // Each subgraph's counts added to nothing: summed per port and outcome.
+  for (const counts of perSubgraph) addCacheReadDeltas(merged, {}, counts);
+  return merged;
 }
 
 /** The committed supergraph with each `join__Graph` routing URL replaced. */
@@ -147,5 +175,6 @@ export async function startOurStack(context: ScenarioContext, name: string): Pro
       ...started.map((s) => ({ name: s.subgraph, pid: s.child.pid })),
     ],
     erpCounts: () => readErpCounts(erpUrl),
+    cacheReads: () => readCacheReads(subgraphUrls, context.secrets.metricsToken),
   };
 }

@@ -66,6 +66,7 @@ export const storefrontScenario: Scenario = {
       pids: stack.pids,
       processes: stack.processes,
       erpCounts: stack.erpCounts,
+      cacheReads: stack.cacheReads,
       workload,
       ...(checkWorkload ? { checkWorkload } : {}),
       notes,
