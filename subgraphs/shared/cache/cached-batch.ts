@@ -12,12 +12,18 @@ export type CachedBatchOptions<K, V> = {
   /** The port's batch read: one value per key, in order. */
   load: (keys: readonly K[]) => Promise<readonly V[]>;
   /**
-   * When the back-end answered a value, if the value says (e.g. a snapshot's `asOf`): its age
-   * counts from then, and a stale mark reports that time. Default: when the load returned.
+   * When the back-end answered a value, if the value says (e.g. a snapshot's `asOf`): a stale
+   * mark reports that time, the one the caller sees on the value. Ages count on the cache's own
+   * clock from when the load returned (the adapter's clock may be another). Default: that time.
    */
   answeredAt?: (value: V) => string | null | undefined;
   /** Counts of what reads were served from (for /metrics). Default none. */
   counts?: CacheReadCounts;
+  /**
+   * How long stale keys wait for others before their background read (one read for the keys of
+   * many requests). A read of missing keys takes the waiting ones along. Default 20 ms.
+   */
+  refreshDelayMs?: number;
   /** Clock of the entries' ages (epoch ms; entries shared through Redis carry it). Default the cache's, else `Date.now`. */
   now?: () => number;
 };
@@ -25,6 +31,7 @@ export type CachedBatchOptions<K, V> = {
 /** What is stored: the value and when the back-end answered it (epoch ms). */
 type Entry = { t: number; v: unknown };
 
+/** A value as served: `at` is the time a stale mark reports (see `reportedAt`). */
 type Served<V> = { value: V; at: number; stale?: StaleReason };
 
 type Pending<K, V> = {
@@ -48,7 +55,8 @@ function isEntry(value: unknown): value is Entry {
  * A port's batch read through the cache, one value per key, in order, by the port's policy:
  *   - an entry at most `freshMs` old is served;
  *   - within `staleWhileRevalidateMs` more, it is served stale and read again in the background
- *     (one refresh per key at a time; a failed refresh keeps the entry);
+ *     (one refresh per key at a time, the stale keys of many calls in one read after
+ *     `refreshDelayMs`, or along with the next call's misses; a failed refresh keeps the entry);
  *   - otherwise the misses of one call go to the port in one `load`; if that fails, an entry
  *     within `staleIfErrorMs` more is served stale, and the rest fail with the port's error.
  * A key another call is already loading waits for that load (single flight, in this process).
@@ -69,35 +77,60 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
 
   async function loadAndStore(keys: readonly K[], ids: readonly string[]): Promise<Served<V>[]> {
     const values = await load(keys);
-    const loadedAt = now();
-    const times = values.map((value) => {
-      const stamp = answeredAt?.(value);
-      const parsed = stamp ? Date.parse(stamp) : Number.NaN;
-      return Number.isNaN(parsed) ? loadedAt : Math.min(parsed, loadedAt);
-    });
+    const at = now();
     // Issued before anyone resumes, so a later read on the same connection sees it.
     void cache.setMany(
-      ids.map((id, i) => [id, { t: times[i]!, v: values[i] } satisfies Entry]),
+      ids.map((id, i) => [id, { t: at, v: values[i] } satisfies Entry]),
       storeMs,
     );
-    return ids.map((_, i) => ({ value: values[i] as V, at: times[i]! }));
+    return ids.map((_, i) => ({ value: values[i] as V, at }));
   }
 
-  function revalidate(stale: readonly Pending<K, V>[]): void {
-    // Not a key being refreshed already, nor one another call is loading (its own read is fine).
-    const due = stale.filter(
-      (p) => !refreshing.has(p.id) && (inFlight.get(p.id) ?? p.promise) === p.promise,
-    );
-    if (due.length === 0) return;
-    for (const p of due) refreshing.add(p.id);
-    loadAndStore(
-      due.map((p) => p.key),
-      due.map((p) => p.id),
-    )
-      .catch(() => undefined) // the entry stays; a later read past its window reads the port
-      .finally(() => {
-        for (const p of due) refreshing.delete(p.id);
-      });
+  /** The time a stale mark reports for an entry: the value's own, else when it was stored. */
+  function reportedAt(entry: Entry): number {
+    const stamp = answeredAt?.(entry.v as V);
+    const parsed = stamp ? Date.parse(stamp) : Number.NaN;
+    return Number.isNaN(parsed) ? entry.t : parsed;
+  }
+
+  const refreshDelayMs = options.refreshDelayMs ?? 20;
+  /** Stale keys waiting for their background read, by id. */
+  const queued = new Map<string, K>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Queues the stale keys not yet being refreshed nor loaded by another call. */
+  function queueRefresh(stale: readonly Pending<K, V>[]): void {
+    for (const p of stale) {
+      if (refreshing.has(p.id) || (inFlight.get(p.id) ?? p.promise) !== p.promise) continue;
+      refreshing.add(p.id);
+      queued.set(p.id, p.key);
+    }
+    if (queued.size > 0 && !timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        const entries = takeQueued();
+        if (entries.length === 0) return;
+        loadAndStore(
+          entries.map(([, key]) => key),
+          entries.map(([id]) => id),
+        )
+          .catch(() => undefined) // the entries stay; a read past their window reads the port
+          .finally(() => doneRefreshing(entries));
+      }, refreshDelayMs);
+      timer.unref?.();
+    }
+  }
+
+  function takeQueued(): [string, K][] {
+    const entries = [...queued];
+    queued.clear();
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    return entries;
+  }
+
+  function doneRefreshing(entries: readonly [string, K][]): void {
+    for (const [id] of entries) refreshing.delete(id);
   }
 
   async function fill(pending: readonly Pending<K, V>[], fresh: boolean): Promise<void> {
@@ -119,7 +152,7 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
         if (age <= policy.freshMs) {
           p.resolve({ value: entry.v as V, at: entry.t });
         } else if (age <= policy.freshMs + policy.staleWhileRevalidateMs) {
-          p.resolve({ value: entry.v as V, at: entry.t, stale: 'revalidating' });
+          p.resolve({ value: entry.v as V, at: reportedAt(entry), stale: 'revalidating' });
           stale.push(p);
         } else {
           if (age <= policy.freshMs + policy.staleIfErrorMs) fallbacks.set(p.id, entry);
@@ -128,18 +161,22 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
       });
       count('fresh', pending.length - misses.length - stale.length);
       count('stale', stale.length);
-      if (stale.length > 0) revalidate(stale);
+      if (stale.length > 0) queueRefresh(stale);
       if (misses.length === 0) return;
       count('miss', misses.length);
+      // The stale keys waiting for their background read ride along: one ERP read, not two.
+      const riding = takeQueued();
       let loaded: Served<V>[];
       try {
         loaded = await loadAndStore(
-          misses.map((p) => p.key),
-          misses.map((p) => p.id),
+          [...misses.map((p) => p.key), ...riding.map(([, key]) => key)],
+          [...misses.map((p) => p.id), ...riding.map(([id]) => id)],
         );
       } catch (error) {
         await serveLastKnown(misses, fallbacks, fresh, error);
         return;
+      } finally {
+        doneRefreshing(riding);
       }
       misses.forEach((p, i) => p.resolve(loaded[i]!));
     } catch (error) {
@@ -171,7 +208,7 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
     for (const p of misses) {
       const entry = fallbacks.get(p.id);
       if (entry) {
-        p.resolve({ value: entry.v as V, at: entry.t, stale: 'backend-unavailable' });
+        p.resolve({ value: entry.v as V, at: reportedAt(entry), stale: 'backend-unavailable' });
         served += 1;
       } else {
         p.reject(error);

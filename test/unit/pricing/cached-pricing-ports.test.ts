@@ -27,7 +27,7 @@ function recordingPorts() {
           locationId: l.locationId,
           validFrom: '2026-01-01',
           validTo: null,
-          asOf: new Date().toISOString(),
+          asOf: '2026-12-07T00:00:00.000Z',
         }));
       },
     },

@@ -46,7 +46,7 @@ function pricePort(): PriceSource & { calls: string[][] } {
               locationId: null,
               validFrom: '2026-01-01',
               validTo: null,
-              asOf: new Date().toISOString(),
+              asOf: '2026-12-07T00:00:00.000Z',
             },
       );
     },
