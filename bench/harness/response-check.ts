@@ -88,7 +88,7 @@ async function runSequence(
 
 /**
  * Runs the workload once against every target (targets in turn, steps in order) and requires
- * HTTP 200, no `errors`, and, step by step, the same JSON modulo key order and the workload's
+ * HTTP 200, no `errors`, and, step by step, the same `data` modulo key order and the workload's
  * volatile keys everywhere (the first target is the reference). Throws ResponseMismatchError with
  * a diff summary otherwise. Runs before any timing.
  */
@@ -105,7 +105,9 @@ export async function checkResponses(
   );
   const keys = new Set(workload.volatileKeys ?? []);
   const reference = runs[0]!;
-  const canonical = (f: Fetched): unknown => canonicalize(masked(f.json, keys));
+  // `data` only: `extensions` are each gateway's own (e.g. our stale-answer marks).
+  const canonical = (f: Fetched): unknown =>
+    canonicalize(masked((f.json as { data?: unknown }).data, keys));
   if (problems.length === 0) {
     for (const run of runs.slice(1)) {
       workload.steps.forEach((step, i) => {
