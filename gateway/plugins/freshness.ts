@@ -41,17 +41,22 @@ function merge(entries: readonly StaleSource[]): StaleSource[] {
   return [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));
 }
 
-/** The valid entries of a subgraph's `extensions.freshness` (anything else is ignored). */
+/** The valid entries of a subgraph's `extensions.freshness`, their three fields (anything else is ignored). */
 export function staleSourcesOf(extensions: Record<string, unknown> | undefined): StaleSource[] {
   const stale = (extensions?.freshness as { stale?: unknown } | undefined)?.stale;
   if (!Array.isArray(stale)) return [];
-  return stale.filter(
-    (s): s is StaleSource =>
-      typeof s === 'object' &&
-      s !== null &&
-      typeof (s as StaleSource).source === 'string' &&
-      typeof (s as StaleSource).asOf === 'string' &&
-      !Number.isNaN(Date.parse((s as StaleSource).asOf)) &&
-      ((s as StaleSource).reason === 'revalidating' || (s as StaleSource).reason === GRAVER),
+  return (
+    stale
+      .filter(
+        (s): s is StaleSource =>
+          typeof s === 'object' &&
+          s !== null &&
+          typeof (s as StaleSource).source === 'string' &&
+          typeof (s as StaleSource).asOf === 'string' &&
+          !Number.isNaN(Date.parse((s as StaleSource).asOf)) &&
+          ((s as StaleSource).reason === 'revalidating' || (s as StaleSource).reason === GRAVER),
+      )
+      // The three fields only: nothing else a subgraph adds reaches the caller.
+      .map(({ source, asOf, reason }) => ({ source, asOf, reason }))
   );
 }
