@@ -36,9 +36,14 @@ export function assembleInventorySubgraph(
     config,
     {
       subgraph: 'inventory',
-      portNames: ['stock', 'locations'],
+      // Safety stock apart only with the SAP stock port: another stock adapter answers it itself.
+      portNames: overrides.adapters?.stock
+        ? ['stock', 'locations']
+        : ['stock', 'locations', 'safetyStock'],
       sap: (erp) => createSapInventoryPorts({ ...overrides.sap, client: erp }),
-      cacheWanted: (['stock', 'locations'] as const).some((port) => policy[port].freshMs > 0),
+      cacheWanted: (['stock', 'locations', 'products'] as const).some(
+        (port) => policy[port].freshMs > 0,
+      ),
       cached: (raw, cache) => cachedInventoryPorts(raw, cache, policy),
     },
     overrides,

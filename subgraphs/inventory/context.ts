@@ -2,6 +2,7 @@ import type { RequestFreshness } from '../shared/cache/request-freshness.ts';
 import { positionByKey, type PositionLoader } from './availability.loader.ts';
 import { locationDirectory, type LocationDirectory } from './location-directory.ts';
 import type { InventoryPorts } from './ports/inventory-ports.ts';
+import { withSafetyStock } from './ports/stock-source.port.ts';
 
 export type InventoryContext = {
   /** Every location, read from the location port once per request. */
@@ -19,6 +20,7 @@ export function createInventoryContext(
   lowStockThreshold: string,
   freshness: RequestFreshness,
 ): InventoryContext {
+  const stock = ports.safetyStock ? withSafetyStock(ports.stock, ports.safetyStock) : ports.stock;
   let directory: Promise<LocationDirectory> | undefined;
   const locations = (): Promise<LocationDirectory> =>
     (directory ??= ports.locations
@@ -27,7 +29,7 @@ export function createInventoryContext(
   return {
     locations,
     lowStockThreshold,
-    positions: positionByKey(ports.stock, locations, lowStockThreshold, freshness.readFor('stock')),
+    positions: positionByKey(stock, locations, lowStockThreshold, freshness.readFor('stock')),
     freshness,
   };
 }

@@ -8,8 +8,10 @@ import {
   type LocationSource,
 } from './location-source.port.ts';
 import {
+  SAFETY_STOCK_VERSION,
   STOCK_SNAPSHOT_VERSION,
   stockKey,
+  type SafetyStockSource,
   type StockSnapshot,
   type StockSource,
 } from './stock-source.port.ts';
@@ -65,14 +67,46 @@ export function cachedLocationSource(
   return { listLocations: async (options) => (await read(['all'], options))[0]! };
 }
 
+/** Safety stock through the cache, per (SKU, location), under the master-data policy. */
+export function cachedSafetyStockSource(
+  port: SafetyStockSource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): SafetyStockSource {
+  if (policy.freshMs <= 0) return port;
+  const read = cachedPortBatch<Pair, string>(
+    cache,
+    { subgraph: 'inventory', port: 'safety-stock', version: SAFETY_STOCK_VERSION },
+    policy,
+    (pair) => stockKey(pair.sku, pair.locationId),
+    async (pairs) => {
+      const skus = [...new Set(pairs.map((p) => p.sku))];
+      const locationIds = [...new Set(pairs.map((p) => p.locationId))];
+      const safety = await port.readSafetyStock(skus, locationIds);
+      return pairs.map((p) => safety.get(stockKey(p.sku, p.locationId)) ?? '0');
+    },
+  );
+  return {
+    async readSafetyStock(skus, locationIds, options) {
+      const pairs = skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId })));
+      const values = await read(pairs, options);
+      return new Map(pairs.map((p, i) => [stockKey(p.sku, p.locationId), values[i]!]));
+    },
+  };
+}
+
 /** Every inventory port behind the cache, each with its policy from the config (fresh 0: uncached). */
 export function cachedInventoryPorts(
   ports: InventoryPorts,
   cache: Cache,
-  policy: Pick<CachePolicy, 'stock' | 'locations'>,
+  policy: Pick<CachePolicy, 'stock' | 'locations' | 'products'>,
 ): InventoryPorts {
   return {
     stock: cachedStockSource(ports.stock, cache, policy.stock),
     locations: cachedLocationSource(ports.locations, cache, policy.locations),
+    // A planning parameter: master data, cached as the product master is.
+    ...(ports.safetyStock
+      ? { safetyStock: cachedSafetyStockSource(ports.safetyStock, cache, policy.products) }
+      : {}),
   };
 }

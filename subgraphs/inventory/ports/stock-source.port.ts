@@ -18,6 +18,38 @@ export function stockKey(sku: string, locationId: string): string {
   return `${sku}\u0000${locationId}`;
 }
 
+/** Safety stock per (SKU, location), decimal strings in the base unit ('0' when none is set). */
+export type SafetyStockSource = {
+  /** For every pair of `skus` x `locationIds`, keyed by `stockKey`. */
+  readSafetyStock(
+    skus: readonly string[],
+    locationIds: readonly string[],
+    options?: ReadOptions,
+  ): Promise<Map<string, string>>;
+};
+
+/** Version of the safety stock values in caches. */
+export const SAFETY_STOCK_VERSION = 1;
+
+/**
+ * The stock port whose snapshots take their safety stock from `safety` (read side by side, each
+ * through its own cache and policy), for a back-end that keeps safety stock apart from the
+ * quantities (SAP: a planning parameter, master data).
+ */
+export function withSafetyStock(quantities: StockSource, safety: SafetyStockSource): StockSource {
+  return {
+    async readStock(skus, locationIds, options) {
+      const [stock, safetyStock] = await Promise.all([
+        quantities.readStock(skus, locationIds, options),
+        safety.readSafetyStock(skus, locationIds, options),
+      ]);
+      return new Map(
+        [...stock].map(([key, q]) => [key, { ...q, safetyStock: safetyStock.get(key) ?? '0' }]),
+      );
+    },
+  };
+}
+
 /** Where stock (the components of available-to-promise) comes from. */
 export type StockSource = {
   /**

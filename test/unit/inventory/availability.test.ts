@@ -12,7 +12,7 @@ const AVAILABILITY = `query ($skus: [String!]!, $locationIds: [ID!]!) {
 describe('Query.availability', () => {
   let inv: InventoryHarness;
   before(async () => {
-    inv = await startInventory(smallWorld(), { cacheTtlMs: { stock: 0 } });
+    inv = await startInventory(smallWorld(), { cacheTtlMs: { stock: 0, products: 0 } });
   });
   after(() => inv.close());
 
@@ -235,5 +235,30 @@ describe('ERP fan-out bound', () => {
       A_ProductPlant: 0,
       A_ProductSupplyPlanning: 0,
     });
+  });
+});
+
+describe('safety stock is planning master data: cached apart from the stock quantities', () => {
+  let inv: InventoryHarness;
+  before(async () => {
+    // Stock read every time; safety stock under the master-data policy (policies/caching.yaml).
+    inv = await startInventory(smallWorld(), { cacheTtlMs: { stock: 0 } });
+  });
+  after(() => inv.close());
+
+  test('a second request re-reads the quantities but not the safety stock, and ATP still subtracts it', async () => {
+    const vars = { skus: ['TG11'], locationIds: ['1001'] };
+    const first = await inv.query(AVAILABILITY, vars);
+    inv.erp.resetCounts();
+    const second = await inv.query(AVAILABILITY, vars);
+    assert.deepEqual(second, first);
+    assert.deepEqual(inv.erp.counts(), {
+      A_Plant: 0,
+      A_MatlStkInAcctMod: 1,
+      A_ProductPlant: 1,
+      A_ProductSupplyPlanning: 0,
+    });
+    const [position] = second.data!.availability as { safetyStock: string }[];
+    assert.equal(position!.safetyStock, '2');
   });
 });

@@ -46,10 +46,10 @@ async function startStack(options: Parameters<typeof createBackendsServer>[0]) {
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  // Stock uncached (every request's stock reads are counted); the location list cached as configured.
+  // Stock and safety stock uncached (every request's reads are counted); the location list cached as configured.
   const config = testSubgraphConfig({
     erpUrl: backends.url,
-    cacheTtlMs: { stock: 0 },
+    cacheTtlMs: { stock: 0, products: 0 },
   });
   const inventory = await assembleInventorySubgraph(config, { erp: client }).listen(0);
   return { backends, client, inventory };

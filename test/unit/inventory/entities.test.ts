@@ -38,7 +38,7 @@ function terms(overrides: Record<string, unknown>) {
 describe('Product.availability through _entities', () => {
   let inv: InventoryHarness;
   before(async () => {
-    inv = await startInventory(generatedWorld(45, 3), { cacheTtlMs: { stock: 0 } });
+    inv = await startInventory(generatedWorld(45, 3), { cacheTtlMs: { stock: 0, products: 0 } });
   });
   after(() => inv.close());
 
@@ -97,7 +97,7 @@ describe('Product.availability through _entities', () => {
 describe('InventoryPosition and Promotion.stockReadiness through _entities', () => {
   let inv: InventoryHarness;
   before(async () => {
-    inv = await startInventory(smallWorld(), { cacheTtlMs: { stock: 0 } });
+    inv = await startInventory(smallWorld(), { cacheTtlMs: { stock: 0, products: 0 } });
   });
   after(() => inv.close());
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { withSafetyStock } from '../../../subgraphs/inventory/ports/stock-source.port.ts';
 import { GraphQLError } from 'graphql';
 import {
   createBackendClient,
@@ -22,7 +23,9 @@ describe('SAP inventory adapters', () => {
     const client = createBackendClient({ name: 'erp', baseUrl: fixture.url, retries: 0 });
     clients.push(client);
     const ports = createSapInventoryPorts({ client, now: () => clock, log: () => {}, ...options });
-    return { listLocations: ports.locations.listLocations, readStock: ports.stock.readStock };
+    // Quantities and safety stock side by side, as the inventory context joins them.
+    const stock = withSafetyStock(ports.stock, ports.safetyStock!);
+    return { listLocations: ports.locations.listLocations, readStock: stock.readStock };
   }
 
   before(async () => {

@@ -1,7 +1,12 @@
 import Big from 'big.js';
 import { buildQueryString, orChain } from '../../../shared/odata-v2.ts';
 import { formatQuantity } from '../../atp.ts';
-import { stockKey, type StockSnapshot, type StockSource } from '../../ports/stock-source.port.ts';
+import {
+  stockKey,
+  type SafetyStockSource,
+  type StockSnapshot,
+  type StockSource,
+} from '../../ports/stock-source.port.ts';
 import type { SapInventoryOptions } from './sap-inventory.options.ts';
 import { decimal, sapQuery, text } from './sap-read.ts';
 import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
@@ -32,15 +37,21 @@ const SUPPLY_PLANNING_SELECT = ['Product', 'Plant', 'SafetyStockQuantity'];
 const UNRESTRICTED_STOCK_TYPE = '01';
 
 /**
- * The stock port over SAP-style OData v2: `API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod` rows summed
- * per (Material, Plant) over the sellable storage locations (unrestricted-use stock is on hand,
- * every other stock type unavailable); `API_PRODUCT_SRV/A_ProductPlant` (reservations, in transit
- * and in transfer, GR-blocked) and `API_PRODUCT_SRV/A_ProductSupplyPlanning` (safety stock).
+ * The stock ports over SAP-style OData v2. Quantities (`stock`):
+ * `API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod` rows summed per (Material, Plant) over the sellable
+ * storage locations (unrestricted-use stock is on hand, every other stock type unavailable) and
+ * `API_PRODUCT_SRV/A_ProductPlant` (reservations, in transit and in transfer, GR-blocked).
+ * Planning (`safetyStock`): `API_PRODUCT_SRV/A_ProductSupplyPlanning`, master data that changes
+ * rarely, so it is its own port with its own cache policy (policies/caching.yaml `products`).
  * Fan-out is bounded: per chunk of SKUs (and of plants, when very many) one query per entity set
  * with OR-chains on the material and the plant, never one call per (SKU, location); every URL
  * stays within `maxUrlLength`. Caching is not the adapter's: it sits at the port.
  */
-export function createSapStockSource(options: SapInventoryOptions): StockSource {
+export function createSapStockSources(options: SapInventoryOptions): {
+  /** Quantities; their `safetyStock` is 0: it is `safetyStock`'s (see `withSafetyStock`). */
+  stock: StockSource;
+  safetyStock: SafetyStockSource;
+} {
   const { client } = options;
   const now = options.now ?? Date.now;
   const sellable = [...(options.sellableStorageLocations ?? ['0001', '0002'])];
@@ -90,11 +101,12 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
     return skuChunks.flatMap((s) => plantChunks.map((p) => ({ skus: s, plants: p })));
   }
 
+  /** Quantities: stock rows and product-plant rows of one chunk. */
   async function readChunk(chunk: Chunk, accumulators: Map<string, Accumulator>): Promise<void> {
     const materialChain = orChain('Material', chunk.skus);
     const productChain = orChain('Product', chunk.skus);
     const plantChain = orChain('Plant', chunk.plants);
-    const [stockRows, productPlantRows, planningRows] = await Promise.all([
+    const [stockRows, productPlantRows] = await Promise.all([
       query(STOCK_PATH, {
         filter: `${materialChain} and ${plantChain} and ${storageChain}`,
         select: STOCK_SELECT,
@@ -102,10 +114,6 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
       query(PRODUCT_PLANT_PATH, {
         filter: `${productChain} and ${plantChain}`,
         select: PRODUCT_PLANT_SELECT,
-      }),
-      query(SUPPLY_PLANNING_PATH, {
-        filter: `${productChain} and ${plantChain}`,
-        select: SUPPLY_PLANNING_SELECT,
       }),
     ]);
     for (const row of stockRows) {
@@ -129,11 +137,32 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
         .plus(decimal(row.StockInTransitQuantity))
         .plus(decimal(row.StockInTransferQuantity));
     }
-    for (const row of planningRows) {
-      const acc = accumulators.get(stockKey(text(row.Product), text(row.Plant)));
-      if (!acc) continue;
-      acc.safetyStock = acc.safetyStock.plus(decimal(row.SafetyStockQuantity));
+  }
+
+  /** Planning: safety stock rows of one chunk. */
+  async function readPlanningChunk(chunk: Chunk, safety: Map<string, Big>): Promise<void> {
+    const rows = await query(SUPPLY_PLANNING_PATH, {
+      filter: `${orChain('Product', chunk.skus)} and ${orChain('Plant', chunk.plants)}`,
+      select: SUPPLY_PLANNING_SELECT,
+    });
+    for (const row of rows) {
+      const key = stockKey(text(row.Product), text(row.Plant));
+      const current = safety.get(key);
+      if (current) safety.set(key, current.plus(decimal(row.SafetyStockQuantity)));
     }
+  }
+
+  async function readSafetyStock(
+    skus: readonly string[],
+    locationIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const safety = new Map<string, Big>();
+    for (const sku of skus)
+      for (const plant of locationIds) safety.set(stockKey(sku, plant), new Big(0));
+    await runLimited(planChunks(skus, locationIds), maxConcurrent, (chunk) =>
+      readPlanningChunk(chunk, safety),
+    );
+    return new Map([...safety].map(([key, quantity]) => [key, formatQuantity(quantity)]));
   }
 
   async function fetchSnapshots(
@@ -148,7 +177,6 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
           onHand: new Big(0),
           reserved: new Big(0),
           unavailable: new Big(0),
-          safetyStock: new Big(0),
           inTransit: new Big(0),
         });
       }
@@ -167,7 +195,7 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
           onHand: formatQuantity(acc.onHand),
           reserved: formatQuantity(acc.reserved),
           unavailable: formatQuantity(acc.unavailable),
-          safetyStock: formatQuantity(acc.safetyStock),
+          safetyStock: '0',
           inTransit: formatQuantity(acc.inTransit),
           unitOfMeasure: acc.unitOfMeasure ?? defaultUnit,
           asOf,
@@ -177,7 +205,10 @@ export function createSapStockSource(options: SapInventoryOptions): StockSource 
     return snapshots;
   }
 
-  return { readStock: fetchSnapshots };
+  return {
+    stock: { readStock: fetchSnapshots },
+    safetyStock: { readSafetyStock },
+  };
 }
 
 type Chunk = { skus: string[]; plants: string[] };
@@ -185,7 +216,6 @@ type Accumulator = {
   onHand: Big;
   reserved: Big;
   unavailable: Big;
-  safetyStock: Big;
   inTransit: Big;
   unitOfMeasure?: string;
 };
