@@ -35,8 +35,8 @@ describe('policies/caching.yaml', () => {
     const policy = loadCachePolicy();
     assert.deepEqual(Object.keys(policy), [...CACHE_PORTS]);
     assert.deepEqual(policy.stock, {
-      freshMs: 2000,
-      staleWhileRevalidateMs: 30_000,
+      freshMs: 10_000,
+      staleWhileRevalidateMs: 50_000,
       staleIfErrorMs: 600_000,
     });
   });
@@ -56,7 +56,7 @@ describe('policies/caching.yaml', () => {
 
   test('a bad duration, a missing port or an unknown field names the file, line and field', () => {
     assert.match(
-      load(committed.replace('fresh: 2s', 'fresh: 2 seconds')).error ?? '',
+      load(committed.replace('fresh: 10s', 'fresh: 2 seconds')).error ?? '',
       /caching\.yaml:\d+: stock\.fresh: expected a duration such as 500ms, 30s, 15m or 6h/,
     );
     assert.match(
@@ -74,7 +74,7 @@ describe('policies/caching.yaml', () => {
   });
 
   test('a port not cached (fresh 0ms) cannot have stale windows', () => {
-    const edited = committed.replace('fresh: 2s', 'fresh: 0ms');
+    const edited = committed.replace('fresh: 10s', 'fresh: 0ms');
     assert.match(
       load(edited).error ?? '',
       /stock\.staleWhileRevalidate: expected 0ms: the port is not cached/,
@@ -82,9 +82,9 @@ describe('policies/caching.yaml', () => {
   });
 
   test('CACHE_POLICY_FILE names the file a subgraph reads; a bad one stops it', () => {
-    const file = write(committed.replace('fresh: 2s', 'fresh: 5s'));
+    const file = write(committed.replace('fresh: 10s', 'fresh: 5s'));
     assert.equal(readSubgraphConfig({ CACHE_POLICY_FILE: file }).cachePolicy.stock.freshMs, 5000);
-    const bad = write(committed.replace('fresh: 2s', 'fresh: soon'));
+    const bad = write(committed.replace('fresh: 10s', 'fresh: soon'));
     assert.throws(() => readSubgraphConfig({ CACHE_POLICY_FILE: bad }), /stock\.fresh/);
   });
 });

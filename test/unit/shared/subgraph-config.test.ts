@@ -99,7 +99,7 @@ describe('subgraph config: the ERP caches', () => {
       staleIfErrorMs: ifError,
     });
     assert.deepEqual(config.cachePolicy, {
-      stock: windows(2000, 30_000, 600_000),
+      stock: windows(10_000, 50_000, 600_000),
       locations: windows(60_000, 600_000, 86_400_000),
       products: windows(300_000, 3_600_000, 86_400_000),
       vendors: windows(300_000, 3_600_000, 86_400_000),
