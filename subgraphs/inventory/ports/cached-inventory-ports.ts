@@ -33,10 +33,13 @@ export function cachedStockSource(
     { subgraph: 'inventory', port: 'stock', version: STOCK_SNAPSHOT_VERSION },
     policy,
     (pair) => stockKey(pair.sku, pair.locationId),
-    async (pairs) => {
+    async (pairs, more) => {
       const skus = [...new Set(pairs.map((p) => p.sku))];
       const locationIds = [...new Set(pairs.map((p) => p.locationId))];
       const stock = await port.readStock(skus, locationIds);
+      // The read answers every SKU x location of the pairs: the pairs nobody asked for (keys
+      // of several pages read together) are cached too, at no extra ERP call.
+      for (const snapshot of stock.values()) more(snapshot, snapshot);
       return pairs.map((p) => stock.get(stockKey(p.sku, p.locationId))!);
     },
     (snapshot) => snapshot.asOf,

@@ -1,5 +1,5 @@
 import type { PortCachePolicy } from '../../../policies/cache-policy.ts';
-import type { KeyValueCache } from './cache.ts';
+import type { CacheEntry, KeyValueCache } from './cache.ts';
 import { type CacheReadCounts, type ReadOptions, type StaleReason } from './read-options.ts';
 
 export type CachedBatchOptions<K, V> = {
@@ -9,8 +9,12 @@ export type CachedBatchOptions<K, V> = {
   policy: PortCachePolicy;
   /** The cache key of a lookup; lookups with the same key share one value. */
   keyOf: (key: K) => string;
-  /** The port's batch read: one value per key, in order. */
-  load: (keys: readonly K[]) => Promise<readonly V[]>;
+  /**
+   * The port's batch read: one value per key, in order. A read that answered more than it was
+   * asked (e.g. the whole SKU x location product of a stock read) hands the rest to `more`, to
+   * be cached as well (never in place of a key another call is loading).
+   */
+  load: (keys: readonly K[], more: (key: K, value: V) => void) => Promise<readonly V[]>;
   /**
    * When the back-end answered a value, if the value says (e.g. a snapshot's `asOf`): a stale
    * mark reports that time, the one the caller sees on the value. Ages count on the cache's own
@@ -76,11 +80,19 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
   };
 
   async function loadAndStore(keys: readonly K[], ids: readonly string[]): Promise<Served<V>[]> {
-    const values = await load(keys);
+    const asked = new Set(ids);
+    const extra: [string, V][] = [];
+    const values = await load(keys, (key, value) => {
+      const id = keyOf(key);
+      if (!asked.has(id) && !inFlight.has(id)) extra.push([id, value]);
+    });
     const at = now();
     // Issued before anyone resumes, so a later read on the same connection sees it.
     void cache.setMany(
-      ids.map((id, i) => [id, { t: at, v: values[i] } satisfies Entry]),
+      [
+        ...ids.map((id, i): CacheEntry => [id, { t: at, v: values[i] } satisfies Entry]),
+        ...extra.map(([id, value]): CacheEntry => [id, { t: at, v: value } satisfies Entry]),
+      ],
       storeMs,
     );
     return ids.map((_, i) => ({ value: values[i] as V, at }));

@@ -13,7 +13,7 @@ export function cachedPortBatch<K, V>(
   scope: CacheScope,
   policy: PortCachePolicy,
   keyOf: (key: K) => string,
-  load: (keys: readonly K[]) => Promise<readonly V[]>,
+  load: (keys: readonly K[], more: (key: K, value: V) => void) => Promise<readonly V[]>,
   answeredAt?: (value: V) => string | null | undefined,
 ) {
   return cachedBatch<K, V>({

@@ -261,4 +261,22 @@ describe('cachedBatch: a port batch read through the cache', () => {
     await read(['a'], { onStale: (_asOf, reason) => stale.push(reason) });
     assert.deepEqual(stale, [], 'a is fresh again');
   });
+
+  test('what a read answered beyond its keys is cached too: a later read of it loads nothing', async () => {
+    const calls: string[][] = [];
+    const read = cachedBatch<string, string>({
+      cache: createMemoryCache(),
+      policy: { freshMs: 1000, staleWhileRevalidateMs: 0, staleIfErrorMs: 0 },
+      keyOf: (k) => k,
+      async load(keys, more) {
+        calls.push([...keys]);
+        more('x', 'x!'); // answered without being asked (e.g. a cross product's other pairs)
+        more(keys[0]!, 'not this one'); // an asked key keeps the answer it was asked for
+        return keys.map((k) => `${k}!`);
+      },
+    });
+    assert.deepEqual(await read(['a']), ['a!']);
+    assert.deepEqual(await read(['x', 'a']), ['x!', 'a!']);
+    assert.deepEqual(calls, [['a']]);
+  });
 });
