@@ -5,18 +5,21 @@ import { masterDataSets } from './master-data-sets.ts';
 import { PriceStore } from './price-store.ts';
 import { priceSets } from './price-sets.ts';
 import { productSets } from './product-sets.ts';
+import { ProductStore } from './product-store.ts';
 import { createSeed, type ErpSeed, type SeedOptions } from './seed.ts';
 import { stockSets } from './stock-sets.ts';
 
 export type ErpState = {
   seed: ErpSeed;
   prices: PriceStore;
+  /** Product master updates (PATCH/MERGE of A_Product) over the seed. */
+  products: ProductStore;
   csrf: CsrfStore;
   /** v2 services → entity set name → set. */
   v2: ReadonlyMap<string, ReadonlyMap<string, EntitySet>>;
   /** v4 condition contract service: entity set name → set (incl. navigation targets). */
   v4: ReadonlyMap<string, EntitySet>;
-  /** Back to the seed: drops written records and CSRF sessions. */
+  /** Back to the seed: drops written records, product updates and CSRF sessions. */
   reset(): void;
 };
 
@@ -25,6 +28,7 @@ export function createErpState(seedOptions: SeedOptions, csrfTtlMs: number): Erp
   const plantIndex = new Map(seed.plants.map((p, i) => [p.Plant as string, i]));
   const toPlant = (id: string): number | undefined => plantIndex.get(id);
   const prices = new PriceStore(seed);
+  const products = new ProductStore(seed);
   const csrf = new CsrfStore(csrfTtlMs);
   const v2 = new Map<string, Map<string, EntitySet>>();
   for (const set of [
@@ -41,11 +45,13 @@ export function createErpState(seedOptions: SeedOptions, csrfTtlMs: number): Erp
   return {
     seed,
     prices,
+    products,
     csrf,
     v2,
     v4,
     reset() {
       prices.reset();
+      products.reset();
       csrf.reset();
     },
   };

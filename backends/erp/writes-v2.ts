@@ -6,10 +6,12 @@ import { keyPredicate, v2Entity, type V2Context } from '../odata/v2-envelope.ts'
 import type { EntitySet } from './entity-set.ts';
 import type { ErpState } from './erp-state.ts';
 import { RECORD_PROPERTIES, recordEtag, VALIDITY_PROPERTIES } from './price-sets.ts';
+import { updateProduct } from './product-writes.ts';
 import { etagStamp } from './prices.ts';
 import { parseJsonBody, readPayload, sapMessage } from './v2-payload.ts';
 
 const RECORD_SET = 'A_SlsPrcgConditionRecord';
+const PRODUCT_SET = 'A_Product';
 const NAV = 'to_SlsPrcgCndnRecdValidity';
 const UPDATABLE = new Set([
   'ConditionRateValue',
@@ -23,7 +25,8 @@ const UPDATABLE = new Set([
 
 /**
  * Writes: CSRF-checked; deep insert of a condition record with its validity; PATCH/MERGE/PUT of
- * a record with `If-Match`. Everything else is not allowed.
+ * a record with `If-Match`; PATCH/MERGE of a product with `If-Match`. Everything else is not
+ * allowed.
  */
 export function handleV2Write(
   req: HttpRequest,
@@ -49,6 +52,12 @@ export function handleV2Write(
       `Method '${method}' is not allowed on '${set.name}': ${why}`,
     );
   };
+  if (set.name === PRODUCT_SET && !hasNavigation) {
+    if ((method === 'PATCH' || method === 'MERGE') && predicate !== undefined) {
+      return updateProduct(req, erp.products, set, predicate);
+    }
+    return notAllowed('only PATCH/MERGE of a single product are supported');
+  }
   if (set.name !== RECORD_SET || hasNavigation) {
     return notAllowed(
       set.name === 'A_SlsPrcgCndnRecdValidity'
