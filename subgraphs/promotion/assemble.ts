@@ -4,6 +4,9 @@ import type { SubgraphConfig } from '../shared/config.ts';
 import type { StartableSubgraph } from '../shared/run-subgraph.ts';
 import type { RunningSubgraph } from '../shared/subgraph-server.ts';
 import { createErpProductAdapter } from './adapters/erp-product.adapter.ts';
+import type { Cache } from '../shared/cache/cache.ts';
+import { createSubgraphCache } from '../shared/cache/create-cache.ts';
+import { cachedProductFacts } from './eligibility/cached-product-facts.ts';
 import { createWebhookChannelPublisher } from './adapters/channel-webhook.adapter.ts';
 import { createPromotionCommands } from './commands/promotion-commands.ts';
 import type { ProductMaster } from './commands/promotion-validation.ts';
@@ -74,6 +77,11 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   publisher?: ChannelPublisher;
   /** Replaces the ERP product master. */
   productMaster?: ProductMaster;
+  /**
+   * The cache of product facts, instead of the one the config chooses (the caller closes it);
+   * null: none.
+   */
+  cache?: Cache | null;
   /** Promotion id generator. Default `prm_` + 20 hex characters. */
   newId?: () => string;
   /**
@@ -145,7 +153,16 @@ export async function assemblePromotionSubgraph(
           timeoutMs: config.backendTimeoutMs,
         });
   const productMaster =
-    overrides.productMaster ?? createErpProductAdapter((overrides.erp ?? ownErp)!, { clock });
+    overrides.productMaster ??
+    createErpProductAdapter((overrides.erp ?? ownErp)!, {
+      clock,
+      hierarchyLevels: config.productHierarchyLevels,
+    });
+  // The product master's facts per SKU (category, brand, hierarchy) behind the subgraph's cache.
+  const cache =
+    overrides.cache !== undefined ? overrides.cache : createSubgraphCache(config, 'promotion');
+  const ownCache = overrides.cache === undefined ? cache : null;
+  const productFacts = cachedProductFacts(productMaster, cache, config.cachePolicy.products);
   const publisher =
     overrides.publisher ??
     createWebhookChannelPublisher({
@@ -213,6 +230,7 @@ export async function assemblePromotionSubgraph(
   } catch (error) {
     await storage.close();
     await closeBus();
+    await ownCache?.close();
     throw error;
   }
   const exceptions = new ExceptionMonitor({
@@ -233,6 +251,7 @@ export async function assemblePromotionSubgraph(
     exceptions,
     exceptionQueries: new ExceptionQueries(storage.db),
     productMaster,
+    productFacts,
     published,
     clock,
   };
@@ -243,6 +262,7 @@ export async function assemblePromotionSubgraph(
     metrics: {
       ...(config.metricsToken ? { token: config.metricsToken } : {}),
       ...(erp ? { backends: [erp] } : {}),
+      ...(cache ? { caches: [cache] } : {}),
       collectors: promotionMetrics({ db: storage.db, exceptions }),
     },
   });
@@ -262,6 +282,7 @@ export async function assemblePromotionSubgraph(
         await closeBus();
         await ports.close();
         await ownErp?.close();
+        await ownCache?.close();
       })();
       return disposed;
     },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema, type ReferenceResolvers } from '../shared/build-subgraph-schema.ts';
 import { createPrincipalVerifier } from '../shared/forwarded-principal.ts';
+import { RequestFreshness, wantsFresh } from '../shared/cache/request-freshness.ts';
 import { createSubgraphServer, type RunningSubgraph } from '../shared/subgraph-server.ts';
 import type { SubgraphMetricsOptions } from '../shared/subgraph-metrics.ts';
 import { createPromotionContext, type PromotionApp } from './graph/context.ts';
@@ -79,7 +80,8 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
         name: 'promotion',
         verifyPrincipal: createPrincipalVerifier({ secrets: deps.principalSecrets }),
         schema: await buildPromotionSchema(),
-        context: (_req, principal) => createPromotionContext(app, principal),
+        context: (req, principal) =>
+          createPromotionContext(app, principal, new RequestFreshness(wantsFresh(req?.headers))),
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       });
       const running = await server.listen(port, host);

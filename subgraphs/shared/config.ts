@@ -34,6 +34,12 @@ export type SubgraphConfig = {
   /** Per-attempt timeout for back-end calls. */
   backendTimeoutMs: number;
   /**
+   * The ERP's product-hierarchy structure: characters per level, top first
+   * (ERP_PRODUCT_HIERARCHY_LEVELS, default `2,3,2` as the emulated ERP is customised; SAP's
+   * standard is `5,5,8`). A SKU under `0100703` sits under the nodes `01`, `01007` and `0100703`.
+   */
+  productHierarchyLevels: number[];
+  /**
    * Longest the approval's readiness gate waits for pricing, inventory and funding together
    * (READINESS_DEADLINE_MS, default 6000); an area without an answer by then could not decide
    * (BACKEND_UNAVAILABLE, nothing stored). With the database's lock timeout (2 s) it stays under
@@ -149,6 +155,21 @@ export const DEFAULT_DATABASE_TIMEOUTS: Readonly<DatabaseTimeouts> = {
   connectMs: 5000,
 };
 
+/** `2,3,2`: positive characters per level, 18 at most in all (SAP's PRODH is CHAR 18). */
+function hierarchyLevelsFrom(value: string | undefined): number[] {
+  const text = value?.trim() || '2,3,2';
+  const levels = text.split(',').map((part) => Number(part.trim()));
+  if (
+    levels.some((n) => !Number.isInteger(n) || n < 1) ||
+    levels.reduce((sum, n) => sum + n, 0) > 18
+  ) {
+    throw new Error(
+      `ERP_PRODUCT_HIERARCHY_LEVELS must list positive characters per level, 18 in all at most (e.g. 5,5,8), got "${text}"`,
+    );
+  }
+  return levels;
+}
+
 function databaseTimeoutsFrom(env: NodeJS.ProcessEnv): DatabaseTimeouts {
   const d = DEFAULT_DATABASE_TIMEOUTS;
   return {
@@ -203,6 +224,7 @@ export function readSubgraphConfig(
     erpUrl,
     channelsUrl: env.CHANNELS_URL ?? `${erpUrl}/channels`,
     backendTimeoutMs: intFromEnv(env, 'BACKEND_TIMEOUT_MS', 2000),
+    productHierarchyLevels: hierarchyLevelsFrom(env.ERP_PRODUCT_HIERARCHY_LEVELS),
     readinessDeadlineMs: intFromEnv(env, 'READINESS_DEADLINE_MS', 6000, 1),
     channelSigningSecret: channelSigningSecret(env, subgraph),
     logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

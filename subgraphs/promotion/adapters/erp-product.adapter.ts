@@ -1,7 +1,8 @@
 import type { BackendClient } from '../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable, failureDetail } from '../../shared/errors.ts';
-import { chunk, orChain, queryCollection } from '../../shared/odata-v2.ts';
-import type { ProductMaster } from '../commands/promotion-validation.ts';
+import { chunk, literal, orChain, queryCollection } from '../../shared/odata-v2.ts';
+import type { ProductMaster, ScopeIdKind } from '../commands/promotion-validation.ts';
+import type { ProductFacts } from '../model/scope-terms.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 /** The only file of this subgraph that knows ERP names (API_PRODUCT_SRV, API_PLANT_SRV). */
@@ -15,6 +16,8 @@ export type ErpProductAdapterOptions = {
   concurrency?: number;
   /** How long the plant list is reused. Default 60 000 ms. */
   plantCacheTtlMs?: number;
+  /** Characters per product-hierarchy level, top first (config `productHierarchyLevels`). */
+  hierarchyLevels?: readonly number[];
   clock?: () => Date;
 };
 
@@ -64,6 +67,48 @@ export function createErpProductAdapter(
     return found;
   }
 
+  const levels = options.hierarchyLevels ?? [2, 3, 2];
+  async function facts(skus: readonly string[]): Promise<Map<string, ProductFacts>> {
+    const found = new Map<string, ProductFacts>();
+    const chunks = chunk(skus, chunkSize);
+    for (let i = 0; i < chunks.length; i += concurrency) {
+      const rows = await Promise.all(
+        chunks.slice(i, i + concurrency).map((part) =>
+          queryCollection(client, PRODUCT_SET, {
+            filter: orChain('Product', part),
+            select: ['Product', 'ProductGroup', 'Brand', 'ProductHierarchy', 'IsMarkedForDeletion'],
+          }),
+        ),
+      );
+      for (const row of rows.flat()) {
+        if (row.IsMarkedForDeletion === true) continue;
+        const sku = String(row.Product);
+        found.set(sku, {
+          sku,
+          categoryId: text(row.ProductGroup),
+          brandId: text(row.Brand),
+          hierarchyNodeIds: hierarchyPath(text(row.ProductHierarchy), levels),
+        });
+      }
+    }
+    return found;
+  }
+
+  /** Whether any product is in the category, brand or hierarchy node (`$top=1`). */
+  async function anyProductIn(kind: ScopeIdKind, id: string): Promise<boolean> {
+    const filter =
+      kind === 'node'
+        ? `startswith(ProductHierarchy,${literal(id)})`
+        : orChain(kind === 'category' ? 'ProductGroup' : 'Brand', [id]);
+    const rows = await queryCollection(client, PRODUCT_SET, {
+      filter,
+      select: ['Product'],
+      top: 1,
+      followNext: false,
+    });
+    return rows.length > 0;
+  }
+
   async function plantList(): Promise<Plants> {
     const now = clock().getTime();
     if (plants && now - plants.loadedAt < ttl) return plants.byId;
@@ -87,6 +132,24 @@ export function createErpProductAdapter(
         const found = await existingSkus([...new Set(skus)]);
         return skus.filter((sku) => !found.has(sku));
       }),
+    unknownScopeIds: (kind, ids) =>
+      guarded(`${kind === 'node' ? 'hierarchy node' : kind} lookup`, async () => {
+        const unique = [...new Set(ids)];
+        // A node id is a whole level's prefix: `0100` under levels 2,3,2 names no node.
+        const shaped = unique.filter((id) => kind !== 'node' || isNodeId(id, levels));
+        const known = new Set<string>();
+        for (let i = 0; i < shaped.length; i += concurrency) {
+          const part = shaped.slice(i, i + concurrency);
+          const hits = await Promise.all(part.map((id) => anyProductIn(kind, id)));
+          part.forEach((id, j) => hits[j] && known.add(id));
+        }
+        return ids.filter((id) => !known.has(id));
+      }),
+    productFacts: (skus) =>
+      guarded('product lookup', async () => {
+        const found = await facts([...new Set(skus)]);
+        return skus.map((sku) => found.get(sku) ?? null);
+      }),
     unknownLocations: (ids) =>
       guarded('location lookup', async () => {
         const known = await plantList();
@@ -106,4 +169,26 @@ export function createErpProductAdapter(
         return [...byId].filter(([, region]) => region === regionId).map(([id]) => id);
       }),
   };
+}
+
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+/** `0100703` under levels 2,3,2: the nodes `01`, `01007`, `0100703` (as deep as it reaches). */
+export function hierarchyPath(code: string | null, levels: readonly number[]): string[] {
+  if (!code) return [];
+  const path: string[] = [];
+  let end = 0;
+  for (const width of levels) {
+    end += width;
+    if (code.length < end) break;
+    path.push(code.slice(0, end));
+  }
+  return path;
+}
+
+/** Whether `id` is as long as some level's node (a whole prefix, not part of one). */
+function isNodeId(id: string, levels: readonly number[]): boolean {
+  let end = 0;
+  return levels.some((width) => (end += width) === id.length);
 }

@@ -91,8 +91,11 @@ export function scopeFrom(input: ProductScopeInput): ScopeData {
     skus: list(input.skus),
     categoryIds: list(input.categoryIds),
     brandIds: list(input.brandIds),
+    hierarchyNodeIds: list(input.hierarchyNodeIds),
     excludedSkus: list(input.excludedSkus),
     excludedCategoryIds: list(input.excludedCategoryIds),
+    excludedBrandIds: list(input.excludedBrandIds),
+    excludedHierarchyNodeIds: list(input.excludedHierarchyNodeIds),
   };
 }
 

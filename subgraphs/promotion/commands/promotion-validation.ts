@@ -1,13 +1,33 @@
 import Big from 'big.js';
 import { badUserInput, type InputProblem } from '../../shared/errors.ts';
 import { OfferKind } from '../../shared/canonical/enums.ts';
-import type { MoneyValue, OfferData, PromotionContent } from '../model/promotion.model.ts';
+import type {
+  MoneyValue,
+  OfferData,
+  PromotionContent,
+  ScopeData,
+} from '../model/promotion.model.ts';
 import type { FundingAgreementDirectory } from '../readiness/subgraph-funding.adapter.ts';
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
+import { hasTermScope, matchScope, type ProductFacts } from '../model/scope-terms.ts';
+
+/** What a scope names beyond SKUs, as the product master knows them. */
+export type ScopeIdKind = 'category' | 'brand' | 'node';
 
 /** Reference data the draft must agree with (the ERP product master, via erp-product.adapter.ts). */
 export type ProductMaster = {
   /** The given SKUs the product master does not know, in input order. */
   unknownSkus(skus: readonly string[]): Promise<string[]>;
+  /**
+   * The given categories, brands or hierarchy nodes no product of the product master is in, in
+   * input order (one bounded call per id).
+   */
+  unknownScopeIds(kind: ScopeIdKind, ids: readonly string[]): Promise<string[]>;
+  /**
+   * Each SKU's category, brand and hierarchy nodes, in input order; null for a SKU the product
+   * master does not know (or marks for deletion). Eligibility reads it through the cache.
+   */
+  productFacts(skus: readonly string[], options?: ReadOptions): Promise<(ProductFacts | null)[]>;
   /** The given location ids that are not plants, in input order. */
   unknownLocations(ids: readonly string[]): Promise<string[]>;
   /** The SKUs of a product category (the ERP's product group); none for an unknown one. */
@@ -21,6 +41,8 @@ export const LIMITS = {
   descriptionMax: 4000,
   displayNameMax: 200,
   scopeSkusMax: 1000,
+  /** Categories, brands or hierarchy nodes per list (each is one ERP call to check). */
+  scopeTermsMax: 50,
   priorityMax: 1000,
   percentDecimals: 3,
 } as const;
@@ -32,6 +54,24 @@ const OFFER_FIELD: Record<OfferKind, keyof OfferData> = {
   [OfferKind.BUY_X_GET_Y]: 'buyXGetY',
   [OfferKind.BUNDLE_PRICE]: 'bundle',
 };
+
+/** Each scope list with its exclusion list. */
+const SCOPE_LISTS = [
+  ['skus', 'excludedSkus'],
+  ['categoryIds', 'excludedCategoryIds'],
+  ['brandIds', 'excludedBrandIds'],
+  ['hierarchyNodeIds', 'excludedHierarchyNodeIds'],
+] as const satisfies readonly (readonly [keyof ScopeData, keyof ScopeData])[];
+
+/** The scope's category, brand and hierarchy-node lists, by the kind the product master checks. */
+const TERM_LISTS = [
+  ['category', 'categoryIds'],
+  ['category', 'excludedCategoryIds'],
+  ['brand', 'brandIds'],
+  ['brand', 'excludedBrandIds'],
+  ['node', 'hierarchyNodeIds'],
+  ['node', 'excludedHierarchyNodeIds'],
+] as const satisfies readonly (readonly [ScopeIdKind, keyof ScopeData])[];
 
 const decimals = (value: string): number => (new Big(value).toFixed().split('.')[1] ?? '').length;
 const duplicates = (values: readonly string[]): string[] => [
@@ -139,16 +179,28 @@ export function validateContent(c: PromotionContent, options: ValidationOptions)
   checkOffer(add, c.offer, c.currency);
 
   const { scope } = c;
-  if (scope.skus.length === 0 && scope.categoryIds.length === 0) {
-    add('input.scope', 'must name at least one SKU or category');
+  if (scope.skus.length === 0 && !hasTermScope(scope)) {
+    add('input.scope', 'must name at least one SKU, category, brand or hierarchy node');
   }
   if (scope.skus.length > LIMITS.scopeSkusMax)
     add('input.scope.skus', 'must have at most 1000 SKUs');
-  const dupSkus = duplicates(scope.skus);
-  if (dupSkus.length) add('input.scope.skus', `must not contain duplicates: ${dupSkus.join(', ')}`);
+  for (const [field, excludedField] of SCOPE_LISTS) {
+    const max = field === 'skus' ? LIMITS.scopeSkusMax : LIMITS.scopeTermsMax;
+    for (const name of [field, excludedField]) {
+      const values = scope[name];
+      if (name !== 'skus' && values.length > max) {
+        add(`input.scope.${name}`, `must have at most ${max} entries`);
+      }
+      const dup = duplicates(values);
+      if (dup.length) add(`input.scope.${name}`, `must not contain duplicates: ${dup.join(', ')}`);
+    }
+    const inc = new Set(scope[field]);
+    const both = [...new Set(scope[excludedField].filter((s) => inc.has(s)))];
+    if (both.length) {
+      add(`input.scope.${excludedField}`, `must not also be included: ${both.join(', ')}`);
+    }
+  }
   const included = new Set(scope.skus);
-  const both = [...new Set(scope.excludedSkus.filter((s) => included.has(s)))];
-  if (both.length) add('input.scope.excludedSkus', `must not also be included: ${both.join(', ')}`);
 
   const { channels } = c.eligibility;
   if (channels.length === 0) add('input.eligibility.channels', 'must name at least one channel');
@@ -171,8 +223,11 @@ export function validateContent(c: PromotionContent, options: ValidationOptions)
   }
 
   const unitSkus = c.expectedUnits.map((u) => u.sku);
+  // With categories, brands or nodes in scope the product master decides (checkReferences).
   const outOfScope = [...new Set(unitSkus.filter((s) => !included.has(s)))];
-  if (outOfScope.length) add('input.expectedUnits', `SKUs not in scope: ${outOfScope.join(', ')}`);
+  if (outOfScope.length && !hasTermScope(scope)) {
+    add('input.expectedUnits', `SKUs not in scope: ${outOfScope.join(', ')}`);
+  }
   const dupUnits = duplicates(unitSkus);
   if (dupUnits.length) add('input.expectedUnits', `must not repeat SKUs: ${dupUnits.join(', ')}`);
   c.expectedUnits.forEach((u, i) => {
@@ -206,6 +261,8 @@ export async function checkReferences(
     locations.length ? master.unknownLocations(locations) : Promise.resolve([]),
   ]);
   const problems: InputProblem[] = [];
+  if (selection.skus) problems.push(...(await unknownScopeIds(c.scope, master)));
+  problems.push(...(await expectedUnitsOutOfScope(c, master)));
   const unknown = new Set(unknownSkus);
   for (const [field, skus] of skuGroups) {
     const missing = [...new Set(skus.filter((s) => unknown.has(s)))];
@@ -218,6 +275,45 @@ export async function checkReferences(
     });
   }
   return problems;
+}
+
+/** Categories, brands and hierarchy nodes (included or excluded) no product is in. */
+async function unknownScopeIds(scope: ScopeData, master: ProductMaster): Promise<InputProblem[]> {
+  const answers = await Promise.all(
+    TERM_LISTS.map(([kind, field]) =>
+      scope[field].length ? master.unknownScopeIds(kind, scope[field]) : Promise.resolve([]),
+    ),
+  );
+  const words = { category: 'categories', brand: 'brands', node: 'hierarchy nodes' } as const;
+  return TERM_LISTS.flatMap(([kind, field], i) =>
+    answers[i]!.length
+      ? [
+          {
+            field: `input.scope.${field}`,
+            message: `unknown ${words[kind]}: ${answers[i]!.join(', ')}`,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * With categories, brands or nodes in scope, an expected-units SKU that is not named explicitly
+ * must be in the scope by its product facts (the product master decides).
+ */
+async function expectedUnitsOutOfScope(
+  c: PromotionContent,
+  master: ProductMaster,
+): Promise<InputProblem[]> {
+  if (!hasTermScope(c.scope)) return [];
+  const named = new Set(c.scope.skus);
+  const others = [...new Set(c.expectedUnits.map((u) => u.sku).filter((s) => !named.has(s)))];
+  if (!others.length) return [];
+  const facts = await master.productFacts(others);
+  const out = others.filter((sku, i) => matchScope(c.scope, sku, facts[i]) !== 'IN');
+  return out.length
+    ? [{ field: 'input.expectedUnits', message: `SKUs not in scope: ${out.join(', ')}` }]
+    : [];
 }
 
 /** The agreement a partner names must be its own vendor's (subgraph-funding.adapter.ts). */

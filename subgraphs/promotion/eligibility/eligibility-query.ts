@@ -2,6 +2,9 @@ import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import { evaluateSku, type EligibilityRequest, type SkuEvaluation } from './eligibility.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
 import type { PublishedSource } from './published-index.ts';
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
+import { termsOfProduct, type ProductFacts } from '../model/scope-terms.ts';
+import type { ProductFactsReader } from './cached-product-facts.ts';
 
 /** An EligibleOffer as resolvers see it (the promotion record rides along for its fields). */
 export type EligibleOfferRoot = {
@@ -13,18 +16,43 @@ export type EligibleOfferRoot = {
   record: PromotionRecord;
 };
 
-/** Evaluates SKUs (duplicates allowed, answered in input order) with one index lookup. */
+/**
+ * Evaluates SKUs (duplicates allowed, answered in input order): the published promotions naming
+ * each SKU, and, when some published scope names a category, brand or hierarchy node, those
+ * including a term of the SKU's product facts (one batched read of the cached product master for
+ * all the SKUs, so ERP calls are bounded by the request, not by SKUs times promotions).
+ */
 export async function evaluateSkus(
-  repository: PublishedSource,
+  source: PublishedSource,
+  facts: ProductFactsReader,
   skus: readonly string[],
   req: EligibilityRequest,
+  read?: ReadOptions,
 ): Promise<SkuEvaluation[]> {
   const unique = [...new Set(skus)];
-  const candidates = await repository.findPublishedBySkus(unique);
-  const bySku = new Map(
-    unique.map((sku) => [sku, evaluateSku(sku, candidates.get(sku) ?? [], req)]),
+  const [bySku, termScoped] = await Promise.all([
+    source.findPublishedBySkus(unique),
+    source.hasPublishedTermScopes(),
+  ]);
+  const factsBySku = new Map<string, ProductFacts | null>();
+  let byTerm = new Map<string, PromotionRecord[]>();
+  if (termScoped && unique.length) {
+    const found = await facts(unique, read);
+    unique.forEach((sku, i) => factsBySku.set(sku, found[i] ?? null));
+    const terms = [...new Set(found.flatMap((f) => termsOfProduct(f)))];
+    if (terms.length) byTerm = await source.findPublishedByTerms(terms);
+  }
+  const evaluated = new Map(
+    unique.map((sku) => {
+      const productFacts = factsBySku.get(sku) ?? null;
+      const candidates = new Set(bySku.get(sku) ?? []);
+      for (const term of termsOfProduct(productFacts)) {
+        for (const p of byTerm.get(term) ?? []) candidates.add(p);
+      }
+      return [sku, evaluateSku(sku, [...candidates], req, productFacts)];
+    }),
   );
-  return skus.map((sku) => bySku.get(sku)!);
+  return skus.map((sku) => evaluated.get(sku)!);
 }
 
 export function offerRoots(

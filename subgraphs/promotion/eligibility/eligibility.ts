@@ -7,14 +7,15 @@ import {
   StackingMode,
 } from '../model/promotion-enums.ts';
 import type { PromotionRecord, WindowData } from '../model/promotion.model.ts';
+import { matchScope, type ProductFacts } from '../model/scope-terms.ts';
 import type { PromotionListFilter } from '../storage/promotion.repository.ts';
 
 /**
  * Pure eligibility and liveness rules. Everything is computed from the stored window (never
  * from a scheduler-maintained flag), so a late scheduler never shows a stale ACTIVE.
  *
- * Scope: this version matches explicit SKUs only; category and brand scopes are stored and sent
- * to channels but not expanded here. Windows are evaluated as absolute instants (LOCAL_TO_LOCATION
+ * Scope: explicit SKUs, and categories, brands and hierarchy nodes through the SKU's product facts
+ * (model/scope-terms.ts); exclusions win. Windows are evaluated as absolute instants (LOCAL_TO_LOCATION
  * needs store time zones, which the Location entity will bring).
  */
 
@@ -54,10 +55,19 @@ export type EligibilityRequest = {
   at: Date;
 };
 
-/** Why `p` does not apply to `sku` for this request, before stacking; null when it applies. */
-export function ineligibility(p: PromotionRecord, sku: string, req: EligibilityRequest): R | null {
-  if (p.scope.excludedSkus.includes(sku)) return R.SKU_EXCLUDED;
-  if (!p.scope.skus.includes(sku)) return R.SKU_NOT_IN_SCOPE;
+/**
+ * Why `p` does not apply to `sku` for this request, before stacking; null when it applies.
+ * `facts` (the SKU's category, brand and hierarchy nodes) decides scopes beyond explicit SKUs.
+ */
+export function ineligibility(
+  p: PromotionRecord,
+  sku: string,
+  req: EligibilityRequest,
+  facts: ProductFacts | null = null,
+): R | null {
+  const inScope = matchScope(p.scope, sku, facts);
+  if (inScope === 'EXCLUDED') return R.SKU_EXCLUDED;
+  if (inScope === 'OUT') return R.SKU_NOT_IN_SCOPE;
   if (p.state !== PromotionState.SCHEDULED && p.state !== PromotionState.ACTIVE) {
     return R.PROMOTION_NOT_LIVE;
   }
@@ -131,12 +141,13 @@ export function evaluateSku(
   sku: string,
   candidates: readonly PromotionRecord[],
   req: EligibilityRequest,
+  facts: ProductFacts | null = null,
 ): SkuEvaluation {
   const ordered = [...candidates].sort((a, b) => a.seq - b.seq);
   const reasons = new Map<PromotionRecord, R>();
   const eligible: PromotionRecord[] = [];
   for (const p of ordered) {
-    const reason = ineligibility(p, sku, req);
+    const reason = ineligibility(p, sku, req, facts);
     if (reason) reasons.set(p, reason);
     else eligible.push(p);
   }

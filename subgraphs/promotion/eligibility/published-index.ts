@@ -1,14 +1,26 @@
 import type { PromotionRecord } from '../model/promotion.model.ts';
+import { includedTerms } from '../model/scope-terms.ts';
 import type { PromotionRepository } from '../storage/promotion.repository.ts';
 import { PUBLISHED_STATES } from './eligibility.ts';
 
-/** What eligibility reads: the published promotions naming each SKU (scope or exclusion). */
-export type PublishedSource = Pick<PromotionRepository, 'findPublishedBySkus'>;
+/**
+ * What eligibility reads: the published promotions naming each SKU (scope or exclusion), those
+ * including each category, brand or hierarchy-node term, and whether any includes a term at all.
+ */
+export type PublishedSource = Pick<
+  PromotionRepository,
+  'findPublishedBySkus' | 'findPublishedByTerms' | 'hasPublishedTermScopes'
+>;
 
 export type PublishedIndexOptions = {
   repository: Pick<
     PromotionRepository,
-    'findPublishedBySkus' | 'listPublished' | 'changedSince' | 'getMany'
+    | 'findPublishedBySkus'
+    | 'findPublishedByTerms'
+    | 'hasPublishedTermScopes'
+    | 'listPublished'
+    | 'changedSince'
+    | 'getMany'
   >;
   /** How often other instances' commits are looked for (the outbox cursor). Default 250 ms. */
   pollMs?: number;
@@ -34,10 +46,15 @@ export type PublishedIndexOptions = {
 export class PublishedIndex implements PublishedSource {
   private readonly records = new Map<string, PromotionRecord>();
   private readonly bySku = new Map<string, Set<string>>();
+  private readonly byTerm = new Map<string, Set<string>>();
+  /** Ids of the promotions whose scope includes a term. */
+  private readonly termScoped = new Set<string>();
   private cursor = 0;
   private syncedAt = -Infinity;
   private pending = false;
   private running: Promise<void> | undefined;
+  /** The catch-up of this instance's own commits that reads are waiting for. */
+  private ownCatchUp: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly clock: () => number;
 
@@ -74,18 +91,46 @@ export class PublishedIndex implements PublishedSource {
   }
 
   async findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>> {
-    // Own commits first (read your writes); a poll in flight is not waited for.
-    if (this.pending) await this.catchUp().catch(() => undefined);
-    const maxStaleness = this.options.maxStalenessMs ?? 5000;
-    if (this.pending || this.clock() - this.syncedAt > maxStaleness) {
-      return this.options.repository.findPublishedBySkus(skus);
+    if (!(await this.trusted())) return this.options.repository.findPublishedBySkus(skus);
+    return this.lookUp(this.bySku, skus);
+  }
+
+  async findPublishedByTerms(terms: readonly string[]): Promise<Map<string, PromotionRecord[]>> {
+    if (!(await this.trusted())) return this.options.repository.findPublishedByTerms(terms);
+    return this.lookUp(this.byTerm, terms);
+  }
+
+  async hasPublishedTermScopes(): Promise<boolean> {
+    if (!(await this.trusted())) return this.options.repository.hasPublishedTermScopes();
+    return this.termScoped.size > 0;
+  }
+
+  /** Own commits caught up first (read your writes), and a catch-up recent enough. */
+  private async trusted(): Promise<boolean> {
+    // Every read arriving while own commits are caught up waits for that catch-up (not only the
+    // one that started it); a poll in flight is not waited for.
+    if (this.pending) {
+      const ownCatchUp = this.catchUp().catch(() => undefined);
+      this.ownCatchUp = ownCatchUp;
+      void ownCatchUp.finally(() => {
+        if (this.ownCatchUp === ownCatchUp) this.ownCatchUp = undefined;
+      });
     }
+    if (this.ownCatchUp) await this.ownCatchUp;
+    const maxStaleness = this.options.maxStalenessMs ?? 5000;
+    return !this.pending && this.clock() - this.syncedAt <= maxStaleness;
+  }
+
+  private lookUp(
+    index: Map<string, Set<string>>,
+    keys: readonly string[],
+  ): Map<string, PromotionRecord[]> {
     const out = new Map<string, PromotionRecord[]>();
-    for (const sku of skus) {
-      const ids = this.bySku.get(sku);
+    for (const key of keys) {
+      const ids = index.get(key);
       const found = ids ? [...ids].map((id) => this.records.get(id)!) : [];
       out.set(
-        sku,
+        key,
         found.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)),
       );
     }
@@ -128,23 +173,32 @@ export class PublishedIndex implements PublishedSource {
   private put(record: PromotionRecord): void {
     this.remove(record.id);
     this.records.set(record.id, record);
-    for (const sku of skusOf(record)) {
-      let ids = this.bySku.get(sku);
-      if (!ids) this.bySku.set(sku, (ids = new Set()));
-      ids.add(record.id);
-    }
+    for (const sku of skusOf(record)) add(this.bySku, sku, record.id);
+    const terms = includedTerms(record.scope);
+    for (const term of terms) add(this.byTerm, term, record.id);
+    if (terms.length) this.termScoped.add(record.id);
   }
 
   private remove(id: string): void {
     const old = this.records.get(id);
     if (!old) return;
     this.records.delete(id);
-    for (const sku of skusOf(old)) {
-      const ids = this.bySku.get(sku);
-      ids?.delete(id);
-      if (ids?.size === 0) this.bySku.delete(sku);
-    }
+    for (const sku of skusOf(old)) drop(this.bySku, sku, id);
+    for (const term of includedTerms(old.scope)) drop(this.byTerm, term, id);
+    this.termScoped.delete(id);
   }
+}
+
+function add(index: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = index.get(key);
+  if (!ids) index.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+function drop(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.delete(key);
 }
 
 /** The SKUs a promotion is found under: its scope and its exclusions (promotion_skus). */

@@ -1,6 +1,9 @@
 import type { PublishedSource } from '../eligibility/published-index.ts';
 import type { ProductMaster } from '../commands/promotion-validation.ts';
 import DataLoader from 'dataloader';
+import { RequestFreshness } from '../../shared/cache/request-freshness.ts';
+import type { ReadOptions } from '../../shared/cache/read-options.ts';
+import type { ProductFactsReader } from '../eligibility/cached-product-facts.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { ForwardedPrincipal } from '../../shared/forwarded-principal.ts';
 import { OVERRIDE_SCOPE } from '../commands/draft-commands.ts';
@@ -33,12 +36,16 @@ export type PromotionApp = {
   published: PublishedSource;
   /** The ERP's product master and plants (category and region filters read it). */
   productMaster: ProductMaster;
+  /** Each SKU's category, brand and hierarchy nodes, through the cache (eligibility reads it). */
+  productFacts: ProductFactsReader;
   clock: () => Date;
 };
 
 export type PromotionContext = {
   app: PromotionApp;
   actor: ActorData;
+  /** This request's cached reads: `Cache-Control: no-cache`, and what was served stale. */
+  freshness: RequestFreshness;
   /** The caller holds `promotion:approve:override` (draft-commands.ts OVERRIDE_SCOPE). */
   mayOverrideReadiness: boolean;
   promotionById: DataLoader<string, PromotionRecord | undefined>;
@@ -62,17 +69,21 @@ export function actorFromPrincipal(principal: ForwardedPrincipal): ActorData {
 export function createPromotionContext(
   app: PromotionApp,
   principal: ForwardedPrincipal,
+  freshness: RequestFreshness = new RequestFreshness(false),
 ): PromotionContext {
   const actor = actorFromPrincipal(principal);
   return {
     app,
     actor,
+    freshness,
     mayOverrideReadiness: principal.scopes.includes(OVERRIDE_SCOPE),
     // A partner never sees another vendor's promotion: for it, such an id does not exist.
     promotionById: new DataLoader(async (ids) =>
       (await app.repository.getMany(ids)).map((r) => (r && canSee(actor, r) ? r : undefined)),
     ),
-    activePromotions: new DataLoader((keys) => activePromotionsBatch(app, actor, keys)),
+    activePromotions: new DataLoader((keys) =>
+      activePromotionsBatch(app, actor, keys, freshness.readFor('products')),
+    ),
   };
 }
 
@@ -80,6 +91,7 @@ async function activePromotionsBatch(
   app: PromotionApp,
   actor: ActorData,
   keys: readonly string[],
+  read: ReadOptions,
 ): Promise<PromotionRecord[][]> {
   const groups = new Map<
     string,
@@ -93,11 +105,13 @@ async function activePromotionsBatch(
   }
   const results = new Map<string, PromotionRecord[]>();
   for (const { channel, storeId, at, skus } of groups.values()) {
-    const evaluations = await evaluateSkus(app.published, skus, {
-      channel,
-      storeId,
-      at: new Date(at),
-    });
+    const evaluations = await evaluateSkus(
+      app.published,
+      app.productFacts,
+      skus,
+      { channel, storeId, at: new Date(at) },
+      read,
+    );
     evaluations
       .map((all) => confineEvaluation(actor, all))
       .forEach((e) => {

@@ -23,7 +23,7 @@ export class EligibilityResolver {
   @Directive(requiresScopes(['promotion:read'], ['eligibility:read']))
   @Query(() => [SkuEligibility], {
     description:
-      'One row per requested SKU, in input order (at most 200). Live = SCHEDULED/ACTIVE with `at` (default now) inside the window and intent LIVE in the channel. Explicit SKU scopes only (categories are not expanded yet).',
+      'One row per requested SKU, in input order (at most 200). Live = SCHEDULED/ACTIVE with `at` (default now) inside the window and intent LIVE in the channel. Scopes by category, brand or hierarchy node are matched through the product master (cached; `extensions.freshness` marks an answer read from stale master data).',
   })
   async eligiblePromotions(
     @Arg('channel', () => SalesChannel) channel: SalesChannel,
@@ -39,7 +39,13 @@ export class EligibilityResolver {
       ]);
     }
     const req = { channel, storeId, customerSegment, at: at ? new Date(at) : ctx.app.clock() };
-    const evaluations = await evaluateSkus(ctx.app.published, skus, req);
+    const evaluations = await evaluateSkus(
+      ctx.app.published,
+      ctx.app.productFacts,
+      skus,
+      req,
+      ctx.freshness.readFor('products'),
+    );
     return evaluations
       .map((all) => confineEvaluation(ctx.actor, all))
       .map((evaluation) => ({

@@ -110,11 +110,23 @@ export class ProductScopeInput {
   @Field(() => [ID], { nullable: true })
   brandIds?: string[] | null;
 
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Product-hierarchy nodes (a node covers every SKU under it, at any level below).',
+  })
+  hierarchyNodeIds?: string[] | null;
+
   @Field(() => [String], { nullable: true })
   excludedSkus?: string[] | null;
 
   @Field(() => [ID], { nullable: true })
   excludedCategoryIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  excludedBrandIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  excludedHierarchyNodeIds?: string[] | null;
 }
 
 @InputType('EligibilityInput')

@@ -2,12 +2,13 @@ import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { PromotionContext } from './context.ts';
 import { evaluateSkus, type EligibleOfferRoot } from '../eligibility/eligibility-query.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
+import { hasTermScope, matchScope } from '../model/scope-terms.ts';
 
 type OfferKey = { promotionId: string; sku: string; locationId: string; channel: SalesChannel };
 
 /**
  * Entity references. An EligibleOffer resolves while its promotion exists and the SKU is in its
- * explicit scope; `applicationOrder` is its position at resolution time (0 when it does not apply
+ * scope (explicitly, or by category, brand or hierarchy node); `applicationOrder` is its position at resolution time (0 when it does not apply
  * now).
  */
 export const promotionReferenceResolvers = {
@@ -23,12 +24,19 @@ export const promotionReferenceResolvers = {
       ctx: PromotionContext,
     ): Promise<EligibleOfferRoot | null> => {
       const record = await ctx.promotionById.load(ref.promotionId);
-      if (!record || !record.scope.skus.includes(ref.sku)) return null;
-      const [evaluation] = await evaluateSkus(ctx.app.repository, [ref.sku], {
-        channel: ref.channel,
-        storeId: ref.locationId,
-        at: ctx.app.clock(),
-      });
+      if (!record) return null;
+      const read = ctx.freshness.readFor('products');
+      const [facts] = hasTermScope(record.scope)
+        ? await ctx.app.productFacts([ref.sku], read)
+        : [null];
+      if (matchScope(record.scope, ref.sku, facts) !== 'IN') return null;
+      const [evaluation] = await evaluateSkus(
+        ctx.app.repository,
+        ctx.app.productFacts,
+        [ref.sku],
+        { channel: ref.channel, storeId: ref.locationId, at: ctx.app.clock() },
+        read,
+      );
       const applied = evaluation?.offers.find((o) => o.promotion.id === record.id);
       return { ...ref, applicationOrder: applied?.applicationOrder ?? 0, record };
     },

@@ -6,7 +6,7 @@ import { DiscountClass, StackingMode, WindowMode } from '../model/promotion-enum
 
 @ObjectType('ProductScope', {
   description:
-    'Qualifying products. Eligibility matches explicit SKUs only in this version; categories and brands are kept for channels and reporting.',
+    'Qualifying products: explicit SKUs, categories (product groups), brands and product-hierarchy nodes, expanded through the product master when eligibility is asked (a SKU that joins a category later is covered). Exclusions of every kind win over inclusions.',
 })
 export class ProductScope {
   @Field(() => [String])
@@ -18,11 +18,20 @@ export class ProductScope {
   @Field(() => [ID])
   brandIds!: string[];
 
+  @Field(() => [ID])
+  hierarchyNodeIds!: string[];
+
   @Field(() => [String])
   excludedSkus!: string[];
 
   @Field(() => [ID])
   excludedCategoryIds!: string[];
+
+  @Field(() => [ID])
+  excludedBrandIds!: string[];
+
+  @Field(() => [ID])
+  excludedHierarchyNodeIds!: string[];
 }
 
 @ObjectType('Eligibility')

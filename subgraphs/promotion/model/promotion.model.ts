@@ -43,12 +43,19 @@ export type OfferData = {
   minimumRequirement: { subtotal: MoneyValue | null; quantity: number | null } | null;
 };
 
+/**
+ * Qualifying products: explicit SKUs, categories (the ERP's product groups), brands and
+ * product-hierarchy nodes; exclusions of each kind win over inclusions (model/scope-terms.ts).
+ */
 export type ScopeData = {
   skus: string[];
   categoryIds: string[];
   brandIds: string[];
+  hierarchyNodeIds: string[];
   excludedSkus: string[];
   excludedCategoryIds: string[];
+  excludedBrandIds: string[];
+  excludedHierarchyNodeIds: string[];
 };
 
 export type EligibilityData = {

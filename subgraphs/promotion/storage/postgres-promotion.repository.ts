@@ -127,21 +127,48 @@ export class PostgresPromotionRepository implements PromotionRepository {
     return { total: byState.reduce((sum, s) => sum + s.count, 0), byState, byChannel };
   }
 
-  async findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>> {
-    const out = new Map<string, PromotionRecord[]>(skus.map((sku) => [sku, []]));
-    if (!skus.length) return out;
+  findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>> {
+    return this.publishedBy(
+      `SELECT DISTINCT sku AS key, promotion_id FROM promotion_skus WHERE sku = ANY($1::text[])`,
+      skus,
+    );
+  }
+
+  findPublishedByTerms(terms: readonly string[]): Promise<Map<string, PromotionRecord[]>> {
+    return this.publishedBy(
+      `SELECT term AS key, promotion_id FROM promotion_scope_terms WHERE term = ANY($1::text[])`,
+      terms,
+    );
+  }
+
+  async hasPublishedTermScopes(): Promise<boolean> {
     const { rows } = await this.db.query(
-      `WITH hits AS (SELECT DISTINCT sku, promotion_id FROM promotion_skus WHERE sku = ANY($1::text[]))
-       SELECT h.sku, p.id, ${PROMOTION_COLUMNS}
+      `SELECT EXISTS (SELECT 1 FROM promotion_scope_terms t JOIN promotions p ON p.id = t.promotion_id
+                       WHERE p.state = ANY($1::text[])) AS found`,
+      [PUBLISHED_STATES],
+    );
+    return rows[0]?.found === true;
+  }
+
+  /** The published promotions `hits` (key, promotion_id rows for the keys in $1) names, by key. */
+  private async publishedBy(
+    hits: string,
+    keys: readonly string[],
+  ): Promise<Map<string, PromotionRecord[]>> {
+    const out = new Map<string, PromotionRecord[]>(keys.map((key) => [key, []]));
+    if (!keys.length) return out;
+    const { rows } = await this.db.query(
+      `WITH hits AS (${hits})
+       SELECT h.key, p.id, ${PROMOTION_COLUMNS}
          FROM hits h JOIN promotions p ON p.id = h.promotion_id
         WHERE p.state = ANY($2::text[]) ORDER BY p.seq`,
-      [skus, PUBLISHED_STATES],
+      [keys, PUBLISHED_STATES],
     );
     const records = new Map<string, PromotionRecord>();
     for (const row of rows) {
       const id = row.id as string;
       if (!records.has(id)) records.set(id, promotionFromRow(row));
-      out.get(row.sku as string)?.push(records.get(id)!);
+      out.get(row.key as string)?.push(records.get(id)!);
     }
     return out;
   }

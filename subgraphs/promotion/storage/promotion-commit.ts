@@ -22,6 +22,7 @@ import {
   insertAudit,
   insertPromotion,
   latestCursor,
+  replaceScopeTerms,
   replaceSkus,
   saveVersion,
   updatePromotion,
@@ -68,6 +69,7 @@ export async function commitChange(
   );
   await saveVersion(tx, full);
   await replaceSkus(tx, full);
+  await replaceScopeTerms(tx, full);
   await insertAudit(tx, id, change.audit);
   const events = await appendOutbox(tx, full, change.events);
   if (change.idempotency) {

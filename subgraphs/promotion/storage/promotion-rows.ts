@@ -80,6 +80,9 @@ export function promotionFromRow(row: SqlRow): PromotionRecord {
   return withChannels(recordDefaults(row.record as PromotionRecord), toInt(row.seq), channels);
 }
 
+/** Scope kinds added after v1 shipped: a record stored before names none. */
+const SCOPE_DEFAULTS = { hierarchyNodeIds: [], excludedBrandIds: [], excludedHierarchyNodeIds: [] };
+
 /**
  * Fields a record stored before they existed reads with: ALL_OR_NONE is what the README always
  * promised, and such a record has no hold.
@@ -87,6 +90,7 @@ export function promotionFromRow(row: SqlRow): PromotionRecord {
 export function recordDefaults<T extends Omit<PromotionRecord, 'seq' | 'channels'>>(record: T): T {
   return {
     ...record,
+    scope: { ...SCOPE_DEFAULTS, ...record.scope },
     activationMode: record.activationMode ?? ActivationMode.ALL_OR_NONE,
     activationHold: record.activationHold ?? null,
   };

@@ -6,6 +6,7 @@ import type {
   PromotionBusEvent,
   PromotionRecord,
 } from '../model/promotion.model.ts';
+import { includedTerms } from '../model/scope-terms.ts';
 import { searchText, storedRecord } from './promotion-rows.ts';
 import { toInt, type SqlExecutor } from './sql-database.ts';
 
@@ -72,6 +73,18 @@ export async function replaceSkus(tx: SqlExecutor, record: PromotionRecord): Pro
      INSERT INTO promotion_skus (sku, promotion_id, excluded)
      SELECT sku, $1, excluded FROM wanted ON CONFLICT DO NOTHING`,
     [record.id, record.scope.skus, record.scope.excludedSkus],
+  );
+}
+
+/** Replaces the scope-term index rows of the promotion with the terms its scope includes. */
+export async function replaceScopeTerms(tx: SqlExecutor, record: PromotionRecord): Promise<void> {
+  await tx.query(
+    `WITH wanted AS (SELECT DISTINCT unnest($2::text[]) AS term),
+     gone AS (DELETE FROM promotion_scope_terms t WHERE t.promotion_id = $1
+       AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.term = t.term))
+     INSERT INTO promotion_scope_terms (term, promotion_id)
+     SELECT term, $1 FROM wanted ON CONFLICT DO NOTHING`,
+    [record.id, includedTerms(record.scope)],
   );
 }
 

@@ -39,6 +39,13 @@ export interface PromotionRepository {
    * excludes each SKU: an index lookup, not a scan.
    */
   findPublishedBySkus(skus: readonly string[]): Promise<Map<string, PromotionRecord[]>>;
+  /**
+   * Published promotions whose scope includes each category, brand or hierarchy-node term
+   * (model/scope-terms.ts): an index lookup, not a scan.
+   */
+  findPublishedByTerms(terms: readonly string[]): Promise<Map<string, PromotionRecord[]>>;
+  /** Whether any published promotion's scope reaches beyond explicit SKUs. */
+  hasPublishedTermScopes(): Promise<boolean>;
   /** Published promotions whose window boundary (start or end) is at or before `now`. */
   listDueForClock(now: Date): Promise<PromotionRecord[]>;
   /**

@@ -226,6 +226,9 @@ export function promotionRepositoryContract(
         categoryIds: [],
         brandIds: [],
         excludedCategoryIds: [],
+        hierarchyNodeIds: [],
+        excludedBrandIds: [],
+        excludedHierarchyNodeIds: [],
       });
       const s1 = await seed(
         buildRecord('sku-1', { scope: scope(['SKU-F1', 'SKU-F2']) }),

@@ -99,6 +99,46 @@ function publishedIndexSuite(name: string, open: () => Promise<Subject>, skip: s
       assert.deepEqual(await ids(index, 'PI-4'), []);
     });
 
+    test('category, brand and hierarchy terms: indexed as the database does, and dropped', async () => {
+      const termed = (id: string, scope: Partial<PromotionRecord['scope']>) => {
+        const base = buildRecord(id);
+        return buildRecord(id, { scope: { ...base.scope, skus: [], ...scope } });
+      };
+      const index = await indexOf({});
+      assert.equal(await index.hasPublishedTermScopes(), false);
+      assert.equal(await mine.hasPublishedTermScopes(), false);
+      const cat = await seed(mine, termed('pi-cat', { categoryIds: ['GRP-T1'] }), SCHEDULED);
+      await seed(
+        mine,
+        termed('pi-brand', { brandIds: ['BR-T'], excludedCategoryIds: ['GRP-T2'] }),
+        ACTIVE,
+      );
+      await seed(mine, termed('pi-node', { hierarchyNodeIds: ['01T'] }));
+      const terms = ['category:GRP-T1', 'brand:BR-T', 'node:01T', 'category:GRP-T2'];
+      const found = await index.findPublishedByTerms(terms);
+      assert.deepEqual(found, await mine.findPublishedByTerms(terms));
+      const idsOf = (term: string) => found.get(term)!.map((p) => p.id);
+      assert.deepEqual(idsOf('category:GRP-T1'), ['pi-cat']);
+      assert.deepEqual(idsOf('brand:BR-T'), ['pi-brand']);
+      assert.deepEqual(idsOf('node:01T'), [], 'a draft is not published');
+      assert.deepEqual(idsOf('category:GRP-T2'), [], 'exclusions are not indexed');
+      assert.equal(await index.hasPublishedTermScopes(), true);
+      assert.equal(await mine.hasPublishedTermScopes(), true);
+      await mine.commit(nextChange(cat, { state: ENDED }));
+      const after = await index.findPublishedByTerms(['category:GRP-T1']);
+      assert.deepEqual(after.get('category:GRP-T1'), []);
+      assert.deepEqual(after, await mine.findPublishedByTerms(['category:GRP-T1']));
+    });
+
+    test('reads arriving together after an own commit all wait for its catch-up', async () => {
+      const index = await indexOf({});
+      const draft = await seed(mine, scoped('pi-both', 'PI-6'));
+      await mine.commit(nextChange(draft, { state: SCHEDULED }));
+      const [first, second] = await Promise.all([ids(index, 'PI-6'), ids(index, 'PI-6')]);
+      assert.deepEqual(first, ['pi-both']);
+      assert.deepEqual(second, ['pi-both'], 'the second read did not skip the catch-up');
+    });
+
     test("another instance's commits: seen by the outbox poll", async () => {
       const index = await indexOf({ pollMs: 20 });
       await seed(theirs, scoped('pi-theirs', 'PI-5'), SCHEDULED);
@@ -124,6 +164,14 @@ function publishedIndexSuite(name: string, open: () => Promise<Subject>, skip: s
         findPublishedBySkus: (skus: readonly string[]) => {
           calls.push('database');
           return mine.findPublishedBySkus(skus);
+        },
+        findPublishedByTerms: (terms: readonly string[]) => {
+          calls.push('database terms');
+          return mine.findPublishedByTerms(terms);
+        },
+        hasPublishedTermScopes: () => {
+          calls.push('database has terms');
+          return mine.hasPublishedTermScopes();
         },
       };
       const errors: unknown[] = [];
@@ -151,7 +199,11 @@ function publishedIndexSuite(name: string, open: () => Promise<Subject>, skip: s
       // No catch-up succeeded for longer than allowed (the poll is failing): not trusted.
       now += 1001;
       await index.findPublishedBySkus(['PI-1']);
-      assert.deepEqual(calls, ['database', 'database']);
+      const viaIndex = await index.hasPublishedTermScopes();
+      assert.equal(viaIndex, await mine.hasPublishedTermScopes());
+      await index.findPublishedByTerms(['category:GRP001']);
+      assert.deepEqual(calls, ['database', 'database', 'database has terms', 'database terms']);
+      calls.length = 2;
       await index.catchUp();
       await index.findPublishedBySkus(['PI-1']);
       assert.deepEqual(calls, ['database', 'database']);

@@ -104,6 +104,9 @@ export function buildRecord(id: string, overrides: Partial<PromotionRecord> = {}
       brandIds: [],
       excludedSkus: [],
       excludedCategoryIds: [],
+      hierarchyNodeIds: [],
+      excludedBrandIds: [],
+      excludedHierarchyNodeIds: [],
     },
     eligibility: {
       channels: [SalesChannel.ECOMMERCE, SalesChannel.POS],

@@ -41,6 +41,9 @@ function promo(id: string, seq: number, patch: Partial<PromotionRecord> = {}): P
       brandIds: [],
       excludedSkus: [],
       excludedCategoryIds: [],
+      hierarchyNodeIds: [],
+      excludedBrandIds: [],
+      excludedHierarchyNodeIds: [],
     },
     eligibility: {
       channels: [SalesChannel.POS],
@@ -268,7 +271,7 @@ describe('eligiblePromotions through the schema', () => {
         {
           ...base,
           name: 'excl',
-          scope: { categoryIds: ['GRP001'], excludedSkus: ['SKU000002'] },
+          scope: { categoryIds: ['CAT01'], excludedSkus: ['SKU000002'] },
         },
         ['POS'],
       )
@@ -291,6 +294,13 @@ describe('eligiblePromotions through the schema', () => {
       promotion: { name: 'all' },
       terms: { percentOff: '10' },
     };
+    // SKU000001 is in CAT01 (the product master): the category offer applies, after `all`.
+    const category = {
+      ...all,
+      promotionId: ids.excl,
+      applicationOrder: 2,
+      promotion: { name: 'excl' },
+    };
     assert.deepEqual(data.eligiblePromotions, [
       {
         sku: 'SKU000002',
@@ -301,7 +311,7 @@ describe('eligiblePromotions through the schema', () => {
       {
         sku: 'SKU000001',
         product: { sku: 'SKU000001' },
-        offers: [all],
+        offers: [all, category],
         notApplied: [
           { promotionId: ids.store, reason: 'LOCATION_NOT_ELIGIBLE' },
           { promotionId: ids.gold, reason: 'SEGMENT_NOT_ELIGIBLE' },
@@ -311,7 +321,7 @@ describe('eligiblePromotions through the schema', () => {
       {
         sku: 'SKU000001',
         product: { sku: 'SKU000001' },
-        offers: [all],
+        offers: [all, category],
         notApplied: [
           { promotionId: ids.store, reason: 'LOCATION_NOT_ELIGIBLE' },
           { promotionId: ids.gold, reason: 'SEGMENT_NOT_ELIGIBLE' },
@@ -336,6 +346,7 @@ describe('eligiblePromotions through the schema', () => {
     assert.deepEqual(row!.notApplied, [
       { promotionId: ids.all, reason: 'SUPERSEDED_BY_EXCLUSIVE' },
       { promotionId: ids.store, reason: 'SUPERSEDED_BY_EXCLUSIVE' },
+      { promotionId: ids.excl, reason: 'SUPERSEDED_BY_EXCLUSIVE' },
     ]);
   });
 

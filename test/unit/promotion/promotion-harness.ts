@@ -11,7 +11,11 @@ import {
   createPromotionContext,
   type PromotionApp,
 } from '../../../subgraphs/promotion/graph/context.ts';
-import type { ProductMaster } from '../../../subgraphs/promotion/commands/promotion-validation.ts';
+import type {
+  ProductMaster,
+  ScopeIdKind,
+} from '../../../subgraphs/promotion/commands/promotion-validation.ts';
+import type { ProductFacts } from '../../../subgraphs/promotion/model/scope-terms.ts';
 import type {
   ReadinessCheckData,
   ReadinessGate,
@@ -60,6 +64,40 @@ export class FakeProductMaster implements ProductMaster {
     this.calls++;
     if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
     return ids.filter((id) => !this.locations.has(id));
+  }
+  /**
+   * SKU n: category CAT01..CAT10 (ten SKUs each, as skusInCategory), brand ACME (odd n) or BOLT
+   * (even n), hierarchy nodes `01` and `01` + the category's two digits. `recategorised` moves
+   * SKUs to another category (a change in the product master).
+   */
+  recategorised = new Map<string, string>();
+  factsCalls = 0;
+  async productFacts(skus: readonly string[]): Promise<(ProductFacts | null)[]> {
+    this.factsCalls++;
+    if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
+    return skus.map((sku) => {
+      if (!this.skus.has(sku)) return null;
+      const n = Number(sku.slice(3));
+      const categoryId =
+        this.recategorised.get(sku) ?? `CAT${String(Math.ceil(n / 10)).padStart(2, '0')}`;
+      return {
+        sku,
+        categoryId,
+        brandId: n % 2 ? 'ACME' : 'BOLT',
+        hierarchyNodeIds: ['01', `01${categoryId.slice(3)}`],
+      };
+    });
+  }
+  async unknownScopeIds(kind: ScopeIdKind, ids: readonly string[]): Promise<string[]> {
+    this.calls++;
+    if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
+    const known = (id: string): boolean =>
+      kind === 'category'
+        ? /^CAT(0[1-9]|10)$/.test(id)
+        : kind === 'brand'
+          ? id === 'ACME' || id === 'BOLT'
+          : /^01((0[1-9]|10))?$/.test(id);
+    return ids.filter((id) => !known(id));
   }
   /** Ten categories of ten SKUs: CAT01 holds SKU000001..SKU000010, and so on. */
   async skusInCategory(categoryId: string): Promise<string[]> {

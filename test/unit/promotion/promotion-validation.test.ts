@@ -149,7 +149,10 @@ describe('promotion input validation', () => {
 
   test('scope, eligibility, stacking, limits, expected units', async () => {
     await expectProblems({ scope: {} }, [
-      { field: 'input.scope', message: 'must name at least one SKU or category' },
+      {
+        field: 'input.scope',
+        message: 'must name at least one SKU, category, brand or hierarchy node',
+      },
     ]);
     await expectProblems(
       { scope: { skus: ['SKU000001', 'SKU000001', 'SKU000002'], excludedSkus: ['SKU000002'] } },
