@@ -7,6 +7,7 @@ import { createErpProductAdapter } from './adapters/erp-product.adapter.ts';
 import type { Cache } from '../shared/cache/cache.ts';
 import { createSubgraphCache } from '../shared/cache/create-cache.ts';
 import { cachedProductFacts } from './eligibility/cached-product-facts.ts';
+import { createScopeExpansion } from './eligibility/scope-expansion.ts';
 import { createWebhookChannelPublisher } from './adapters/channel-webhook.adapter.ts';
 import { createPromotionCommands } from './commands/promotion-commands.ts';
 import type { ProductMaster } from './commands/promotion-validation.ts';
@@ -163,6 +164,12 @@ export async function assemblePromotionSubgraph(
     overrides.cache !== undefined ? overrides.cache : createSubgraphCache(config, 'promotion');
   const ownCache = overrides.cache === undefined ? cache : null;
   const productFacts = cachedProductFacts(productMaster, cache, config.cachePolicy.products);
+  const expandScope = createScopeExpansion(
+    productMaster,
+    productFacts,
+    cache,
+    config.cachePolicy.products,
+  );
   const publisher =
     overrides.publisher ??
     createWebhookChannelPublisher({
@@ -187,6 +194,7 @@ export async function assemblePromotionSubgraph(
     repository,
     dispatcher,
     productMaster,
+    expandScope,
     readinessGate: ports.readinessGate,
     ...(ports.fundingAgreements ? { fundingAgreements: ports.fundingAgreements } : {}),
     clock,
@@ -252,6 +260,7 @@ export async function assemblePromotionSubgraph(
     exceptionQueries: new ExceptionQueries(storage.db),
     productMaster,
     productFacts,
+    expandScope,
     published,
     clock,
   };

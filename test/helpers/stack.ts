@@ -94,7 +94,7 @@ export type TestStackOptions = {
   deliveryPolicy?: DeliveryPolicy;
   /** The promotion subgraph's exception sweep period (0: none). Default: the subgraph's, 5 s. */
   exceptionIntervalMs?: number;
-  /** Ports' cache windows replacing policies/caching.yaml's (pricing, inventory, funding). */
+  /** Ports' cache windows replacing policies/caching.yaml's (every subgraph's). */
   cachePolicy?: Partial<CachePolicy>;
 };
 
@@ -161,6 +161,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     testSubgraphConfig({
       channelsUrl: `${backends.url}/channels`,
       subgraphUrls: { pricing: pricing.url, inventory: inventory.url, funding: funding.url },
+      cachePolicy: erpConfig.cachePolicy,
     }),
     {
       erp: erp(),

@@ -1,6 +1,6 @@
 import type { BackendClient } from '../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable, failureDetail } from '../../shared/errors.ts';
-import { chunk, literal, orChain, queryCollection } from '../../shared/odata-v2.ts';
+import { chunk, literal, orChain, queryCollection, type ODataRow } from '../../shared/odata-v2.ts';
 import type { ProductMaster, ScopeIdKind } from '../commands/promotion-validation.ts';
 import type { ProductFacts } from '../model/scope-terms.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
@@ -68,6 +68,23 @@ export function createErpProductAdapter(
   }
 
   const levels = options.hierarchyLevels ?? [2, 3, 2];
+  const FACT_FIELDS = [
+    'Product',
+    'ProductGroup',
+    'Brand',
+    'ProductHierarchy',
+    'IsMarkedForDeletion',
+  ];
+  const factsOf = (row: ODataRow): ProductFacts | null =>
+    row.IsMarkedForDeletion === true
+      ? null
+      : {
+          sku: String(row.Product),
+          categoryId: text(row.ProductGroup),
+          brandId: text(row.Brand),
+          hierarchyNodeIds: hierarchyPath(text(row.ProductHierarchy), levels),
+        };
+
   async function facts(skus: readonly string[]): Promise<Map<string, ProductFacts>> {
     const found = new Map<string, ProductFacts>();
     const chunks = chunk(skus, chunkSize);
@@ -76,37 +93,25 @@ export function createErpProductAdapter(
         chunks.slice(i, i + concurrency).map((part) =>
           queryCollection(client, PRODUCT_SET, {
             filter: orChain('Product', part),
-            select: ['Product', 'ProductGroup', 'Brand', 'ProductHierarchy', 'IsMarkedForDeletion'],
+            select: FACT_FIELDS,
           }),
         ),
       );
       for (const row of rows.flat()) {
-        if (row.IsMarkedForDeletion === true) continue;
-        const sku = String(row.Product);
-        found.set(sku, {
-          sku,
-          categoryId: text(row.ProductGroup),
-          brandId: text(row.Brand),
-          hierarchyNodeIds: hierarchyPath(text(row.ProductHierarchy), levels),
-        });
+        const product = factsOf(row);
+        if (product) found.set(product.sku, product);
       }
     }
     return found;
   }
 
-  /** Whether any product is in the category, brand or hierarchy node (`$top=1`). */
-  async function anyProductIn(kind: ScopeIdKind, id: string): Promise<boolean> {
+  /** The first `top` products in the category, brand or hierarchy node (following paging). */
+  function rowsIn(kind: ScopeIdKind, id: string, top: number): Promise<ODataRow[]> {
     const filter =
       kind === 'node'
         ? `startswith(ProductHierarchy,${literal(id)})`
         : orChain(kind === 'category' ? 'ProductGroup' : 'Brand', [id]);
-    const rows = await queryCollection(client, PRODUCT_SET, {
-      filter,
-      select: ['Product'],
-      top: 1,
-      followNext: false,
-    });
-    return rows.length > 0;
+    return queryCollection(client, PRODUCT_SET, { filter, select: FACT_FIELDS, top });
   }
 
   async function plantList(): Promise<Plants> {
@@ -133,15 +138,15 @@ export function createErpProductAdapter(
         return skus.filter((sku) => !found.has(sku));
       }),
     unknownScopeIds: (kind, ids) =>
-      guarded(`${kind === 'node' ? 'hierarchy node' : kind} lookup`, async () => {
+      guarded(lookup(kind), async () => {
         const unique = [...new Set(ids)];
         // A node id is a whole level's prefix: `0100` under levels 2,3,2 names no node.
         const shaped = unique.filter((id) => kind !== 'node' || isNodeId(id, levels));
         const known = new Set<string>();
         for (let i = 0; i < shaped.length; i += concurrency) {
           const part = shaped.slice(i, i + concurrency);
-          const hits = await Promise.all(part.map((id) => anyProductIn(kind, id)));
-          part.forEach((id, j) => hits[j] && known.add(id));
+          const hits = await Promise.all(part.map((id) => rowsIn(kind, id, 1)));
+          part.forEach((id, j) => hits[j]!.length > 0 && known.add(id));
         }
         return ids.filter((id) => !known.has(id));
       }),
@@ -155,13 +160,12 @@ export function createErpProductAdapter(
         const known = await plantList();
         return ids.filter((id) => !known.has(id));
       }),
-    skusInCategory: (categoryId) =>
-      guarded('category lookup', async () => {
-        const rows = await queryCollection(client, PRODUCT_SET, {
-          filter: orChain('ProductGroup', [categoryId]),
-          select: ['Product'],
-        });
-        return rows.map((row) => String(row.Product));
+    productsIn: (kind, id, limit) =>
+      guarded(lookup(kind), async () => {
+        // A node id must be a whole level's prefix (`0100` under 2,3,2 names no node).
+        if (kind === 'node' && !isNodeId(id, levels)) return [];
+        const rows = await rowsIn(kind, id, limit);
+        return rows.flatMap((row) => factsOf(row) ?? []);
       }),
     locationsInRegion: (regionId) =>
       guarded('region lookup', async () => {
@@ -192,3 +196,5 @@ function isNodeId(id: string, levels: readonly number[]): boolean {
   let end = 0;
   return levels.some((width) => (end += width) === id.length);
 }
+
+const lookup = (kind: ScopeIdKind): string => `${kind === 'node' ? 'hierarchy node' : kind} lookup`;

@@ -1,3 +1,4 @@
+import type { ScopeExpansion } from '../eligibility/scope-expansion.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { planTransition, stateByClock } from './promotion-state-machine.ts';
 import { ActorKind, PromotionEventKind, PromotionState } from '../model/promotion-enums.ts';
@@ -36,6 +37,8 @@ export type CommandDeps = {
   repository: PromotionRepository;
   dispatcher: DeliveryQueue;
   productMaster: ProductMaster;
+  /** The SKUs a scope covers (categories, brands and nodes expanded): what approval checks. */
+  expandScope: ScopeExpansion;
   /** Pricing, inventory and funding checks run at approval (readiness-gate.ts). */
   readinessGate: ReadinessGate;
   /**

@@ -213,7 +213,8 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
           now: core.now(),
           window: current.window,
         });
-        const checks = await core.deps.readinessGate.check(current);
+        const scopeSkus = await core.deps.expandScope(current.scope);
+        const checks = await core.deps.readinessGate.check(current, scopeSkus);
         const now = core.now();
         const report = readinessReport(checks, now.toISOString(), override ?? null);
         if (!report.passed && !report.overridden) {

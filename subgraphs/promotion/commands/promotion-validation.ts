@@ -30,8 +30,11 @@ export type ProductMaster = {
   productFacts(skus: readonly string[], options?: ReadOptions): Promise<(ProductFacts | null)[]>;
   /** The given location ids that are not plants, in input order. */
   unknownLocations(ids: readonly string[]): Promise<string[]>;
-  /** The SKUs of a product category (the ERP's product group); none for an unknown one. */
-  skusInCategory(categoryId: string): Promise<string[]>;
+  /**
+   * The products in a category (the ERP's product group), brand or hierarchy node, at most
+   * `limit` of them; none for an unknown id. Scope expansion and the category filter read it.
+   */
+  productsIn(kind: ScopeIdKind, id: string, limit: number): Promise<ProductFacts[]>;
   /** The locations (plants) of a region; none for an unknown one. */
   locationsInRegion(regionId: string): Promise<string[]>;
 };

@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { RequestFreshness } from '../../shared/cache/request-freshness.ts';
 import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { ProductFactsReader } from '../eligibility/cached-product-facts.ts';
+import type { ScopeExpansion } from '../eligibility/scope-expansion.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { ForwardedPrincipal } from '../../shared/forwarded-principal.ts';
 import { OVERRIDE_SCOPE } from '../commands/draft-commands.ts';
@@ -38,6 +39,8 @@ export type PromotionApp = {
   productMaster: ProductMaster;
   /** Each SKU's category, brand and hierarchy nodes, through the cache (eligibility reads it). */
   productFacts: ProductFactsReader;
+  /** The SKUs a scope covers (`Promotion.terms`, readiness). */
+  expandScope: ScopeExpansion;
   clock: () => Date;
 };
 

@@ -69,9 +69,16 @@ export class PromotionResolver {
     return ctx.app.repository.count(await listFilter(filter, ctx));
   }
 
-  @FieldResolver(() => PromotionTerms, { description: 'Flat projection other subgraphs @require.' })
-  terms(@Root() promotion: PromotionRecord): PromotionTerms {
-    return toTerms(promotion);
+  @FieldResolver(() => PromotionTerms, {
+    description:
+      'Flat projection other subgraphs @require; `skus` are every SKU the scope covers (categories, brands and hierarchy nodes expanded through the product master, exclusions applied; BAD_USER_INPUT past 1000).',
+  })
+  async terms(
+    @Root() promotion: PromotionRecord,
+    @Ctx() ctx: PromotionContext,
+  ): Promise<PromotionTerms> {
+    const skus = await ctx.app.expandScope(promotion.scope, ctx.freshness.readFor('products'));
+    return toTerms(promotion, skus);
   }
 
   @FieldResolver(() => PublicationSummary)
@@ -170,6 +177,9 @@ export class PromotionResolver {
  * The repository's filter for `filter` as `ctx`'s caller asks it: a partner confined to its
  * vendor; a category or region resolved to its SKUs or stores through the product master.
  */
+/** Most SKUs of a category the list filter looks for in explicit scopes. */
+const CATEGORY_FILTER_MAX = 10_000;
+
 async function listFilter(
   filter: PromotionFilter | null,
   ctx: PromotionContext,
@@ -179,7 +189,9 @@ async function listFilter(
   const master = ctx.app.productMaster;
   const [category, region] = await Promise.all([
     categoryId
-      ? master.skusInCategory(categoryId).then((skus) => ({ id: categoryId, skus }))
+      ? master
+          .productsIn('category', categoryId, CATEGORY_FILTER_MAX)
+          .then((products) => ({ id: categoryId, skus: products.map((p) => p.sku) }))
       : null,
     regionId
       ? master.locationsInRegion(regionId).then((locationIds) => ({ id: regionId, locationIds }))

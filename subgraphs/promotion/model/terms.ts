@@ -2,13 +2,15 @@ import type { PromotionTerms } from '../../shared/canonical/promotion-terms.type
 import type { PromotionRecord } from './promotion.model.ts';
 
 /**
- * The flat projection other subgraphs `@requires` (DOMAIN 7.1). `skus` are the explicit scope
- * only: categories are not expanded in this version.
+ * The flat projection other subgraphs `@requires` (DOMAIN 7.1). `skus`: the SKUs the scope
+ * covers when given (`Promotion.terms` and readiness expand categories, brands and nodes:
+ * eligibility/scope-expansion.ts), else the explicit scope (`EligibleOffer.terms`, on the
+ * storefront path, where a category's members would be sent with every offer).
  */
-export function toTerms(p: PromotionRecord): PromotionTerms {
+export function toTerms(p: PromotionRecord, scopeSkus?: readonly string[]): PromotionTerms {
   const { offer } = p;
   return {
-    skus: [...p.scope.skus],
+    skus: [...(scopeSkus ?? p.scope.skus)],
     excludedSkus: [...p.scope.excludedSkus],
     locationIds: [...p.eligibility.locationIds],
     channels: [...p.eligibility.channels],

@@ -25,8 +25,11 @@ export type ReadinessCheckData = {
  * (fail closed; retry once it answers).
  */
 export type ReadinessGate = {
-  /** Every area's check; rejects with BACKEND_UNAVAILABLE when an area could not decide. */
-  check(record: PromotionRecord): Promise<ReadinessCheckData[]>;
+  /**
+   * Every area's check of `record` over `scopeSkus` (its scope expanded: scope-expansion.ts);
+   * rejects with BACKEND_UNAVAILABLE when an area could not decide.
+   */
+  check(record: PromotionRecord, scopeSkus: readonly string[]): Promise<ReadinessCheckData[]>;
 };
 
 export function readinessReport(

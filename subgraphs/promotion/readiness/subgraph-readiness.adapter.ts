@@ -49,10 +49,12 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
   const log = options.log ?? ((message: string) => processLogger().warn(message));
   async function ask(
     record: PromotionRecord,
+    scopeSkus: readonly string[],
     spec: (typeof AREAS)[number],
   ): Promise<ReadinessCheckData | Undecided> {
     const query = `query Readiness($r: [_Any!]!) { _entities(representations: $r) { ... on Promotion { ${spec.field} { ${CHECK} } } } }`;
-    const representation = { __typename: 'Promotion', id: record.id, terms: toTerms(record) };
+    const terms = toTerms(record, scopeSkus);
+    const representation = { __typename: 'Promotion', id: record.id, terms };
     try {
       const response = await options.clients[spec.subgraph].request({
         method: 'POST',
@@ -75,11 +77,12 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
   /** `ask`, or undecided when `deadline` resolves first (the read goes on; its answer is ignored). */
   function askBy(
     record: PromotionRecord,
+    scopeSkus: readonly string[],
     spec: (typeof AREAS)[number],
     deadline: Promise<void>,
   ): Promise<ReadinessCheckData | Undecided> {
     return Promise.race([
-      ask(record, spec),
+      ask(record, scopeSkus, spec),
       deadline.then((): Undecided => ({
         undecided: spec,
         why: `no answer within ${options.deadlineMs} ms`,
@@ -87,14 +90,14 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
     ]);
   }
   return {
-    async check(record) {
+    async check(record, scopeSkus) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, options.deadlineMs);
       });
-      const answers = await Promise.all(AREAS.map((spec) => askBy(record, spec, deadline))).finally(
-        () => clearTimeout(timer),
-      );
+      const answers = await Promise.all(
+        AREAS.map((spec) => askBy(record, scopeSkus, spec, deadline)),
+      ).finally(() => clearTimeout(timer));
       const undecided = answers.filter((a): a is Undecided => 'undecided' in a);
       if (undecided.length === 0) return answers as ReadinessCheckData[];
       for (const { undecided: spec, why } of undecided) {

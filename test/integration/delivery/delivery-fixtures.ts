@@ -64,6 +64,7 @@ export async function openStore(db: SqlDatabase, clock: () => Date) {
     repository,
     dispatcher: { enqueue: () => dispatchers.forEach((d) => d.wake()) },
     productMaster: {} as ProductMaster,
+    expandScope: () => Promise.reject(new Error('publication commands expand no scope')),
     readinessGate: {} as ReadinessGate,
     clock,
   });

@@ -168,7 +168,7 @@ describe('the subgraph readiness gate: "could not decide" differs from "failed"'
       inventory: answer('stockReadiness', check(ReadinessArea.INVENTORY, false)),
       funding: answer('funding', check(ReadinessArea.FUNDING, true)),
     });
-    const checks = await gate.check(record);
+    const checks = await gate.check(record, record.scope.skus);
     assert.deepEqual(
       checks.map((c) => [c.area, c.passed]),
       [
@@ -196,18 +196,21 @@ describe('the subgraph readiness gate: "could not decide" differs from "failed"'
       },
       funding: answer('funding', check(ReadinessArea.FUNDING, false)),
     });
-    await assert.rejects(gate.check(record), (error: Error & { extensions?: unknown }) => {
-      assert.equal(
-        error.message,
-        'pricing is unavailable: the PRICING, INVENTORY readiness checks could not be decided; nothing was changed, retry when it answers',
-      );
-      assert.deepEqual(error.extensions, {
-        code: 'BACKEND_UNAVAILABLE',
-        backend: 'pricing',
-        areas: ['PRICING', 'INVENTORY'],
-      });
-      return true;
-    });
+    await assert.rejects(
+      gate.check(record, record.scope.skus),
+      (error: Error & { extensions?: unknown }) => {
+        assert.equal(
+          error.message,
+          'pricing is unavailable: the PRICING, INVENTORY readiness checks could not be decided; nothing was changed, retry when it answers',
+        );
+        assert.deepEqual(error.extensions, {
+          code: 'BACKEND_UNAVAILABLE',
+          backend: 'pricing',
+          areas: ['PRICING', 'INVENTORY'],
+        });
+        return true;
+      },
+    );
     assert.deepEqual(logged, [
       `[promotion] readiness of ${record.id}: PRICING could not be checked: pricing: connection failed (ECONNREFUSED)`,
       `[promotion] readiness of ${record.id}: INVENTORY could not be checked: erp is unavailable: HTTP 503 on API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod`,
@@ -223,14 +226,17 @@ describe('the subgraph readiness gate: "could not decide" differs from "failed"'
       },
       150,
     );
-    await assert.rejects(gate.check(record), (error: Error & { extensions?: unknown }) => {
-      assert.deepEqual(error.extensions, {
-        code: 'BACKEND_UNAVAILABLE',
-        backend: 'inventory',
-        areas: ['INVENTORY'],
-      });
-      return true;
-    });
+    await assert.rejects(
+      gate.check(record, record.scope.skus),
+      (error: Error & { extensions?: unknown }) => {
+        assert.deepEqual(error.extensions, {
+          code: 'BACKEND_UNAVAILABLE',
+          backend: 'inventory',
+          areas: ['INVENTORY'],
+        });
+        return true;
+      },
+    );
     assert.deepEqual(logged, [
       `[promotion] readiness of ${record.id}: INVENTORY could not be checked: no answer within 150 ms`,
     ]);

@@ -62,14 +62,65 @@ describe('ERP product-master adapter against the emulator', () => {
     const group = String(materials[0]!.ProductGroup);
     const expected = materials.filter((m) => m.ProductGroup === group).map((m) => m.Product);
     assert.ok(expected.length > 0);
-    assert.deepEqual((await adapter.skusInCategory(group)).sort(), expected.sort());
-    assert.deepEqual(await adapter.skusInCategory("GRP'NONE"), []);
+    const skusIn = async (id: string) =>
+      (await adapter.productsIn('category', id, 1000)).map((p) => p.sku);
+    const live = materials.filter((m) => m.ProductGroup === group && !m.IsMarkedForDeletion);
+    assert.deepEqual((await skusIn(group)).sort(), live.map((m) => m.Product).sort());
+    assert.deepEqual(await skusIn("GRP'NONE"), []);
     const region = String(plants[0]!.Region);
     const inRegion = plants.filter((p) => p.Region === region).map((p) => p.Plant);
     assert.deepEqual((await adapter.locationsInRegion(region)).sort(), inRegion.sort());
     assert.deepEqual(await adapter.locationsInRegion('NOWHERE'), []);
     await adapter.unknownLocations(['S001']);
     assert.equal(backends.state.counters.calls('API_PLANT_SRV/A_Plant'), 1, 'one plant read');
+  });
+
+  test('product facts: category, brand and hierarchy path per SKU, in one read for 40', async () => {
+    const adapter = createErpProductAdapter(erp, { hierarchyLevels: [2, 3, 2] });
+    const { products: materials } = backends.state.erp.seed;
+    const live = materials.find((m) => !m.IsMarkedForDeletion)!;
+    const deleted = materials.find((m) => m.IsMarkedForDeletion);
+    const code = String(live.ProductHierarchy);
+    backends.state.counters.reset();
+    const facts = await adapter.productFacts([String(live.Product), 'SKU999999']);
+    assert.deepEqual(facts, [
+      {
+        sku: live.Product,
+        categoryId: live.ProductGroup,
+        brandId: live.Brand,
+        hierarchyNodeIds: [code.slice(0, 2), code.slice(0, 5), code.slice(0, 7)],
+      },
+      null,
+    ]);
+    assert.equal(backends.state.counters.calls('API_PRODUCT_SRV/A_Product'), 1);
+    if (deleted) assert.deepEqual(await adapter.productFacts([String(deleted.Product)]), [null]);
+  });
+
+  test('members of a brand or node, bounded; unknown ids and malformed node ids', async () => {
+    const adapter = createErpProductAdapter(erp, { hierarchyLevels: [2, 3, 2] });
+    const { products: materials } = backends.state.erp.seed;
+    const first = materials.find((m) => !m.IsMarkedForDeletion)!;
+    const node = String(first.ProductHierarchy).slice(0, 5);
+    const underNode = materials
+      .filter((m) => String(m.ProductHierarchy).startsWith(node) && !m.IsMarkedForDeletion)
+      .map((m) => m.Product);
+    const found = await adapter.productsIn('node', node, 1000);
+    assert.deepEqual(found.map((p) => p.sku).sort(), underNode.sort());
+    assert.ok(found.every((p) => p.hierarchyNodeIds.includes(node)));
+    const brand = String(first.Brand);
+    assert.equal((await adapter.productsIn('brand', brand, 3)).length, 3, 'at most the limit');
+    assert.deepEqual(await adapter.productsIn('node', node.slice(0, 4), 1000), []);
+    assert.deepEqual(await adapter.unknownScopeIds('node', [node, node.slice(0, 4), '99999']), [
+      node.slice(0, 4),
+      '99999',
+    ]);
+    assert.deepEqual(await adapter.unknownScopeIds('brand', [brand, 'NoSuchBrand']), [
+      'NoSuchBrand',
+    ]);
+    assert.deepEqual(
+      await adapter.unknownScopeIds('category', [String(first.ProductGroup), 'GRP999']),
+      ['GRP999'],
+    );
   });
 
   test('ERP failure is BACKEND_UNAVAILABLE', async () => {

@@ -66,7 +66,7 @@ export class FakeProductMaster implements ProductMaster {
     return ids.filter((id) => !this.locations.has(id));
   }
   /**
-   * SKU n: category CAT01..CAT10 (ten SKUs each, as skusInCategory), brand ACME (odd n) or BOLT
+   * SKU n: category CAT01..CAT10 (ten SKUs each), brand ACME (odd n) or BOLT
    * (even n), hierarchy nodes `01` and `01` + the category's two digits. `recategorised` moves
    * SKUs to another category (a change in the product master).
    */
@@ -99,13 +99,21 @@ export class FakeProductMaster implements ProductMaster {
           : /^01((0[1-9]|10))?$/.test(id);
     return ids.filter((id) => !known(id));
   }
-  /** Ten categories of ten SKUs: CAT01 holds SKU000001..SKU000010, and so on. */
-  async skusInCategory(categoryId: string): Promise<string[]> {
+  /** The products of a category, brand or node, by their facts (as productFacts gives them). */
+  productsInCalls = 0;
+  async productsIn(kind: ScopeIdKind, id: string, limit: number): Promise<ProductFacts[]> {
     this.calls++;
+    this.productsInCalls++;
     if (this.down) throw backendUnavailable('erp', 'connection failed (ECONNREFUSED)');
-    const n = /^CAT(\d\d)$/.exec(categoryId);
-    const first = n ? (Number(n[1]) - 1) * 10 + 1 : 0;
-    return [...this.skus].filter((_, i) => i + 1 >= first && i + 1 < first + 10 && first > 0);
+    const all = (await this.productFacts([...this.skus])).flatMap((f) => (f ? [f] : []));
+    this.factsCalls--;
+    const inIt = (f: ProductFacts): boolean =>
+      kind === 'category'
+        ? f.categoryId === id
+        : kind === 'brand'
+          ? f.brandId === id
+          : f.hierarchyNodeIds.includes(id);
+    return all.filter(inIt).slice(0, limit);
   }
   /** NORTH: S001..S005 and D001; SOUTH: S006..S010. */
   async locationsInRegion(regionId: string): Promise<string[]> {
@@ -121,9 +129,12 @@ export class FakeProductMaster implements ProductMaster {
 /** Readiness gate answering every area as passed unless a test scripts a failure. */
 export class FakeReadinessGate implements ReadinessGate {
   calls = 0;
+  /** The SKUs each check was asked about (the scope expanded). */
+  checkedSkus: string[][] = [];
   failures = new Map<ReadinessArea, string>();
-  async check(): Promise<ReadinessCheckData[]> {
+  async check(_record: unknown, scopeSkus: readonly string[]): Promise<ReadinessCheckData[]> {
     this.calls++;
+    this.checkedSkus.push([...scopeSkus]);
     return [ReadinessArea.PRICING, ReadinessArea.INVENTORY, ReadinessArea.FUNDING].map((area) => {
       const failure = this.failures.get(area);
       return failure

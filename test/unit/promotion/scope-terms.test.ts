@@ -10,6 +10,7 @@ import {
 import { createMemoryCache } from '../../../subgraphs/shared/cache/memory-cache.ts';
 import {
   CREATE,
+  createApproved,
   createPublished,
   createHarness,
   draftInput,
@@ -28,6 +29,7 @@ const EMPTY: ScopeData = {
   excludedHierarchyNodeIds: [],
 };
 const scope = (s: Partial<ScopeData>): ScopeData => ({ ...EMPTY, ...s });
+const sku = (n: number): string => `SKU${String(n).padStart(6, '0')}`;
 const FACTS: ProductFacts = {
   sku: 'SKU1',
   categoryId: 'GRP001',
@@ -216,5 +218,58 @@ describe('scope input validation', () => {
   test('a scope of brands alone is a scope', async () => {
     const result = await h.exec(CREATE, { input: draftInput({ scope: { brandIds: ['ACME'] } }) });
     assert.equal(result.errors, undefined);
+  });
+});
+
+describe('scope expansion: Promotion.terms and approval readiness', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(() => h.close());
+  const TERMS = `query ($id: ID!) { promotion(id: $id) { terms { skus } } }`;
+
+  test('categories, brands and nodes expand through the product master, exclusions applied', async () => {
+    const { id } = await createApproved(h, {
+      scope: {
+        skus: ['SKU000095'],
+        categoryIds: ['CAT01'],
+        hierarchyNodeIds: ['0102'],
+        excludedBrandIds: ['BOLT'],
+        excludedSkus: ['SKU000013'],
+      },
+    });
+    // CAT01 and node 0102 (SKU000001..20), odd (ACME) only, without SKU000013; SKU000095 is
+    // ACME too. The approval's readiness checked exactly these.
+    const expected = ['SKU000095', ...[1, 3, 5, 7, 9, 11, 15, 17, 19].map(sku)];
+    const data = await h.run<{ promotion: { terms: { skus: string[] } } }>(TERMS, { id });
+    assert.deepEqual(data.promotion.terms.skus, expected);
+    assert.deepEqual(h.gate.checkedSkus.at(-1), expected);
+  });
+
+  test('a scope past 1000 SKUs is refused at approval, nothing changed', async () => {
+    const big = await createHarness();
+    try {
+      for (let n = 101; n <= 2101; n++) big.master.skus.add(sku(n)); // 1,051 ACME
+      const created = await big.run<{ createPromotionDraft: { promotion: { id: string } } }>(
+        CREATE,
+        { input: draftInput({ scope: { brandIds: ['ACME'] } }) },
+      );
+      const { id } = created.createPromotionDraft.promotion;
+      await big.run(
+        `mutation { submitPromotion(id: "${id}", expectedVersion: 1) { eventCursor } }`,
+      );
+      const calls = big.gate.calls;
+      const result = await big.exec(
+        `mutation { approvePromotion(id: "${id}", expectedVersion: 2) { eventCursor } }`,
+      );
+      const error = firstError(result);
+      assert.equal(error.extensions.code, 'BAD_USER_INPUT');
+      assert.match(error.message, /covers more than 1000 SKUs/);
+      assert.equal(big.gate.calls, calls, 'readiness was not asked');
+      assert.equal((await big.app.repository.get(id))?.version, 2, 'nothing changed');
+    } finally {
+      await big.close();
+    }
   });
 });
