@@ -8,6 +8,7 @@ import type { Cache } from '../shared/cache/cache.ts';
 import { createSubgraphCache } from '../shared/cache/create-cache.ts';
 import { cachedProductFacts } from './eligibility/cached-product-facts.ts';
 import { createScopeExpansion } from './eligibility/scope-expansion.ts';
+import { RedemptionLedger } from './redemptions/redemption-ledger.ts';
 import { createWebhookChannelPublisher } from './adapters/channel-webhook.adapter.ts';
 import { createPromotionCommands } from './commands/promotion-commands.ts';
 import type { ProductMaster } from './commands/promotion-validation.ts';
@@ -261,6 +262,7 @@ export async function assemblePromotionSubgraph(
     productMaster,
     productFacts,
     expandScope,
+    redemptions: new RedemptionLedger(storage.db),
     published,
     clock,
   };

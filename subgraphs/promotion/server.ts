@@ -21,6 +21,7 @@ import { PromotionMutationResolver } from './graph/promotion-mutation.resolver.t
 import { PromotionSubscriptionResolver } from './graph/promotion-subscription.resolver.ts';
 import { promotionReferenceResolvers } from './graph/promotion.reference.ts';
 import { PromotionResolver } from './graph/promotion.resolver.ts';
+import { RedemptionResolver } from './graph/redemption.resolver.ts';
 import { FundingAgreement, Vendor } from './graph/promotion.type.ts';
 
 export type PromotionServerDeps = {
@@ -58,6 +59,7 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
         DeadLetterRedriveResolver,
         PromotionExceptionResolver,
         PromotionEventExceptionResolver,
+        RedemptionResolver,
       ],
       orphanedTypes: [Vendor, FundingAgreement, Product],
       pubSub: NO_PUBSUB,

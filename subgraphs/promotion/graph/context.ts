@@ -5,6 +5,7 @@ import { RequestFreshness } from '../../shared/cache/request-freshness.ts';
 import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { ProductFactsReader } from '../eligibility/cached-product-facts.ts';
 import type { ScopeExpansion } from '../eligibility/scope-expansion.ts';
+import type { RedemptionLedger } from '../redemptions/redemption-ledger.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { ForwardedPrincipal } from '../../shared/forwarded-principal.ts';
 import { OVERRIDE_SCOPE } from '../commands/draft-commands.ts';
@@ -41,6 +42,8 @@ export type PromotionApp = {
   productFacts: ProductFactsReader;
   /** The SKUs a scope covers (`Promotion.terms`, readiness). */
   expandScope: ScopeExpansion;
+  /** The sales lines channels reported (recordRedemptions, Promotion.performance). */
+  redemptions: RedemptionLedger;
   clock: () => Date;
 };
 
