@@ -9,15 +9,15 @@
  * This process runs the emulated ERP and channels (backends/) and the load; the subgraph runs in
  * a child (lifecycle-server.ts). PostgreSQL gets a random schema, dropped afterwards.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createBackendsServer, type RunningBackends } from '../../backends/server.ts';
+import { message, pgSchema } from './pg-schema.ts';
 import { createLifecycleClient } from './lifecycle-client.ts';
 import type { LifecycleServerArgs } from './lifecycle-server.ts';
 import { measureApprovalToAck, measureCreates } from './lifecycle-measure.ts';
@@ -37,40 +37,6 @@ const { values: args } = parseArgs({
 });
 const PRINCIPAL_SECRET = `lifecycle-bench-${randomBytes(16).toString('hex')}`;
 const CHANNEL_SECRET = 'lifecycle-bench-channel-secret';
-const PG_START = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
-
-async function message<T>(child: ChildProcess, type: string): Promise<T> {
-  for (;;) {
-    const [msg] = (await once(child, 'message')) as [{ type: string } & T];
-    if (msg.type === type) return msg;
-  }
-}
-
-type PgTarget = { skipped: string } | { databaseUrl: string; drop(): Promise<void> };
-
-/** A random schema on the PostgreSQL at `url`, or why it cannot be used. */
-async function pgSchema(url: string): Promise<PgTarget> {
-  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    return {
-      skipped: `PostgreSQL at ${url} does not answer (${(error as Error).message}); start it with: ${PG_START}`,
-    };
-  }
-  const schema = `bench_lifecycle_${randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const withPath = new URL(url);
-  withPath.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    databaseUrl: withPath.toString(),
-    async drop() {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
-
 /** Each channel received one acknowledged message per promotion of the run: nothing lost. */
 function checkInboxes(backends: RunningBackends, promotions: number): void {
   for (const channel of ['ecommerce', 'mobile', 'pos'] as const) {
