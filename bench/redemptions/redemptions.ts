@@ -37,6 +37,14 @@ const { values: args } = parseArgs({
 });
 const PRINCIPAL_SECRET = `redemption-bench-${randomBytes(16).toString('hex')}`;
 const CHANNEL_SECRET = 'redemption-bench-channel-secret';
+/** What the walk needs: draft, approve, publish, read, and the feed itself. */
+const SCOPES = [
+  'promotion:read',
+  'promotion:write',
+  'promotion:approve',
+  'promotion:publish',
+  'redemptions:write',
+];
 const FEEDS = Number(args.feeds);
 const LINES = Number(args.lines);
 const CLIENTS = Number(args.clients);
@@ -55,7 +63,7 @@ function client(url: string) {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [PRINCIPAL_HEADER]: sign({ subject: 'bench-feed', tokenClass: 'internal', scopes: ['*'] }),
+        [PRINCIPAL_HEADER]: sign({ subject: 'bench-feed', tokenClass: 'internal', scopes: SCOPES }),
       },
       body: JSON.stringify({ query, variables }),
     });
