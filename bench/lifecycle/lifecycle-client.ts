@@ -56,7 +56,15 @@ const ACKS = `subscription ($id: ID!, $after: String) {
 
 export function createLifecycleClient(url: string, principalSecret: string) {
   const sign = createPrincipalSigner({ secret: principalSecret });
-  const header = () => sign({ subject: 'bench-lifecycle', tokenClass: 'internal', scopes: ['*'] });
+  // Each scope the walk uses: the subgraph checks them itself (no wildcard).
+  const scopes = [
+    'promotion:read',
+    'promotion:write',
+    'promotion:approve',
+    'promotion:publish',
+    'events:subscribe',
+  ];
+  const header = () => sign({ subject: 'bench-lifecycle', tokenClass: 'internal', scopes });
   let ws: Client | undefined;
 
   async function mutate<T>(query: string, variables: Record<string, unknown>): Promise<T> {
