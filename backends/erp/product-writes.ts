@@ -1,7 +1,8 @@
-import { header, HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
+import { HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
 import type { Row } from '../odata/edm.ts';
 import { parseKey } from '../odata/key-predicate.ts';
 import { dateTimeOffsetEtag, type EntitySet } from './entity-set.ts';
+import { requireIfMatch } from './if-match.ts';
 import type { ProductStore } from './product-store.ts';
 import { parseJsonBody, readPayload, sapMessage } from './v2-payload.ts';
 
@@ -35,7 +36,7 @@ export function updateProduct(
       `Resource not found for segment '${set.name}(${predicate})'`,
     );
   }
-  checkIfMatch(req, current);
+  requireIfMatch(req, dateTimeOffsetEtag(current.LastChangeDateTime as number));
   const changes = readPayload(parseJsonBody(req.body), set.properties, set.typeName);
   for (const [name, value] of Object.entries(changes)) {
     const maxLength = PRODUCT_UPDATABLE[name];
@@ -71,22 +72,4 @@ export function updateProduct(
       'sap-message': sapMessage('M3/801', `Product ${String(current.Product)} changed`, []),
     },
   };
-}
-
-function checkIfMatch(req: HttpRequest, current: Row): void {
-  const ifMatch = header(req, 'if-match');
-  if (!ifMatch) {
-    throw new HttpError(
-      428,
-      'PRECONDITION_REQUIRED',
-      'Precondition required: send If-Match with the entity ETag',
-    );
-  }
-  if (ifMatch !== '*' && ifMatch !== dateTimeOffsetEtag(current.LastChangeDateTime as number)) {
-    throw new HttpError(
-      412,
-      'PRECONDITION_FAILED',
-      'Precondition failed: the entity was changed by someone else (ETag mismatch)',
-    );
-  }
 }

@@ -6,6 +6,7 @@ import { keyPredicate, v2Entity, type V2Context } from '../odata/v2-envelope.ts'
 import type { EntitySet } from './entity-set.ts';
 import type { ErpState } from './erp-state.ts';
 import { RECORD_PROPERTIES, recordEtag, VALIDITY_PROPERTIES } from './price-sets.ts';
+import { requireIfMatch } from './if-match.ts';
 import { updateProduct } from './product-writes.ts';
 import { etagStamp } from './prices.ts';
 import { parseJsonBody, readPayload, sapMessage } from './v2-payload.ts';
@@ -206,22 +207,7 @@ function update(req: HttpRequest, erp: ErpState, set: EntitySet, predicate: stri
       'NOT_FOUND',
       `Resource not found for segment '${set.name}(${predicate})'`,
     );
-  const ifMatch = header(req, 'if-match');
-  if (!ifMatch) {
-    throw new HttpError(
-      428,
-      'PRECONDITION_REQUIRED',
-      'Precondition required: send If-Match with the entity ETag',
-    );
-  }
-  const etag = recordEtag(current);
-  if (ifMatch !== '*' && ifMatch !== etag) {
-    throw new HttpError(
-      412,
-      'PRECONDITION_FAILED',
-      'Precondition failed: the entity was changed by someone else (ETag mismatch)',
-    );
-  }
+  requireIfMatch(req, recordEtag(current));
   const changes = readPayload(parseJsonBody(req.body), RECORD_PROPERTIES, set.typeName, [NAV]);
   for (const [name, value] of Object.entries(changes)) {
     if (!UPDATABLE.has(name) && value !== current[name]) {

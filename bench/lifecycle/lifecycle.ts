@@ -9,15 +9,13 @@
  * This process runs the emulated ERP and channels (backends/) and the load; the subgraph runs in
  * a child (lifecycle-server.ts). PostgreSQL gets a random schema, dropped afterwards.
  */
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBackendsServer, type RunningBackends } from '../../backends/server.ts';
-import { message, pgSchema } from './pg-schema.ts';
+import { forEachStore, startSubgraphChild, type Skipped } from './bench-stores.ts';
 import { createLifecycleClient } from './lifecycle-client.ts';
 import type { LifecycleServerArgs } from './lifecycle-server.ts';
 import { measureApprovalToAck, measureCreates } from './lifecycle-measure.ts';
@@ -62,20 +60,8 @@ async function runStore(
     principalSecret: PRINCIPAL_SECRET,
     channelSecret: CHANNEL_SECRET,
   };
-  const child = fork(
-    join(import.meta.dirname, 'lifecycle-server.ts'),
-    [JSON.stringify(serverArgs)],
-    {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  const exited = once(child, 'exit');
+  const { url, child, stop } = await startSubgraphChild(store, serverArgs);
   try {
-    const { url } = await Promise.race([
-      message<{ url: string }>(child, 'ready'),
-      exited.then(() => Promise.reject(new Error(`${store}: the subgraph process exited`))),
-    ]);
     const client = createLifecycleClient(url, PRINCIPAL_SECRET);
     await client.connect();
     let n = 0;
@@ -102,8 +88,7 @@ async function runStore(
     await client.close();
     return { store, createSequential: seq, createConcurrent: conc, approvalToAck: ack };
   } finally {
-    child.send({ type: 'stop' });
-    await exited;
+    await stop();
   }
 }
 
@@ -112,27 +97,11 @@ const backends = await createBackendsServer({
   channelSigningSecret: CHANNEL_SECRET,
 }).listen(0);
 const startedAt = new Date();
-const results: (StoreResult | { store: string; skipped: string })[] = [];
+let results: (StoreResult | Skipped)[] = [];
 try {
-  for (const store of args.stores.split(',').map((s) => s.trim())) {
-    if (store === 'pglite') {
-      results.push(await runStore('pglite', backends, undefined));
-    } else if (store === 'postgres') {
-      const target = await pgSchema(args['pg-url']);
-      if ('skipped' in target) {
-        console.log(`postgres skipped: ${target.skipped}`);
-        results.push({ store, skipped: target.skipped });
-        continue;
-      }
-      try {
-        results.push(await runStore('postgres', backends, target.databaseUrl));
-      } finally {
-        await target.drop();
-      }
-    } else {
-      throw new Error(`unknown store ${store} (pglite, postgres)`);
-    }
-  }
+  results = await forEachStore(args.stores, args['pg-url'], 'bench_lifecycle', (store, url) =>
+    runStore(store, backends, url),
+  );
 } finally {
   await backends.close();
 }

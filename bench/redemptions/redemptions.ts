@@ -11,9 +11,8 @@
  * loop. One promotion is published to POS first (the channel must have confirmed it); every feed
  * is `--lines` lines of it. The result is checked: Promotion.performance counts every line once.
  */
-import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +22,12 @@ import { createBackendsServer, type RunningBackends } from '../../backends/serve
 import { createPrincipalSigner, PRINCIPAL_HEADER } from '../../gateway/forward-principal.ts';
 import { summarize, type Summary } from '../lifecycle/lifecycle-client.ts';
 import type { LifecycleServerArgs } from '../lifecycle/lifecycle-server.ts';
-import { message, pgSchema } from '../lifecycle/pg-schema.ts';
+import {
+  forEachStore,
+  message,
+  startSubgraphChild,
+  type Skipped,
+} from '../lifecycle/bench-stores.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,7 +136,7 @@ function feed(promotionId: string, n: number): Record<string, unknown>[] {
   }));
 }
 
-async function childCpuMicros(child: ReturnType<typeof fork>): Promise<number> {
+async function childCpuMicros(child: ChildProcess): Promise<number> {
   child.send({ type: 'cpu' });
   const { usage } = await message<{ usage: NodeJS.CpuUsage }>(child, 'cpu');
   return usage.user + usage.system;
@@ -141,7 +145,7 @@ async function childCpuMicros(child: ReturnType<typeof fork>): Promise<number> {
 /** Sends every feed with CLIENTS at a time; checks each answer counts all its lines as `expect`. */
 async function pass(
   gql: ReturnType<typeof client>,
-  child: ReturnType<typeof fork>,
+  child: ChildProcess,
   feeds: Record<string, unknown>[][],
   expect: 'recorded' | 'duplicates',
 ): Promise<Pass & { serverCpuPct: number }> {
@@ -189,17 +193,8 @@ async function runStore(
     principalSecret: PRINCIPAL_SECRET,
     channelSecret: CHANNEL_SECRET,
   };
-  const child = fork(
-    join(import.meta.dirname, '..', 'lifecycle', 'lifecycle-server.ts'),
-    [JSON.stringify(serverArgs)],
-    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  const exited = once(child, 'exit');
+  const { url, child, stop } = await startSubgraphChild(store, serverArgs);
   try {
-    const { url } = await Promise.race([
-      message<{ url: string }>(child, 'ready'),
-      exited.then(() => Promise.reject(new Error(`${store}: the subgraph process exited`))),
-    ]);
     const gql = client(url);
     const id = await livePromotion(gql);
     // Warm-up: 10 feeds of other transactions, not measured.
@@ -225,8 +220,7 @@ async function runStore(
     }
     return { store, fresh, replay };
   } finally {
-    child.send({ type: 'stop' });
-    await exited;
+    await stop();
   }
 }
 
@@ -235,27 +229,11 @@ const backends = await createBackendsServer({
   channelSigningSecret: CHANNEL_SECRET,
 }).listen(0);
 const startedAt = new Date();
-const results: (StoreResult | { store: string; skipped: string })[] = [];
+let results: (StoreResult | Skipped)[] = [];
 try {
-  for (const store of args.stores.split(',').map((s) => s.trim())) {
-    if (store === 'pglite') {
-      results.push(await runStore('pglite', backends, undefined));
-    } else if (store === 'postgres') {
-      const target = await pgSchema(args['pg-url'], 'bench_redemptions');
-      if ('skipped' in target) {
-        console.log(`postgres skipped: ${target.skipped}`);
-        results.push({ store, skipped: target.skipped });
-        continue;
-      }
-      try {
-        results.push(await runStore('postgres', backends, target.databaseUrl));
-      } finally {
-        await target.drop();
-      }
-    } else {
-      throw new Error(`unknown store ${store} (pglite, postgres)`);
-    }
-  }
+  results = await forEachStore(args.stores, args['pg-url'], 'bench_redemptions', (store, url) =>
+    runStore(store, backends, url),
+  );
 } finally {
   await backends.close();
 }

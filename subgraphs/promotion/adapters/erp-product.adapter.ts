@@ -50,21 +50,25 @@ export function createErpProductAdapter(
   let plants: { byId: Plants; loadedAt: number } | undefined;
   let loadingPlants: Promise<Plants> | undefined;
 
-  async function existingSkus(skus: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  /** The A_Product rows of `skus` with `select`: OR-chains of `chunkSize`, `concurrency` at once. */
+  async function productRows(skus: readonly string[], select: string[]): Promise<ODataRow[]> {
     const chunks = chunk(skus, chunkSize);
+    const out: ODataRow[] = [];
     for (let i = 0; i < chunks.length; i += concurrency) {
       const rows = await Promise.all(
-        chunks.slice(i, i + concurrency).map((part) =>
-          queryCollection(client, PRODUCT_SET, {
-            filter: orChain('Product', part),
-            select: ['Product'],
-          }),
-        ),
+        chunks
+          .slice(i, i + concurrency)
+          .map((part) =>
+            queryCollection(client, PRODUCT_SET, { filter: orChain('Product', part), select }),
+          ),
       );
-      for (const row of rows.flat()) found.add(String(row.Product));
+      out.push(...rows.flat());
     }
-    return found;
+    return out;
+  }
+
+  async function existingSkus(skus: readonly string[]): Promise<Set<string>> {
+    return new Set((await productRows(skus, ['Product'])).map((row) => String(row.Product)));
   }
 
   const levels = options.hierarchyLevels ?? [2, 3, 2];
@@ -87,20 +91,9 @@ export function createErpProductAdapter(
 
   async function facts(skus: readonly string[]): Promise<Map<string, ProductFacts>> {
     const found = new Map<string, ProductFacts>();
-    const chunks = chunk(skus, chunkSize);
-    for (let i = 0; i < chunks.length; i += concurrency) {
-      const rows = await Promise.all(
-        chunks.slice(i, i + concurrency).map((part) =>
-          queryCollection(client, PRODUCT_SET, {
-            filter: orChain('Product', part),
-            select: FACT_FIELDS,
-          }),
-        ),
-      );
-      for (const row of rows.flat()) {
-        const product = factsOf(row);
-        if (product) found.set(product.sku, product);
-      }
+    for (const row of await productRows(skus, FACT_FIELDS)) {
+      const product = factsOf(row);
+      if (product) found.set(product.sku, product);
     }
     return found;
   }
