@@ -6,6 +6,7 @@ import {
   type MoneyValue,
 } from './funding-agreement.model.ts';
 import { remainingOf } from './funding-status.ts';
+import { FindingSeverity } from '../shared/canonical/enums.ts';
 
 /** Declaration order is the order violations and findings are reported in. */
 export enum FundingViolation {
@@ -42,6 +43,8 @@ export type FundingFinding = {
   sku: null;
   locationId: null;
   message: string;
+  severity: FindingSeverity;
+  evidence: { name: string; value: string }[];
 };
 
 export type FundingCheckResult = {
@@ -339,7 +342,14 @@ function withFindings(
   }
   return {
     ...result(
-      violations.map((v) => ({ code: v, sku: null, locationId: null, message: found.get(v)! })),
+      violations.map((v) => ({
+        code: v,
+        sku: null,
+        locationId: null,
+        message: found.get(v)!,
+        severity: FindingSeverity.BLOCKING,
+        evidence: [],
+      })),
       summary,
       agreementId,
       expectedVendorCost,

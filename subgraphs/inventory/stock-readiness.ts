@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { ReadinessArea, type SalesChannel } from '../shared/canonical/enums.ts';
+import { FindingSeverity, ReadinessArea, type SalesChannel } from '../shared/canonical/enums.ts';
 import type { ReadinessFinding } from '../shared/canonical/readiness.type.ts';
 import { badUserInput } from '../shared/errors.ts';
 import { formatQuantity } from './atp.ts';
@@ -93,12 +93,20 @@ export function assessStockReadiness(input: ReadinessInput): InventoryReadiness 
       sku: null,
       locationId,
       message: `Location ${locationId} is not known to inventory`,
+      severity: FindingSeverity.BLOCKING,
+      evidence: [],
     })),
     ...shortfalls.map((s) => ({
       code: 'STOCK_SHORTFALL',
       sku: s.sku,
       locationId: s.locationId,
       message: `SKU ${s.sku} at location ${s.locationId}: ${s.availableToPromise} available to promise, ${s.expectedDemand} expected, short by ${s.shortBy}`,
+      severity: FindingSeverity.BLOCKING,
+      evidence: [
+        { name: 'availableToPromise', value: s.availableToPromise },
+        { name: 'expectedDemand', value: s.expectedDemand },
+        { name: 'shortBy', value: s.shortBy },
+      ],
     })),
   ];
   const passed = findings.length === 0;

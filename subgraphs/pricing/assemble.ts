@@ -50,6 +50,7 @@ export function assemblePricingSubgraph(
   return withServer('pricing', wired, (ports, metrics) =>
     createPricingServer({
       principalSecrets: config.principalSecrets,
+      anomalies: config.pricingAnomalyPolicy,
       ports,
       metrics,
       ...(overrides.minimumMarginPercent !== undefined

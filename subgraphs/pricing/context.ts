@@ -1,4 +1,5 @@
 import type { Big } from 'big.js';
+import type { PricingAnomalyPolicy } from '../../policies/pricing-anomaly-policy.ts';
 import type { RequestFreshness } from '../shared/cache/request-freshness.ts';
 import { createCostLoader, type CostLoader } from './cost.loader.ts';
 import type { PricingPorts } from './ports/pricing-ports.ts';
@@ -10,6 +11,8 @@ export type PricingContext = {
   now: number;
   /** Minimum margin of the margin floor, in percent of the selling price. */
   minimumMarginPercent: Big;
+  /** Which pricing anomalies block and which warn (policies/pricing-anomalies.yaml). */
+  anomalies: PricingAnomalyPolicy;
   /** Whether the caller asked for fresh answers, and which cached answers were served stale. */
   freshness: RequestFreshness;
   loaders: {
@@ -26,6 +29,7 @@ export type PricingContextDeps = {
   /** The back-end, one port per concern (usually behind the cache). */
   ports: PricingPorts;
   minimumMarginPercent: Big;
+  anomalies: PricingAnomalyPolicy;
   /** The request's cache reads (`Cache-Control: no-cache`, stale answers). */
   freshness: RequestFreshness;
   /** Clock; default `Date.now`. */
@@ -37,6 +41,7 @@ export function createPricingContext(deps: PricingContextDeps): PricingContext {
   return {
     now: (deps.now ?? Date.now)(),
     minimumMarginPercent: deps.minimumMarginPercent,
+    anomalies: deps.anomalies,
     freshness: deps.freshness,
     loaders: {
       shelfPriceByKey: createPriceLoader(deps.ports.prices, {

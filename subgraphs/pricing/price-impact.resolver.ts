@@ -56,6 +56,7 @@ export class PriceImpactResolver {
         priceMap.get(`${sku}|${scope.locationId ?? ''}|${scope.channel}`) ?? null,
       costOf: (sku, locationId) => costMap.get(`${sku}|${locationId ?? ''}`) ?? null,
       minimumMarginPercent: ctx.minimumMarginPercent,
+      anomalies: ctx.anomalies,
     });
   }
 }

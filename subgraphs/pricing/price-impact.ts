@@ -1,5 +1,12 @@
 import { Big } from 'big.js';
-import { OfferKind, ReadinessArea, SalesChannel } from '../shared/canonical/enums.ts';
+import type { PricingAnomalyPolicy } from '../../policies/pricing-anomaly-policy.ts';
+import {
+  FindingSeverity,
+  OfferKind,
+  ReadinessArea,
+  SalesChannel,
+} from '../shared/canonical/enums.ts';
+import { pricingAnomalies, type PricedAt } from './price-anomalies.ts';
 import { marginPercentAt, minimumPriceFor } from './margin.ts';
 import { roundMoney, roundPercent, toBig, type MoneyValue } from './money.ts';
 import type { CostRecord } from './ports/cost-source.port.ts';
@@ -43,7 +50,15 @@ export type FindingValue = {
   sku: string | null;
   locationId: string | null;
   message: string;
+  severity: FindingSeverity;
+  evidence: { name: string; value: string }[];
 };
+
+/** A finding that fails the check, with the numbers behind it. */
+const blocking = (
+  finding: Omit<FindingValue, 'severity' | 'evidence'>,
+  evidence: FindingValue['evidence'] = [],
+): FindingValue => ({ ...finding, severity: FindingSeverity.BLOCKING, evidence });
 
 export type SkuPriceImpactValue = {
   sku: string;
@@ -65,6 +80,8 @@ export type PriceImpactInputs = {
   priceOf: (sku: string, scope: PricingScope) => PriceRecord | null;
   costOf: (sku: string, locationId: string | null) => CostRecord | null;
   minimumMarginPercent: Big;
+  /** Which anomaly rules block and which warn (policies/pricing-anomalies.yaml). */
+  anomalies: PricingAnomalyPolicy;
 };
 
 /** SKUs (deduplicated, in order) and scopes the check evaluates. */
@@ -94,42 +111,51 @@ export function assessPriceImpact(inputs: PriceImpactInputs): PriceImpactValue {
   const problem = offerProblem(terms);
   const offerAmount = offerMoney(terms);
   if (problem) {
-    findings.push({
-      code: 'INVALID_OFFER',
-      sku: null,
-      locationId: null,
-      message: `Offer is invalid: ${problem}`,
-    });
+    findings.push(
+      blocking({
+        code: 'INVALID_OFFER',
+        sku: null,
+        locationId: null,
+        message: `Offer is invalid: ${problem}`,
+      }),
+    );
   } else if (offerAmount && offerAmount.currency !== terms.currency) {
-    findings.push({
-      code: 'CURRENCY_MISMATCH',
-      sku: null,
-      locationId: null,
-      message: `Offer amount is in ${offerAmount.currency}, the promotion in ${terms.currency}`,
-    });
+    findings.push(
+      blocking({
+        code: 'CURRENCY_MISMATCH',
+        sku: null,
+        locationId: null,
+        message: `Offer amount is in ${offerAmount.currency}, the promotion in ${terms.currency}`,
+      }),
+    );
   }
   if (findings.length) return result(findings, [], zero, skus.length, minimumMarginPercent);
 
   const evaluations = new Map<string, Evaluation[]>();
+  const priced: PricedAt[] = [];
   for (const scope of scopes) {
     const where = describe(scope);
     const usable: { sku: string; price: PriceRecord }[] = [];
     for (const sku of skus) {
       const price = inputs.priceOf(sku, scope);
       if (!price) {
-        findings.push({
-          code: 'NO_PRICE',
-          sku,
-          locationId: scope.locationId,
-          message: `No valid regular price for ${sku} ${where}`,
-        });
+        findings.push(
+          blocking({
+            code: 'NO_PRICE',
+            sku,
+            locationId: scope.locationId,
+            message: `No valid regular price for ${sku} ${where}`,
+          }),
+        );
       } else if (price.currency !== terms.currency) {
-        findings.push({
-          code: 'CURRENCY_MISMATCH',
-          sku,
-          locationId: scope.locationId,
-          message: `Regular price of ${sku} is in ${price.currency}, the promotion in ${terms.currency} ${where}`,
-        });
+        findings.push(
+          blocking({
+            code: 'CURRENCY_MISMATCH',
+            sku,
+            locationId: scope.locationId,
+            message: `Regular price of ${sku} is in ${price.currency}, the promotion in ${terms.currency} ${where}`,
+          }),
+        );
       } else {
         usable.push({ sku, price });
       }
@@ -150,28 +176,50 @@ export function assessPriceImpact(inputs: PriceImpactInputs): PriceImpactValue {
       let margin: Big | undefined;
       let breaches = false;
       if (cost && cost.currency !== price.currency) {
-        findings.push({
-          code: 'CURRENCY_MISMATCH',
-          sku,
-          locationId: scope.locationId,
-          message: `Cost of ${sku} is in ${cost.currency}, the price in ${price.currency} ${where}`,
-        });
+        findings.push(
+          blocking({
+            code: 'CURRENCY_MISMATCH',
+            sku,
+            locationId: scope.locationId,
+            message: `Cost of ${sku} is in ${cost.currency}, the price in ${price.currency} ${where}`,
+          }),
+        );
       } else if (cost) {
         const costAmount = new Big(cost.amount);
         const floor = new Big(roundMoney(minimumPriceFor(costAmount, minimumMarginPercent)));
         margin = marginPercentAt(promo, costAmount);
         breaches = promo.lt(floor);
         if (breaches) {
-          findings.push({
-            code: 'BELOW_MARGIN_FLOOR',
-            sku,
-            locationId: scope.locationId,
-            message:
-              `Promotional price ${promoText} ${price.currency} of ${sku} is below the margin floor ` +
-              `${roundMoney(floor)} ${price.currency} ${where}`,
-          });
+          findings.push(
+            blocking(
+              {
+                code: 'BELOW_MARGIN_FLOOR',
+                sku,
+                locationId: scope.locationId,
+                message:
+                  `Promotional price ${promoText} ${price.currency} of ${sku} is below the margin floor ` +
+                  `${roundMoney(floor)} ${price.currency} ${where}`,
+              },
+              [
+                { name: 'channel', value: scope.channel },
+                { name: 'promotionalPrice', value: `${promoText} ${price.currency}` },
+                { name: 'marginFloor', value: `${roundMoney(floor)} ${price.currency}` },
+                { name: 'unitCost', value: `${roundMoney(costAmount)} ${price.currency}` },
+                { name: 'minimumMarginPercent', value: minimumMarginPercent.toString() },
+              ],
+            ),
+          );
         }
       }
+      priced.push({
+        sku,
+        locationId: scope.locationId,
+        channel: scope.channel,
+        regular,
+        promo,
+        cost: cost && cost.currency === price.currency ? new Big(cost.amount) : undefined,
+        currency: price.currency,
+      });
       const list = evaluations.get(sku) ?? [];
       list.push({
         sku,
@@ -187,6 +235,7 @@ export function assessPriceImpact(inputs: PriceImpactInputs): PriceImpactValue {
     }
   }
 
+  findings.push(...pricingAnomalies(priced, inputs.anomalies));
   const units = expectedUnits(terms);
   const perSku: SkuPriceImpactValue[] = [];
   let discountCost = new Big(0);
@@ -242,17 +291,23 @@ function result(
   skuCount: number,
   minimumMarginPercent: Big,
 ): PriceImpactValue {
-  const passed = findings.length === 0;
+  const blockers = findings.filter((f) => f.severity === FindingSeverity.BLOCKING);
+  const warnings = findings.filter((f) => f.severity === FindingSeverity.WARNING);
+  const passed = blockers.length === 0;
+  const tally = (list: FindingValue[]) => {
+    const counts = new Map<string, number>();
+    for (const f of list) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+    return [...counts].map(([code, n]) => `${n} ${code}`).join(', ');
+  };
   let summary: string;
   if (passed) {
     summary =
       skuCount === 0
         ? 'No SKUs in scope'
         : `${plural(skuCount, 'SKU')} checked; every promotional price keeps the ${minimumMarginPercent.toString()}% minimum margin`;
+    if (warnings.length) summary += `; ${plural(warnings.length, 'warning')}: ${tally(warnings)}`;
   } else {
-    const counts = new Map<string, number>();
-    for (const f of findings) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
-    summary = `${plural(findings.length, 'finding')}: ${[...counts].map(([code, n]) => `${n} ${code}`).join(', ')}`;
+    summary = `${plural(findings.length, 'finding')}: ${tally(findings)}`;
   }
   return {
     check: { area: ReadinessArea.PRICING, passed, summary, findings },

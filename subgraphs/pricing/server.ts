@@ -1,3 +1,7 @@
+import {
+  loadPricingAnomalyPolicy,
+  type PricingAnomalyPolicy,
+} from '../../policies/pricing-anomaly-policy.ts';
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { buildFederatedSchema } from '../shared/build-subgraph-schema.ts';
@@ -25,6 +29,8 @@ export type PricingServerDeps = {
   ports: PricingPorts;
   /** Minimum margin of the margin floor, percent of the selling price (0 <= m < 100). Default 10. */
   minimumMarginPercent?: string | number;
+  /** Which pricing anomalies block and which warn. Default policies/pricing-anomalies.yaml. */
+  anomalies?: PricingAnomalyPolicy;
   /** Clock for the default `at` of prices. Default `Date.now`. */
   now?: () => number;
   /** GET /metrics: token, back-end clients (subgraph-metrics.ts). Default: open, none. */
@@ -51,10 +57,12 @@ export function createPricingContextFactory(
   deps: Omit<PricingServerDeps, 'principalSecrets'>,
 ): (req?: IncomingMessage) => PricingContext {
   const minimumMarginPercent = parseMinimumMarginPercent(deps.minimumMarginPercent);
+  const anomalies = deps.anomalies ?? loadPricingAnomalyPolicy();
   return (req) =>
     createPricingContext({
       ports: deps.ports,
       minimumMarginPercent,
+      anomalies,
       freshness: new RequestFreshness(wantsFresh(req?.headers)),
       ...(deps.now ? { now: deps.now } : {}),
     });

@@ -6,6 +6,10 @@ import {
 } from '../../contracts/canonical/subgraphs.ts';
 import { principalSecretsFrom } from '../../contracts/protocol/principal-token.ts';
 import { intFromEnv, oneOfFromEnv } from '../../contracts/runtime/env.ts';
+import {
+  loadPricingAnomalyPolicy,
+  type PricingAnomalyPolicy,
+} from '../../policies/pricing-anomaly-policy.ts';
 import { metricsTokenFrom } from '../../contracts/runtime/metrics-token.ts';
 import { LOG_LEVELS, type LogLevel } from '../../contracts/runtime/telemetry/logger.ts';
 import {
@@ -81,6 +85,11 @@ export type SubgraphConfig = {
    * when the ERP fails (policies/caching.yaml; CACHE_TTL_<PORT>_MS overrides `fresh`).
    */
   cachePolicy: CachePolicy;
+  /**
+   * Which pricing anomalies block approval and which warn (PRICING_ANOMALY_POLICY_FILE, default
+   * policies/pricing-anomalies.yaml).
+   */
+  pricingAnomalyPolicy: PricingAnomalyPolicy;
   /** Most entries of the in-process cache (CACHE_MAX_ENTRIES; used without Redis). Default 100 000. */
   cacheMaxEntries: number;
   /**
@@ -240,6 +249,7 @@ export function readSubgraphConfig(
     databaseTimeouts: databaseTimeoutsFrom(env),
     redisUrl: env.REDIS_URL || undefined,
     cachePolicy: cachePolicyFrom(env),
+    pricingAnomalyPolicy: loadPricingAnomalyPolicy(env.PRICING_ANOMALY_POLICY_FILE || undefined),
     cacheMaxEntries: intFromEnv(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || undefined,
     eventKeyPrefix: env.EVENT_KEY_PREFIX || undefined,

@@ -1,4 +1,4 @@
-import type { ReadinessArea } from '../../shared/canonical/enums.ts';
+import type { FindingSeverity, ReadinessArea } from '../../shared/canonical/enums.ts';
 import type { PromotionRecord, ReadinessReportData } from '../model/promotion.model.ts';
 
 export type ReadinessFindingData = {
@@ -6,6 +6,10 @@ export type ReadinessFindingData = {
   sku: string | null;
   locationId: string | null;
   message: string;
+  /** BLOCKING fails its check; WARNING is reported only. */
+  severity: FindingSeverity;
+  /** The numbers behind the finding. */
+  evidence: { name: string; value: string }[];
 };
 
 export type ReadinessCheckData = {

@@ -7,7 +7,8 @@ import type { ReadinessCheckData, ReadinessGate } from './readiness-gate.ts';
 import { toTerms } from '../model/terms.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
-const CHECK = 'check { area passed summary findings { code sku locationId message } }';
+const CHECK =
+  'check { area passed summary findings { code sku locationId message severity evidence { name value } } }';
 
 /** Which field of `Promotion` each area's subgraph contributes (contracts/supergraph.graphql). */
 const AREAS = [

@@ -80,6 +80,16 @@ export function promotionFromRow(row: SqlRow): PromotionRecord {
   return withChannels(recordDefaults(row.record as PromotionRecord), toInt(row.seq), channels);
 }
 
+/** Findings stored before severities and evidence existed all blocked, and carried none. */
+function withFindingDefaults(check: unknown): unknown {
+  const { findings } = check as { findings?: Record<string, unknown>[] };
+  if (!Array.isArray(findings)) return check;
+  return {
+    ...(check as object),
+    findings: findings.map((f) => ({ severity: 'BLOCKING', evidence: [], ...f })),
+  };
+}
+
 /** Scope kinds added after v1 shipped: a record stored before names none. */
 const SCOPE_DEFAULTS = { hierarchyNodeIds: [], excludedBrandIds: [], excludedHierarchyNodeIds: [] };
 
@@ -91,6 +101,10 @@ export function recordDefaults<T extends Omit<PromotionRecord, 'seq' | 'channels
   return {
     ...record,
     scope: { ...SCOPE_DEFAULTS, ...record.scope },
+    approvalReadiness: record.approvalReadiness && {
+      ...record.approvalReadiness,
+      checks: record.approvalReadiness.checks.map(withFindingDefaults),
+    },
     activationMode: record.activationMode ?? ActivationMode.ALL_OR_NONE,
     activationHold: record.activationHold ?? null,
   };

@@ -33,4 +33,11 @@ export enum ReadinessArea {
 }
 registerEnumType(ReadinessArea, { name: 'ReadinessArea' });
 
+/** Whether a readiness finding fails its check (BLOCKING) or is reported only (WARNING). */
+export enum FindingSeverity {
+  BLOCKING = 'BLOCKING',
+  WARNING = 'WARNING',
+}
+registerEnumType(FindingSeverity, { name: 'FindingSeverity' });
+
 export { SALES_CHANNELS };

@@ -1,5 +1,16 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { ReadinessArea } from './enums.ts';
+import { FindingSeverity, ReadinessArea } from './enums.ts';
+
+/** One number a finding rests on (e.g. `promotionalPrice` = `4.99 EUR`). */
+@Directive('@shareable')
+@ObjectType('ReadinessEvidence')
+export class ReadinessEvidence {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  value!: string;
+}
 
 @Directive('@shareable')
 @ObjectType('ReadinessFinding')
@@ -15,6 +26,14 @@ export class ReadinessFinding {
 
   @Field(() => String)
   message!: string;
+
+  @Field(() => FindingSeverity, {
+    description: 'BLOCKING fails the check; WARNING is reported and the check can still pass.',
+  })
+  severity!: FindingSeverity;
+
+  @Field(() => [ReadinessEvidence], { description: 'The numbers behind the finding.' })
+  evidence!: ReadinessEvidence[];
 }
 
 /** One area's verdict on a promotion (pricing, inventory or funding). */

@@ -22,7 +22,7 @@ describe('approval runs the readiness gate through the pricing, inventory and fu
   let stack: TestStack;
   let sku: string;
 
-  async function submitted(percentOff: string): Promise<string> {
+  async function submitted(percentOff: string, channels = ['ECOMMERCE']): Promise<string> {
     const now = Date.now();
     const created = await stack.query<{ createPromotionDraft: { promotion: { id: string } } }>(
       CREATE,
@@ -31,7 +31,7 @@ describe('approval runs the readiness gate through the pricing, inventory and fu
           name: `Gate ${percentOff}%`,
           offer: { kind: 'PERCENT_OFF', percentOff },
           scope: { skus: [sku] },
-          eligibility: { channels: ['ECOMMERCE'], locationIds: ['S001'] },
+          eligibility: { channels, locationIds: ['S001'] },
           window: {
             startsAt: new Date(now + 86_400_000).toISOString(),
             endsAt: new Date(now + 8 * 86_400_000).toISOString(),
@@ -114,6 +114,44 @@ describe('approval runs the readiness gate through the pricing, inventory and fu
       sku,
       locationId: 'S001',
     });
+  });
+
+  test('a pricing anomaly the policy only warns about is kept in the report; approval goes on', async () => {
+    // The emulated ERP prices MARKETPLACE (distribution channel 30) 5% above ECOMMERCE.
+    const id = await submitted('1', ['ECOMMERCE', 'MARKETPLACE']);
+    const res = await stack.query<{
+      approvePromotion: {
+        promotion: {
+          state: string;
+          approvalReadiness: {
+            passed: boolean;
+            checks: { area: string; passed: boolean; findings: Record<string, unknown>[] }[];
+          };
+        };
+      };
+    }>(
+      `mutation($id: ID!) { approvePromotion(id: $id, expectedVersion: 2) { promotion { state approvalReadiness { passed checks { area passed findings { code sku severity evidence { name value } } } } } } }`,
+      { id },
+    );
+    assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+    const { promotion } = res.body.data!.approvePromotion;
+    assert.equal(promotion.state, 'APPROVED');
+    const pricing = promotion.approvalReadiness.checks.find((c) => c.area === 'PRICING')!;
+    assert.equal(pricing.passed, true);
+    assert.deepEqual(
+      pricing.findings.map((f) => [f.code, f.sku, f.severity]),
+      [['CHANNEL_PRICE_MISMATCH', sku, 'WARNING']],
+    );
+    const evidence = pricing.findings[0]!.evidence as { name: string; value: string }[];
+    assert.deepEqual(
+      evidence.map((e) => e.name),
+      [
+        'promotionalPrice.ECOMMERCE',
+        'promotionalPrice.MARKETPLACE',
+        'spreadPercent',
+        'tolerancePercent',
+      ],
+    );
   });
 
   test('an area whose subgraph is down could not decide: BACKEND_UNAVAILABLE, nothing stored', async () => {

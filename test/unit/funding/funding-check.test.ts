@@ -92,6 +92,8 @@ describe('funding check (pure)', () => {
             sku: null,
             locationId: null,
             message: 'promotion is funded by vendor V1 but names no funding agreement',
+            severity: 'BLOCKING',
+            evidence: [],
           },
         ],
         violations: [FundingViolation.NO_AGREEMENT],
@@ -232,6 +234,8 @@ describe('funding check (pure)', () => {
           locationId: null,
           message:
             'expected vendor cost 75.00 EUR exceeds the 50.00 EUR remaining on agreement FA1',
+          severity: 'BLOCKING',
+          evidence: [],
         },
       ],
       violations: [FundingViolation.CAP_EXCEEDED],
@@ -264,6 +268,8 @@ describe('funding check (pure)', () => {
           sku: null,
           locationId: null,
           message: 'agreement FA1 is not released',
+          severity: 'BLOCKING',
+          evidence: [],
         },
       ]);
     }
@@ -286,6 +292,8 @@ describe('funding check (pure)', () => {
         locationId: null,
         message:
           'promotion runs 2026-11-27..2027-01-01, agreement FA1 is valid 2026-01-01..2026-12-31',
+        severity: 'BLOCKING',
+        evidence: [],
       },
     ]);
     const early = evaluateFundingCheck({
@@ -320,6 +328,8 @@ describe('funding check (pure)', () => {
           sku: null,
           locationId: null,
           message: 'SKUs not eligible under agreement FA1: C, X',
+          severity: 'BLOCKING',
+          evidence: [],
         },
       ],
     );
@@ -357,6 +367,8 @@ describe('funding check (pure)', () => {
         sku: null,
         locationId: null,
         message: 'locations not eligible under agreement FA1: S001',
+        severity: 'BLOCKING',
+        evidence: [],
       },
     ]);
   });
@@ -375,6 +387,8 @@ describe('funding check (pure)', () => {
           sku: null,
           locationId: null,
           message: 'promotion currency USD differs from agreement FA1 currency EUR',
+          severity: 'BLOCKING',
+          evidence: [],
         },
       ],
       violations: [FundingViolation.CURRENCY_MISMATCH],
@@ -425,6 +439,8 @@ describe('funding check (pure)', () => {
           sku: null,
           locationId: null,
           message: 'agreement FA1 is not an agreement of vendor V2',
+          severity: 'BLOCKING',
+          evidence: [],
         },
       ],
       violations: [FundingViolation.VENDOR_MISMATCH],

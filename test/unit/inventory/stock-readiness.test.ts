@@ -131,12 +131,20 @@ describe('stock readiness: assessment', () => {
       sku: null,
       locationId: 'X1',
       message: 'Location X1 is not known to inventory',
+      severity: 'BLOCKING',
+      evidence: [],
     });
     assert.deepEqual(result.check.findings[1], {
       code: 'STOCK_SHORTFALL',
       sku: 'S0',
       locationId: 'L0',
       message: 'SKU S0 at location L0: 1 available to promise, 10 expected, short by 9',
+      severity: 'BLOCKING',
+      evidence: [
+        { name: 'availableToPromise', value: '1' },
+        { name: 'expectedDemand', value: '10' },
+        { name: 'shortBy', value: '9' },
+      ],
     });
     assert.equal(
       result.check.summary,

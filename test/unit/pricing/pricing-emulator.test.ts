@@ -258,11 +258,11 @@ describe('pricing subgraph against the ERP emulator', () => {
             priceImpact: {
               check: {
                 passed: false,
-                summary: '3 findings: 3 BELOW_MARGIN_FLOOR',
-                findings: [sku(5), sku(6), sku(7)].map((s) => ({
-                  code: 'BELOW_MARGIN_FLOOR',
-                  sku: s,
-                })),
+                // 90% off is under the margin floor and under cost, for every SKU.
+                summary: '6 findings: 3 BELOW_MARGIN_FLOOR, 3 BELOW_COST',
+                findings: ['BELOW_MARGIN_FLOOR', 'BELOW_COST'].flatMap((code) =>
+                  [sku(5), sku(6), sku(7)].map((s) => ({ code, sku: s })),
+                ),
               },
               perSku: [sku(5), sku(6), sku(7)].map((s) => ({ sku: s, breachesFloor: true })),
             },

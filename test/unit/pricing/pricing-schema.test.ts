@@ -310,7 +310,7 @@ describe('pricing schema', () => {
                 check: {
                   area: 'PRICING',
                   passed: false,
-                  summary: '2 findings: 1 NO_PRICE, 1 BELOW_MARGIN_FLOOR',
+                  summary: '3 findings: 1 NO_PRICE, 1 BELOW_MARGIN_FLOOR, 1 BELOW_COST',
                   findings: [
                     {
                       code: 'NO_PRICE',
@@ -324,6 +324,13 @@ describe('pricing schema', () => {
                       locationId: null,
                       message:
                         'Promotional price 8.00 EUR of TG17 is below the margin floor 10.00 EUR (chain-wide, ECOMMERCE)',
+                    },
+                    {
+                      code: 'BELOW_COST',
+                      sku: 'TG17',
+                      locationId: null,
+                      message:
+                        'Promotional price 8.00 EUR of TG17 is below its unit cost 9.00 EUR (chain-wide, ECOMMERCE): a loss of 1.00 EUR per unit',
                     },
                   ],
                 },
@@ -438,7 +445,7 @@ describe('pricing schema', () => {
         check: {
           area: 'PRICING',
           passed: false,
-          summary: '4 findings: 4 BELOW_MARGIN_FLOOR',
+          summary: '5 findings: 4 BELOW_MARGIN_FLOOR, 1 BELOW_COST',
           findings: [
             {
               code: 'BELOW_MARGIN_FLOOR',
@@ -467,6 +474,13 @@ describe('pricing schema', () => {
               locationId: 'S002',
               message:
                 'Promotional price 5.50 EUR of TG14 is below the margin floor 5.56 EUR (store S002, POS)',
+            },
+            {
+              code: 'BELOW_COST',
+              sku: 'TG13',
+              locationId: 'S001',
+              message:
+                'Promotional price 4.00 EUR of TG13 is below its unit cost 4.10 EUR (store S001, POS): a loss of 0.10 EUR per unit',
             },
           ],
         },

@@ -20,7 +20,7 @@ import type {
   ReadinessCheckData,
   ReadinessGate,
 } from '../../../subgraphs/promotion/readiness/readiness-gate.ts';
-import { ReadinessArea } from '../../../subgraphs/shared/canonical/enums.ts';
+import { FindingSeverity, ReadinessArea } from '../../../subgraphs/shared/canonical/enums.ts';
 import { buildPromotionSchema } from '../../../subgraphs/promotion/server.ts';
 import {
   assemblePromotionSubgraph,
@@ -142,7 +142,16 @@ export class FakeReadinessGate implements ReadinessGate {
             area,
             passed: false,
             summary: failure,
-            findings: [{ code: 'TEST_FAILURE', sku: null, locationId: null, message: failure }],
+            findings: [
+              {
+                code: 'TEST_FAILURE',
+                sku: null,
+                locationId: null,
+                message: failure,
+                severity: FindingSeverity.BLOCKING,
+                evidence: [],
+              },
+            ],
           }
         : { area, passed: true, summary: 'ok', findings: [] };
     });
