@@ -43,7 +43,7 @@ export function createBackendsServer(options: BackendsOptions = {}): BackendsSer
   async function dispatch(req: HttpRequest, rawUrl: string): Promise<HttpResponse> {
     const protocol = classify(req.path);
     try {
-      if (protocol === 'admin') return handleAdmin(req, state);
+      if (protocol === 'admin') return await handleAdmin(req, state);
       if (protocol === 'none')
         throw new HttpError(404, 'NOT_FOUND', `Nothing is emulated at ${req.path}`);
       const route =

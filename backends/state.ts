@@ -1,6 +1,7 @@
 import { Counters } from './admin/counters.ts';
 import { Faults } from './admin/faults.ts';
 import { ChannelState, type ChannelMode, type ChannelName } from './channels/channel-state.ts';
+import type { RedemptionLine } from './channels/sales-feed.ts';
 import { createErpState, type ErpState } from './erp/erp-state.ts';
 import type { SeedOptions } from './erp/seed.ts';
 
@@ -30,9 +31,11 @@ export type BackendsState = {
   counters: Counters;
   faults: Faults;
   channels: ChannelState;
+  /** Each channel's previous sales feed (`/__admin/channels/{channel}/sales-feed`), for `replay`. */
+  salesFeeds: Map<ChannelName, readonly RedemptionLine[]>;
   /** Global latency for ERP and channel calls; mutable at runtime. */
   latencyMs: number;
-  /** Counters, faults, channel modes and logs, written records: back to the start. */
+  /** Counters, faults, channel modes and logs, sales feeds, written records: back to the start. */
   reset(): void;
 };
 
@@ -61,12 +64,14 @@ export function createBackendsState(options: ResolvedOptions): BackendsState {
     counters: new Counters(),
     faults: new Faults(options.faultSeed),
     channels: new ChannelState(options.channelModes, options.channelSlowMs),
+    salesFeeds: new Map(),
     latencyMs: options.latencyMs,
     reset() {
       state.erp.reset();
       state.counters.reset();
       state.faults.reset();
       state.channels.reset();
+      state.salesFeeds.clear();
       state.latencyMs = options.latencyMs;
     },
   };

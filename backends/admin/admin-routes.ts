@@ -1,14 +1,19 @@
 import { HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
 import { isChannel, isChannelMode, type ChannelName } from '../channels/channel-state.ts';
 import type { BackendsState } from '../state.ts';
+import { salesFeedRoute } from './sales-feed-route.ts';
 
 export const ADMIN_PREFIX = '/__admin/';
 
 /**
- * `/__admin`: counters, faults, channel modes and inboxes, global latency, reset. Plain JSON;
- * never counted, delayed or faulted.
+ * `/__admin`: counters, faults, channel modes and inboxes, channel sales feeds, global latency,
+ * reset. Plain JSON; never counted, delayed or faulted. Synchronous except the sales feed, which
+ * calls out to the product's API.
  */
-export function handleAdmin(req: HttpRequest, state: BackendsState): HttpResponse {
+export function handleAdmin(
+  req: HttpRequest,
+  state: BackendsState,
+): HttpResponse | Promise<HttpResponse> {
   const parts = req.path.slice(ADMIN_PREFIX.length).split('/').filter(Boolean);
   const route = `${req.method} ${parts[0] ?? ''}`;
   const ok = (body: unknown, status = 200): HttpResponse => ({ status, body });
@@ -51,7 +56,11 @@ export function handleAdmin(req: HttpRequest, state: BackendsState): HttpRespons
   }
 }
 
-function channelRoute(req: HttpRequest, state: BackendsState, parts: string[]): HttpResponse {
+function channelRoute(
+  req: HttpRequest,
+  state: BackendsState,
+  parts: string[],
+): HttpResponse | Promise<HttpResponse> {
   const name = parts[1] ?? '';
   if (!isChannel(name)) throw new HttpError(404, 'UNKNOWN_CHANNEL', `Unknown channel '${name}'`);
   const channel: ChannelName = name;
@@ -79,6 +88,8 @@ function channelRoute(req: HttpRequest, state: BackendsState, parts: string[]): 
     case 'DELETE received':
       state.channels.clearReceived(channel);
       return { status: 204 };
+    case 'POST sales-feed':
+      return salesFeedRoute(state, channel, json(req));
     default:
       throw new HttpError(404, 'NOT_FOUND', `No admin route ${req.method} ${req.path}`);
   }

@@ -132,4 +132,26 @@ describe('recordRedemptions and performance through the gateway', () => {
     const denied = await stack.query(query, {}, { token: reader });
     assert.equal(denied.body.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });
+
+  test('the emulated POS sends its feed to the gateway; its replay changes nothing', async () => {
+    const send = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${stack.backends.url}/__admin/channels/pos/sales-feed`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: stack.gatewayUrl, token: posFeed, ...body }),
+      });
+      assert.equal(res.status, 200);
+      return (await res.json()) as {
+        sent: number;
+        recorded: number;
+        duplicates: number;
+        rejected: unknown[];
+      };
+    };
+    const first = await send({ transactions: 30, returns: 3, seed: 7 });
+    assert.equal(first.sent, 30, 'one SKU in scope: one line per transaction');
+    assert.deepEqual([first.recorded, first.duplicates, first.rejected], [first.sent, 0, []]);
+    const again = await send({ replay: true });
+    assert.deepEqual([again.recorded, again.duplicates, again.rejected], [0, first.sent, []]);
+  });
 });
