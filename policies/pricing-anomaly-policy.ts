@@ -9,6 +9,7 @@ export type AnomalyAction = 'block' | 'warn';
 export type PricingAnomalyPolicy = {
   belowCost: { action: AnomalyAction };
   channelPriceMismatch: { action: AnomalyAction; tolerancePercent: number };
+  stackingConflict: { action: AnomalyAction };
 };
 
 export const DEFAULT_PRICING_ANOMALY_POLICY_FILE = fileURLToPath(
@@ -39,8 +40,14 @@ const matchesSchema = compilePolicySchema<PricingAnomalyPolicy>({
       required: ['action', 'tolerancePercent'],
       additionalProperties: false,
     },
+    stackingConflict: {
+      type: 'object',
+      properties: { action: ACTION },
+      required: ['action'],
+      additionalProperties: false,
+    },
   },
-  required: ['belowCost', 'channelPriceMismatch'],
+  required: ['belowCost', 'channelPriceMismatch', 'stackingConflict'],
   additionalProperties: false,
 });
 

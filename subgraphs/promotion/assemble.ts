@@ -9,6 +9,7 @@ import { createSubgraphCache } from '../shared/cache/create-cache.ts';
 import { cachedProductFacts } from './eligibility/cached-product-facts.ts';
 import { createScopeExpansion } from './eligibility/scope-expansion.ts';
 import { RedemptionLedger } from './redemptions/redemption-ledger.ts';
+import { stackingConflicts } from './readiness/stacking-conflicts.ts';
 import { createWebhookChannelPublisher } from './adapters/channel-webhook.adapter.ts';
 import { createPromotionCommands } from './commands/promotion-commands.ts';
 import type { ProductMaster } from './commands/promotion-validation.ts';
@@ -196,6 +197,12 @@ export async function assemblePromotionSubgraph(
     dispatcher,
     productMaster,
     expandScope,
+    stackingConflicts: (candidate, scopeSkus) =>
+      stackingConflicts(candidate, scopeSkus, {
+        published,
+        productFacts,
+        action: config.pricingAnomalyPolicy.stackingConflict.action,
+      }),
     readinessGate: ports.readinessGate,
     ...(ports.fundingAgreements ? { fundingAgreements: ports.fundingAgreements } : {}),
     clock,

@@ -15,7 +15,7 @@ import {
   type PromotionRepository,
 } from '../storage/promotion.repository.ts';
 import type { ProductMaster } from './promotion-validation.ts';
-import type { ReadinessGate } from '../readiness/readiness-gate.ts';
+import type { ReadinessFindingData, ReadinessGate } from '../readiness/readiness-gate.ts';
 import type { FundingAgreementDirectory } from '../readiness/subgraph-funding.adapter.ts';
 import { fingerprint, KeyedMutex } from './keyed-mutex.ts';
 import {
@@ -39,6 +39,14 @@ export type CommandDeps = {
   productMaster: ProductMaster;
   /** The SKUs a scope covers (categories, brands and nodes expanded): what approval checks. */
   expandScope: ScopeExpansion;
+  /**
+   * Other published promotions meeting one about to be approved on a SKU of its scope
+   * (readiness/stacking-conflicts.ts): findings added to its PRICING check.
+   */
+  stackingConflicts: (
+    candidate: PromotionRecord,
+    scopeSkus: readonly string[],
+  ) => Promise<ReadinessFindingData[]>;
   /** Pricing, inventory and funding checks run at approval (readiness-gate.ts). */
   readinessGate: ReadinessGate;
   /**

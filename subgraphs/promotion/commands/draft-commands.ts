@@ -1,3 +1,4 @@
+import { withPricingFindings } from '../readiness/stacking-conflicts.ts';
 import { randomBytes } from 'node:crypto';
 import { resendAll, withdrawAll } from '../delivery/channel-payload.ts';
 import { nextVersion, type CommandCore, type MutationResult } from './command-core.ts';
@@ -214,7 +215,11 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
           window: current.window,
         });
         const scopeSkus = await core.deps.expandScope(current.scope);
-        const checks = await core.deps.readinessGate.check(current, scopeSkus);
+        const [areas, conflicts] = await Promise.all([
+          core.deps.readinessGate.check(current, scopeSkus),
+          core.deps.stackingConflicts(current, scopeSkus),
+        ]);
+        const checks = withPricingFindings(areas, conflicts);
         const now = core.now();
         const report = readinessReport(checks, now.toISOString(), override ?? null);
         if (!report.passed && !report.overridden) {

@@ -65,6 +65,7 @@ export async function openStore(db: SqlDatabase, clock: () => Date) {
     dispatcher: { enqueue: () => dispatchers.forEach((d) => d.wake()) },
     productMaster: {} as ProductMaster,
     expandScope: () => Promise.reject(new Error('publication commands expand no scope')),
+    stackingConflicts: () => Promise.reject(new Error('publication commands approve nothing')),
     readinessGate: {} as ReadinessGate,
     clock,
   });

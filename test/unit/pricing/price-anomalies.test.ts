@@ -12,6 +12,7 @@ import { OfferKind, SalesChannel } from '../../../subgraphs/shared/canonical/enu
 const POLICY: PricingAnomalyPolicy = {
   belowCost: { action: 'block' },
   channelPriceMismatch: { action: 'warn', tolerancePercent: 2 },
+  stackingConflict: { action: 'warn' },
 };
 const at = (channel: SalesChannel, promo: string, cost?: string): PricedAt => ({
   sku: 'SKU1',
@@ -125,6 +126,7 @@ describe('pricing anomalies', () => {
       validatePricingAnomalyPolicy({
         belowCost: { action: 'ignore' },
         channelPriceMismatch: { action: 'warn', tolerancePercent: 2 },
+        stackingConflict: { action: 'warn' },
       }),
     );
     assert.throws(() => validatePricingAnomalyPolicy({ belowCost: { action: 'block' } }));
