@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import type { LifecycleServerArgs } from './lifecycle-server.ts';
 
@@ -107,4 +109,28 @@ export async function startSubgraphChild(
     child.kill();
     throw error;
   }
+}
+
+/** The machine a benchmark ran on, for its report. */
+export function machine() {
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+/** Writes `report` to `<outDir>/<name>-<startedAt>.json` (not committed); returns the path. */
+export function writeReport(
+  outDir: string,
+  name: string,
+  startedAt: Date,
+  report: unknown,
+): string {
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `${name}-${startedAt.toISOString().replace(/:/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
 }

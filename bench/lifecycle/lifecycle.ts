@@ -10,12 +10,16 @@
  * a child (lifecycle-server.ts). PostgreSQL gets a random schema, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBackendsServer, type RunningBackends } from '../../backends/server.ts';
-import { forEachStore, startSubgraphChild, type Skipped } from './bench-stores.ts';
+import {
+  forEachStore,
+  machine,
+  startSubgraphChild,
+  writeReport,
+  type Skipped,
+} from './bench-stores.ts';
 import { createLifecycleClient } from './lifecycle-client.ts';
 import type { LifecycleServerArgs } from './lifecycle-server.ts';
 import { measureApprovalToAck, measureCreates } from './lifecycle-measure.ts';
@@ -109,12 +113,7 @@ try {
 const report = {
   benchmark: 'promotion lifecycle',
   startedAt: startedAt.toISOString(),
-  machine: {
-    cpus: cpus().length,
-    model: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
-  },
+  machine: machine(),
   setup: {
     api: 'promotion subgraph GraphQL over HTTP (acknowledgements: graphql-ws subscription)',
     readinessGate:
@@ -126,8 +125,5 @@ const report = {
   options: args,
   results,
 };
-const out = resolve(args.out);
-mkdirSync(out, { recursive: true });
-const file = join(out, `lifecycle-${startedAt.toISOString().replace(/:/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+const file = writeReport(args.out, 'lifecycle', startedAt, report);
 console.log(`\n${formatTable(results)}\n\nwritten: ${file}`);

@@ -13,9 +13,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createBackendsServer, type RunningBackends } from '../../backends/server.ts';
@@ -24,8 +22,10 @@ import { summarize, type Summary } from '../lifecycle/lifecycle-client.ts';
 import type { LifecycleServerArgs } from '../lifecycle/lifecycle-server.ts';
 import {
   forEachStore,
+  machine,
   message,
   startSubgraphChild,
+  writeReport,
   type Skipped,
 } from '../lifecycle/bench-stores.ts';
 
@@ -241,12 +241,7 @@ try {
 const report = {
   benchmark: 'redemption ingestion',
   startedAt: startedAt.toISOString(),
-  machine: {
-    cpus: cpus().length,
-    model: cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
-  },
+  machine: machine(),
   setup: {
     api: 'promotion subgraph recordRedemptions over HTTP (one instance, its own process)',
     feed: `${LINES} lines per call, ${CLIENTS} concurrent callers`,
@@ -254,10 +249,7 @@ const report = {
   options: args,
   results,
 };
-const out = resolve(args.out);
-mkdirSync(out, { recursive: true });
-const file = join(out, `redemptions-${startedAt.toISOString().replace(/:/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+const file = writeReport(args.out, 'redemptions', startedAt, report);
 for (const r of results) {
   if ('skipped' in r) {
     console.log(`${r.store}: skipped (${r.skipped})`);
