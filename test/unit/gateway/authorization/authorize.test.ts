@@ -241,7 +241,10 @@ describe('policies/authorization.yaml', () => {
         knownTokenClasses: ['internal', 'partner', 'channel-app'],
       }),
       {
-        policies: { 'internal-only': { tokenClasses: ['internal'] } },
+        policies: {
+          'internal-only': { tokenClasses: ['internal'] },
+          'sales-feed': { tokenClasses: ['internal', 'channel-app'] },
+        },
         introspection: { tokenClasses: ['internal'], anonymous: false },
       },
     );
