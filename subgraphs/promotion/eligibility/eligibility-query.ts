@@ -16,19 +16,21 @@ export type EligibleOfferRoot = {
   record: PromotionRecord;
 };
 
+/** A SKU's product facts (null: not read or unknown) and the published promotions naming it. */
+export type SkuCandidates = { facts: ProductFacts | null; candidates: PromotionRecord[] };
+
 /**
- * Evaluates SKUs (duplicates allowed, answered in input order): the published promotions naming
- * each SKU, and, when some published scope names a category, brand or hierarchy node, those
- * including a term of the SKU's product facts (one batched read of the cached product master for
- * all the SKUs, so ERP calls are bounded by the request, not by SKUs times promotions).
+ * The published promotions that may cover each SKU: those naming it, and, when some published
+ * scope names a category, brand or hierarchy node, those including a term of its product facts
+ * (one batched read of the cached product master for all the SKUs, so ERP calls are bounded by
+ * the request, not by SKUs times promotions). Eligibility and the stacking check share it.
  */
-export async function evaluateSkus(
+export async function publishedCandidates(
   source: PublishedSource,
   facts: ProductFactsReader,
   skus: readonly string[],
-  req: EligibilityRequest,
   read?: ReadOptions,
-): Promise<SkuEvaluation[]> {
+): Promise<Map<string, SkuCandidates>> {
   const unique = [...new Set(skus)];
   const [bySku, termScoped] = await Promise.all([
     source.findPublishedBySkus(unique),
@@ -42,15 +44,29 @@ export async function evaluateSkus(
     const terms = [...new Set(found.flatMap((f) => termsOfProduct(f)))];
     if (terms.length) byTerm = await source.findPublishedByTerms(terms);
   }
-  const evaluated = new Map(
+  return new Map(
     unique.map((sku) => {
       const productFacts = factsBySku.get(sku) ?? null;
       const candidates = new Set(bySku.get(sku) ?? []);
       for (const term of termsOfProduct(productFacts)) {
         for (const p of byTerm.get(term) ?? []) candidates.add(p);
       }
-      return [sku, evaluateSku(sku, [...candidates], req, productFacts)];
+      return [sku, { facts: productFacts, candidates: [...candidates] }];
     }),
+  );
+}
+
+/** Evaluates SKUs (duplicates allowed, answered in input order) over their candidates. */
+export async function evaluateSkus(
+  source: PublishedSource,
+  facts: ProductFactsReader,
+  skus: readonly string[],
+  req: EligibilityRequest,
+  read?: ReadOptions,
+): Promise<SkuEvaluation[]> {
+  const found = await publishedCandidates(source, facts, skus, read);
+  const evaluated = new Map(
+    [...found].map(([sku, c]) => [sku, evaluateSku(sku, c.candidates, req, c.facts)]),
   );
   return skus.map((sku) => evaluated.get(sku)!);
 }

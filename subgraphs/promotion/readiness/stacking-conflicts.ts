@@ -4,7 +4,8 @@ import type { ProductFactsReader } from '../eligibility/cached-product-facts.ts'
 import { stack } from '../eligibility/eligibility.ts';
 import type { PublishedSource } from '../eligibility/published-index.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
-import { matchScope, termsOfProduct, type ProductFacts } from '../model/scope-terms.ts';
+import { matchScope } from '../model/scope-terms.ts';
+import { publishedCandidates } from '../eligibility/eligibility-query.ts';
 import type { ReadinessCheckData, ReadinessFindingData } from './readiness-gate.ts';
 
 /** SKUs named in a finding's evidence at most (the count says how many there are). */
@@ -51,25 +52,9 @@ export async function stackingConflicts(
   deps: StackingConflictDeps,
 ): Promise<ReadinessFindingData[]> {
   if (scopeSkus.length === 0) return [];
-  const [bySku, termScoped] = await Promise.all([
-    deps.published.findPublishedBySkus(scopeSkus),
-    deps.published.hasPublishedTermScopes(),
-  ]);
-  const facts = new Map<string, ProductFacts | null>();
-  let byTerm = new Map<string, PromotionRecord[]>();
-  if (termScoped) {
-    const found = await deps.productFacts(scopeSkus);
-    scopeSkus.forEach((sku, i) => facts.set(sku, found[i] ?? null));
-    const terms = [...new Set(found.flatMap((f) => termsOfProduct(f)))];
-    if (terms.length) byTerm = await deps.published.findPublishedByTerms(terms);
-  }
+  const found = await publishedCandidates(deps.published, deps.productFacts, scopeSkus);
   const shared = new Map<string, { other: PromotionRecord; skus: string[] }>();
-  for (const sku of scopeSkus) {
-    const productFacts = facts.get(sku) ?? null;
-    const others = new Set(bySku.get(sku) ?? []);
-    for (const term of termsOfProduct(productFacts)) {
-      for (const p of byTerm.get(term) ?? []) others.add(p);
-    }
+  for (const [sku, { facts: productFacts, candidates: others }] of found) {
     for (const other of others) {
       if (other.id === candidate.id || !canMeet(candidate, other)) continue;
       if (matchScope(other.scope, sku, productFacts) !== 'IN') continue;
