@@ -2,6 +2,7 @@ import { HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts
 import { isChannel, isChannelMode, type ChannelName } from '../channels/channel-state.ts';
 import type { BackendsState } from '../state.ts';
 import { salesFeedRoute } from './sales-feed-route.ts';
+import { handleErpAdmin } from '../erp/goods-receipt-admin.ts';
 
 export const ADMIN_PREFIX = '/__admin/';
 
@@ -52,6 +53,7 @@ export function handleAdmin(
       return noContent;
     default:
       if (parts[0] === 'channels') return channelRoute(req, state, parts);
+      if (parts[0] === 'erp') return handleErpAdmin(req, state.erp, parts.slice(1));
       throw new HttpError(404, 'NOT_FOUND', `No admin route ${req.method} ${req.path}`);
   }
 }

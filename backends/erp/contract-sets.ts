@@ -3,6 +3,7 @@ import type { EntitySet } from './entity-set.ts';
 import { centsToDecimal } from './format.ts';
 import type { ErpSeed } from './seed.ts';
 import type { ContractSeed } from './seed-contracts.ts';
+import type { AccrualTotals } from './settlement-store.ts';
 
 const SERVICE = 'com.sap.gateway.srvd_a2x.api_condition_contract.v0001';
 /** Pseudo entity set holding the result rows of the DetermineAccrualAmounts function. */
@@ -13,20 +14,29 @@ const childSet = (
   typeName: string,
   keys: string[],
   properties: EntitySet['properties'],
-  rows: Row[],
-): EntitySet => ({
-  service: SERVICE,
-  name,
-  typeName,
-  keys,
-  properties,
-  navigations: {},
-  scan: () => rows,
-  get: (key) => rows.find((row) => keys.every((k) => row[k] === key[k])),
-});
+  rows: Row[] | (() => Row[]),
+): EntitySet => {
+  const current = typeof rows === 'function' ? rows : () => rows;
+  return {
+    service: SERVICE,
+    name,
+    typeName,
+    keys,
+    properties,
+    navigations: {},
+    scan: () => current(),
+    get: (key) => current().find((row) => keys.every((k) => row[k] === key[k])),
+  };
+};
 
-/** OData v4 condition contracts (vendor funding) with their three navigations and accruals. */
-export function contractSets(seed: ErpSeed): EntitySet[] {
+const NO_POSTINGS: AccrualTotals = { postedCents: () => 0, settledCents: () => 0 };
+
+/**
+ * OData v4 condition contracts (vendor funding) with their three navigations and accruals. The
+ * accrual rows are computed per request: seeded total + posted `YY1_PromoAccrual` amounts, seeded
+ * reversed + settled (claimed) amounts, open = total - reversed, all in integer cents.
+ */
+export function contractSets(seed: ErpSeed, totals: AccrualTotals = NO_POSTINGS): EntitySet[] {
   const byId = new Map<string, ContractSeed>(
     seed.contracts.map((c) => [c.header.ConditionContract as string, c]),
   );
@@ -83,16 +93,22 @@ export function contractSets(seed: ErpSeed): EntitySet[] {
     get: (key) => byId.get(String(key.ConditionContract))?.header,
     etag: (row) => `W/"${String(row.ETAG)}"`,
   };
-  const accruals: Row[] = seed.contracts.map((c) => ({
-    ConditionContract: c.header.ConditionContract,
-    ConditionRecord: c.records[0]!.ConditionRecord,
-    ConditionType: c.records[0]!.ConditionType,
-    AccrSrceDocSupplier: c.header.Supplier,
-    AccrualsTotalAmount: centsToDecimal(c.accrualTotalCents),
-    AccrualsOpenAmount: centsToDecimal(c.accrualTotalCents - c.accrualReversedCents),
-    AccrualsReversedAmount: centsToDecimal(c.accrualReversedCents),
-    Currency: c.header.CndnContrCurrency,
-  }));
+  const accruals = (): Row[] =>
+    seed.contracts.map((c) => {
+      const id = c.header.ConditionContract as string;
+      const total = c.accrualTotalCents + totals.postedCents(id);
+      const reversed = c.accrualReversedCents + totals.settledCents(id);
+      return {
+        ConditionContract: id,
+        ConditionRecord: c.records[0]!.ConditionRecord,
+        ConditionType: c.records[0]!.ConditionType,
+        AccrSrceDocSupplier: c.header.Supplier,
+        AccrualsTotalAmount: centsToDecimal(total),
+        AccrualsOpenAmount: centsToDecimal(total - reversed),
+        AccrualsReversedAmount: centsToDecimal(reversed),
+        Currency: c.header.CndnContrCurrency,
+      };
+    });
   return [
     contracts,
     childSet(

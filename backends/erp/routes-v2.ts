@@ -8,6 +8,8 @@ import { v2Metadata } from '../odata/v2-metadata.ts';
 import type { EntitySet } from './entity-set.ts';
 import type { ErpState } from './erp-state.ts';
 import { handleV2Write } from './writes-v2.ts';
+import { PURCHASE_REQUISITION_SERVICE } from './purchase-requisition-sets.ts';
+import { handlePurchaseRequisitionWrite } from './purchase-requisition-writes.ts';
 
 export const V2_PREFIX = '/sap/opu/odata/sap/';
 
@@ -60,6 +62,9 @@ export async function handleV2(
     throw new HttpError(404, 'UNKNOWN_SET', `Resource not found for segment '${path[0]}'`);
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (service === PURCHASE_REQUISITION_SERVICE) {
+      return handlePurchaseRequisitionWrite(req, erp, ctx, set, first.predicate, path.length > 1);
+    }
     return handleV2Write(req, erp, ctx, set, first.predicate, path.length > 1);
   }
 

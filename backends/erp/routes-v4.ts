@@ -6,13 +6,15 @@ import { parseQueryOptions, withSkiptoken } from '../odata/query-options.ts';
 import { v4Entity } from '../odata/v4-envelope.ts';
 import { ACCRUALS_SET } from './contract-sets.ts';
 import type { ErpState } from './erp-state.ts';
+import { handleV4Write } from './routes-v4-write.ts';
+import { ACCRUAL_SET, CLAIM_SET } from './settlement-sets.ts';
 
 export const V4_PREFIX =
   '/sap/opu/odata4/sap/api_condition_contract/srvd_a2x/sap/conditioncontract/0001/';
 export const V4_SERVICE = 'API_CONDITION_CONTRACT';
 const BOUND_FUNCTION_RE =
   /^(?:SAP__self|com\.sap\.gateway\.srvd_a2x\.api_condition_contract\.v0001)\.DetermineAccrualAmounts(?:\(.*\))?$/s;
-const TOP_LEVEL = new Set(['ConditionContract', ACCRUALS_SET]);
+const TOP_LEVEL = new Set(['ConditionContract', ACCRUALS_SET, ACCRUAL_SET, CLAIM_SET]);
 
 function segments(path: string): string[] {
   return path
@@ -35,21 +37,25 @@ export function v4RouteKey(path: string): string {
  * Condition contracts (OData v4): collection, single entity, `$expand` of the three navigations,
  * and the accruals function (bound `ConditionContract/SAP__self.DetermineAccrualAmounts(...)` or
  * the shortcut `DetermineAccrualAmounts`), both filterable by `ConditionContract` / `Supplier`.
+ * Also the customer extensions `YY1_PromoAccrual` and `YY1_SettlementClaim` (read and POST).
+ * A GET with `x-csrf-token: fetch` issues a CSRF token and session cookie.
  */
 export function handleV4(req: HttpRequest, erp: ErpState, pageSize: number): HttpResponse {
   const parts = segments(req.path);
-  if (req.method !== 'GET') {
-    throw new HttpError(
-      405,
-      'METHOD_NOT_ALLOWED',
-      `Method '${req.method}' is not supported by the emulated condition contract service`,
-    );
-  }
   const ieee754 = /IEEE754Compatible=true/i.test(header(req, 'accept') ?? '');
   const contentType = `application/json;odata.metadata=minimal;IEEE754Compatible=${ieee754}`;
+  if (req.method !== 'GET') {
+    return handleV4Write(req, erp, parts, {
+      serviceRoot: `${req.origin}${V4_PREFIX}`,
+      ieee754,
+      contentType,
+    });
+  }
+  const csrfHeaders =
+    header(req, 'x-csrf-token')?.toLowerCase() === 'fetch' ? erp.csrf.issue() : {};
   const ok = (body: unknown, extra: Record<string, string> = {}): HttpResponse => ({
     status: 200,
-    headers: { 'content-type': contentType, 'odata-version': '4.0', ...extra },
+    headers: { 'content-type': contentType, 'odata-version': '4.0', ...csrfHeaders, ...extra },
     body,
   });
   if (parts.length === 0) {

@@ -2,6 +2,7 @@ import type { Row } from '../odata/edm.ts';
 import { indexes, type EntitySet } from './entity-set.ts';
 import { skuId, skuIndex, type ErpSeed } from './seed.ts';
 import { stockRows } from './stock.ts';
+import type { StockReceipts } from './stock-receipts.ts';
 
 const SERVICE = 'API_MATERIAL_STOCK_SRV';
 export const STOCK_KEYS = [
@@ -21,14 +22,17 @@ export const STOCK_KEYS = [
 export function stockSets(
   seed: ErpSeed,
   plantIndex: (id: string) => number | undefined,
+  /** Goods received since the reset, added to the 0001/01 rows. */
+  receipts?: StockReceipts,
 ): EntitySet[] {
+  const rowsOf = (sku: number, plant: number): Row[] =>
+    receipts ? receipts.apply(stockRows(seed, sku, plant)) : stockRows(seed, sku, plant);
   const toSku = (value: string): number | undefined => skuIndex(seed, value);
   const toPlant = (value: string): number | undefined => {
     const p = plantIndex(value);
     return p === undefined ? undefined : p + 1;
   };
-  const allForSku = (sku: number): Row[] =>
-    seed.plants.flatMap((_, plant) => stockRows(seed, sku, plant));
+  const allForSku = (sku: number): Row[] => seed.plants.flatMap((_, plant) => rowsOf(sku, plant));
   const properties: EntitySet['properties'] = {
     ...Object.fromEntries(STOCK_KEYS.map((k) => [k, 'String' as const])),
     MaterialBaseUnit: 'String',
@@ -68,16 +72,14 @@ export function stockSets(
       *scan(c) {
         const plants = [...indexes(c.get('Plant'), seed.plants.length, toPlant)];
         for (const sku of indexes(c.get('Material'), seed.options.skus, toSku)) {
-          for (const plant of plants) yield* stockRows(seed, sku, plant - 1);
+          for (const plant of plants) yield* rowsOf(sku, plant - 1);
         }
       },
       get(key) {
         const sku = toSku(String(key.Material));
         const plant = plantIndex(String(key.Plant));
         if (sku === undefined || plant === undefined) return undefined;
-        return stockRows(seed, sku, plant).find((row) =>
-          STOCK_KEYS.every((k) => row[k] === key[k]),
-        );
+        return rowsOf(sku, plant).find((row) => STOCK_KEYS.every((k) => row[k] === key[k]));
       },
     },
   ];
