@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from './load-policy.ts';
-import { compilePolicySchema } from './policy-schema.ts';
+import { compilePolicySchema, integer } from './policy-schema.ts';
 
 /** What a rule's finding does: fail the PRICING check, or be reported only. */
 export type AnomalyAction = 'block' | 'warn';
@@ -10,6 +10,24 @@ export type PricingAnomalyPolicy = {
   belowCost: { action: AnomalyAction };
   channelPriceMismatch: { action: AnomalyAction; tolerancePercent: number };
   stackingConflict: { action: AnomalyAction };
+  /** A discount far deeper than the SKU's recent promotional history (every field defaulted). */
+  deeperThanHistory: {
+    action: AnomalyAction;
+    /** Days before the promotion start whose promotional prices are the history (1..3650). */
+    lookbackDays: number;
+    /** How many percentage points deeper than the deepest past discount may go unreported. */
+    marginPoints: number;
+    /** A SKU without history: the deepest discount that goes unreported, percent. */
+    firstTimeMaxPercent: number;
+  };
+};
+
+/** Defaults of `deeperThanHistory` when the file leaves a field (or the whole block) out. */
+export const DEEPER_THAN_HISTORY_DEFAULTS: PricingAnomalyPolicy['deeperThanHistory'] = {
+  action: 'warn',
+  lookbackDays: 365,
+  marginPoints: 10,
+  firstTimeMaxPercent: 30,
 };
 
 export const DEFAULT_PRICING_ANOMALY_POLICY_FILE = fileURLToPath(
@@ -44,6 +62,27 @@ const matchesSchema = compilePolicySchema<PricingAnomalyPolicy>({
       type: 'object',
       properties: { action: ACTION },
       required: ['action'],
+      additionalProperties: false,
+    },
+    deeperThanHistory: {
+      type: 'object',
+      default: {},
+      properties: {
+        action: { ...ACTION, default: DEEPER_THAN_HISTORY_DEFAULTS.action },
+        lookbackDays: { ...integer(1, 3650), default: DEEPER_THAN_HISTORY_DEFAULTS.lookbackDays },
+        marginPoints: {
+          type: 'number',
+          minimum: 0,
+          maximum: 100,
+          default: DEEPER_THAN_HISTORY_DEFAULTS.marginPoints,
+        },
+        firstTimeMaxPercent: {
+          type: 'number',
+          minimum: 0,
+          maximum: 100,
+          default: DEEPER_THAN_HISTORY_DEFAULTS.firstTimeMaxPercent,
+        },
+      },
       additionalProperties: false,
     },
   },

@@ -9,6 +9,21 @@ export type PriceCondition = { record: Row; validity: Row };
 /** Record numbers of seeded prices are `(sku - 1) * SLOTS + slot + 1`. */
 export const PRICE_SLOTS = 8;
 
+/**
+ * Past promotional prices have numbers of their own: `PROMOTION_FROM + (sku - 1) * PROMOTION_SLOTS
+ * + slot` (below `CREATED_FROM` of created records, above every list-price number).
+ */
+export const PROMOTION_FROM = 5_000_000_001;
+export const PROMOTION_SLOTS = 4;
+/** Condition type of a promotional (sale) price in the emulated ERP (retail "promotion price"). */
+export const PROMOTION_CONDITION_TYPE = 'VKA0';
+/** Share of SKUs that had at least one promotional price in the past. */
+const PROMOTED_SHARE = 0.35;
+/** Past promotions start on Mondays from here, weekly, for `PROMOTION_WEEKS` weeks. */
+const PROMOTIONS_FROM = utcDay('2025-02-03');
+const PROMOTION_WEEKS = 96;
+const DAY = 86_400_000;
+
 const CURRENT_FROM = utcDay('2025-01-01');
 const EXPIRED_FROM = utcDay('2024-01-01');
 const EXPIRED_TO = utcDay('2024-12-31');
@@ -19,6 +34,10 @@ const CHANNEL_FACTOR: Record<string, number> = { '10': 1, '20': 1, '30': 1.05, '
 export function skuOfRecord(seed: ErpSeed, recordNo: string): number | undefined {
   if (!/^\d{10}$/.test(recordNo)) return undefined;
   const n = Number(recordNo);
+  if (n >= PROMOTION_FROM) {
+    const sku = Math.floor((n - PROMOTION_FROM) / PROMOTION_SLOTS) + 1;
+    return sku <= seed.options.skus ? sku : undefined;
+  }
   const sku = Math.floor((n - 1) / PRICE_SLOTS) + 1;
   return n >= 1 && sku <= seed.options.skus ? sku : undefined;
 }
@@ -26,7 +45,8 @@ export function skuOfRecord(seed: ErpSeed, recordNo: string): number | undefined
 /**
  * The price conditions of one SKU, derived from the PRNG seeded by (seed, sku): chain-wide PPR0
  * per distribution channel 10/20/30/40; for some SKUs an expired PPR0, a store-specific PPR0
- * override, a valid ZCLR clearance price or an expired ZCLR.
+ * override, a valid ZCLR clearance price or an expired ZCLR; then the SKU's past promotional
+ * prices (`pastPromotionsForSku`).
  */
 export function priceConditionsForSku(seed: ErpSeed, sku: number): PriceCondition[] {
   const rng = createRng(hashInts(seed.options.seed, 9, sku));
@@ -102,6 +122,76 @@ export function priceConditionsForSku(seed: ErpSeed, sku: number): PriceConditio
     add(6, 'ZCLR', '20', Math.round(base * rng.pick([0.5, 0.6, 0.7])), CLEARANCE_FROM, OPEN_END_MS);
   }
   if (rng.chance(0.01)) add(7, 'ZCLR', '10', Math.round(base * 0.5), EXPIRED_FROM, EXPIRED_TO);
+  out.push(...pastPromotionsForSku(seed, sku, decimals, changed));
+  return out;
+}
+
+/**
+ * Past promotional (sale) prices of one SKU, from a PRNG of their own (seed, 11, sku) so that the
+ * list prices above stay as they were: about `PROMOTED_SHARE` of the SKUs had 1 to
+ * `PROMOTION_SLOTS` promotions, each a chain-wide `VKA0` price record in distribution channel 10
+ * (e-commerce) or 20 (stores), 10 to 40% under that channel's PPR0 list price (valid since
+ * 2025-01-01), running 7 or 14 days from a Monday between 2025-02-03 and late 2026, each in a
+ * quarter of that range of its own (they never overlap). Ended records, as a real S/4 keeps them.
+ */
+function pastPromotionsForSku(
+  seed: ErpSeed,
+  sku: number,
+  decimals: 2 | 3,
+  changed: number,
+): PriceCondition[] {
+  const rng = createRng(hashInts(seed.options.seed, 11, sku));
+  if (!rng.chance(PROMOTED_SHARE)) return [];
+  const base = seed.meta.priceCents[sku]!;
+  const unit = seed.meta.pricingUnit[sku]!;
+  const count = rng.int(1, PROMOTION_SLOTS);
+  const weeksPerSlot = Math.floor(PROMOTION_WEEKS / PROMOTION_SLOTS);
+  const out: PriceCondition[] = [];
+  for (let slot = 0; slot < count; slot++) {
+    const channel = rng.pick(['10', '20']);
+    const discount = rng.pick([0.1, 0.15, 0.2, 0.25, 0.3, 0.4]);
+    const week = slot * weeksPerSlot + rng.int(0, weeksPerSlot - 3);
+    const from = PROMOTIONS_FROM + week * 7 * DAY;
+    const to = from + (rng.chance(0.5) ? 6 : 13) * DAY;
+    const regular = Math.round(base * CHANNEL_FACTOR[channel]!);
+    const cents = Math.round(regular * (1 - discount));
+    const no = pad(PROMOTION_FROM + (sku - 1) * PROMOTION_SLOTS + slot, 10);
+    const lastChange = Math.min(from - 14 * DAY, changed) + slot * 60_000;
+    out.push({
+      record: {
+        ConditionRecord: no,
+        ConditionSequentialNumber: '01',
+        ConditionTable: '306',
+        ConditionApplication: 'V',
+        ConditionType: PROMOTION_CONDITION_TYPE,
+        ConditionValidityStartDate: from,
+        ConditionValidityEndDate: to,
+        ConditionCalculationType: 'C',
+        ConditionRateValue: centsToDecimal(cents * unit, decimals),
+        ConditionRateValueUnit: 'EUR',
+        ConditionQuantity: String(unit),
+        ConditionQuantityUnit: 'PC',
+        ConditionIsDeleted: false,
+        ConditionReleaseStatus: '',
+        LastChangeDateTime: lastChange,
+        ETag: etagStamp(lastChange),
+      },
+      validity: {
+        ConditionRecord: no,
+        ConditionValidityEndDate: to,
+        ConditionValidityStartDate: from,
+        ConditionApplication: 'V',
+        ConditionType: PROMOTION_CONDITION_TYPE,
+        SalesOrganization: '1010',
+        DistributionChannel: channel,
+        Division: '',
+        Customer: '',
+        Material: skuId(sku),
+        Plant: '',
+        Supplier: '',
+      },
+    });
+  }
   return out;
 }
 

@@ -38,7 +38,7 @@ export function assemblePricingSubgraph(
     config,
     {
       subgraph: 'pricing',
-      portNames: ['prices', 'costs', 'products'],
+      portNames: ['prices', 'costs', 'products', 'priceHistory'],
       sap: (erp) => createSapPricingPorts(erp, overrides.sap),
       cacheWanted: (['prices', 'shelfPrices', 'costs', 'products'] as const).some(
         (port) => policy[port].freshMs > 0,

@@ -3,6 +3,7 @@ import type { PricingAnomalyPolicy } from '../../policies/pricing-anomaly-policy
 import type { RequestFreshness } from '../shared/cache/request-freshness.ts';
 import { createCostLoader, type CostLoader } from './cost.loader.ts';
 import type { PricingPorts } from './ports/pricing-ports.ts';
+import { createPriceHistoryLoader, type PriceHistoryLoader } from './price-history.loader.ts';
 import { createPriceLoader, type PriceLoader } from './price.loader.ts';
 import { createProductLoader, type ProductLoader } from './product.loader.ts';
 
@@ -22,6 +23,8 @@ export type PricingContext = {
     priceByKey: PriceLoader;
     productBySku: ProductLoader;
     costByKey: CostLoader;
+    /** Past promotional prices of a SKU over a window (decide money: never stale). */
+    priceHistoryByKey: PriceHistoryLoader;
   };
 };
 
@@ -52,6 +55,9 @@ export function createPricingContext(deps: PricingContextDeps): PricingContext {
       priceByKey: createPriceLoader(deps.ports.prices, { fresh: deps.freshness.fresh }),
       productBySku: createProductLoader(deps.ports.products, deps.freshness.readFor('products')),
       costByKey: createCostLoader(deps.ports.costs, { fresh: deps.freshness.fresh }),
+      priceHistoryByKey: createPriceHistoryLoader(deps.ports.priceHistory, {
+        fresh: deps.freshness.fresh,
+      }),
     },
   };
 }

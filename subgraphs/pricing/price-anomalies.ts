@@ -24,6 +24,16 @@ export type AnomalyFinding = {
   evidence: { name: string; value: string }[];
 };
 
+/** One past promotional discount of a SKU (percent, unrounded decimal string). */
+export type PastDiscount = { discountPercent: string };
+
+/**
+ * The SKU's past promotional discounts in the policy's lookback window (`deeperThanHistory`),
+ * empty when it had none. The caller must have read every SKU's history: a history it could not
+ * read is an error (the check fails closed), never an empty list.
+ */
+export type HistoryOf = (sku: string) => readonly PastDiscount[];
+
 const severityOf = (action: 'block' | 'warn'): FindingSeverity =>
   action === 'block' ? FindingSeverity.BLOCKING : FindingSeverity.WARNING;
 const where = (p: { locationId: string | null }) =>
@@ -34,11 +44,14 @@ const where = (p: { locationId: string | null }) =>
  * the severity the policy gives its rule (policies/pricing-anomalies.yaml):
  * - `BELOW_COST`: the promotional price is under the unit cost (a loss on every unit);
  * - `CHANNEL_PRICE_MISMATCH`: at one location, the offer's promotional price differs between
- *   channels by more than `tolerancePercent` (lowest to highest), because their regular prices do.
+ *   channels by more than `tolerancePercent` (lowest to highest), because their regular prices do;
+ * - `DEEPER_THAN_HISTORY`: the offer's discount on a SKU is far deeper than its recent promotions
+ *   (see `deeperThanHistory`).
  */
 export function pricingAnomalies(
   priced: readonly PricedAt[],
   policy: PricingAnomalyPolicy,
+  historyOf: HistoryOf,
 ): AnomalyFinding[] {
   const findings: AnomalyFinding[] = [];
   for (const p of priced) {
@@ -83,6 +96,62 @@ export function pricingAnomalies(
         ...sorted.map((p) => ({ name: `promotionalPrice.${p.channel}`, value: money(p.promo) })),
         { name: 'spreadPercent', value: roundPercent(spread) },
         { name: 'tolerancePercent', value: tolerance.toString() },
+      ],
+    });
+  }
+  findings.push(...deeperThanHistory(priced, policy, historyOf));
+  return findings;
+}
+
+/**
+ * `DEEPER_THAN_HISTORY`, one finding per SKU at most (chain-wide, `locationId` null):
+ * - new discount = the deepest (regular − promotional) / regular × 100 over the SKU's priced
+ *   locations × channels (no finding when the offer does not lower the price);
+ * - history = the SKU's promotional prices in the `lookbackDays` before the promotion starts
+ *   (`historyOf`, read by the caller from the ERP); deepest past discount = the largest of theirs;
+ * - reported when new − deepest past > `marginPoints` percentage points; for a SKU without
+ *   history, when new > `firstTimeMaxPercent`. Compared unrounded; evidence rounded to 2 decimals.
+ */
+export function deeperThanHistory(
+  priced: readonly PricedAt[],
+  policy: PricingAnomalyPolicy,
+  historyOf: HistoryOf,
+): AnomalyFinding[] {
+  const rule = policy.deeperThanHistory;
+  const deepestNew = new Map<string, Big>();
+  for (const p of priced) {
+    if (!p.regular.gt(0)) continue;
+    const discount = p.regular.minus(p.promo).div(p.regular).times(100);
+    const current = deepestNew.get(p.sku);
+    if (!current || discount.gt(current)) deepestNew.set(p.sku, discount);
+  }
+  const findings: AnomalyFinding[] = [];
+  for (const [sku, discount] of deepestNew) {
+    if (!discount.gt(0)) continue;
+    const past = historyOf(sku);
+    let deepest: Big | undefined;
+    for (const { discountPercent } of past) {
+      const d = new Big(discountPercent);
+      if (!deepest || d.gt(deepest)) deepest = d;
+    }
+    const limit = deepest ? deepest.plus(rule.marginPoints) : new Big(rule.firstTimeMaxPercent);
+    if (!discount.gt(limit)) continue;
+    const days = `${rule.lookbackDays} days`;
+    const message = deepest
+      ? `The offer takes ${roundPercent(discount)}% off ${sku}, ${roundPercent(discount.minus(deepest))} points deeper than its deepest promotion of the last ${days} (${roundPercent(deepest)}% over ${past.length}); more than ${rule.marginPoints} points`
+      : `The offer takes ${roundPercent(discount)}% off ${sku}, which had no promotional price in the last ${days}; a first discount deeper than ${rule.firstTimeMaxPercent}% is reported`;
+    findings.push({
+      code: 'DEEPER_THAN_HISTORY',
+      sku,
+      locationId: null,
+      message,
+      severity: severityOf(rule.action),
+      evidence: [
+        { name: 'sku', value: sku },
+        { name: 'newDiscountPercent', value: roundPercent(discount) },
+        { name: 'deepestPastDiscountPercent', value: deepest ? roundPercent(deepest) : 'none' },
+        { name: 'pastPromotionCount', value: String(past.length) },
+        { name: 'lookbackDays', value: String(rule.lookbackDays) },
       ],
     });
   }

@@ -1,9 +1,15 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../shared/access-control.ts';
 import type { PricingContext } from './context.ts';
-import { assessPriceImpact, priceImpactPlan, type PriceImpactTerms } from './price-impact.ts';
+import {
+  assessPriceImpact,
+  historyWindow,
+  priceImpactPlan,
+  type PriceImpactTerms,
+} from './price-impact.ts';
 import { PriceImpact } from './price-impact.type.ts';
 import type { CostRecord } from './ports/cost-source.port.ts';
+import type { PastPromotionalPrice } from './ports/price-history-source.port.ts';
 import type { PriceRecord } from './ports/price-source.port.ts';
 import { Promotion } from './promotion.type.ts';
 
@@ -39,9 +45,16 @@ export class PriceImpactResolver {
       skus.map((sku) => ({ sku, locationId: scope.locationId, channel: scope.channel, at })),
     );
     const costKeys = locations.flatMap((locationId) => skus.map((sku) => ({ sku, locationId })));
-    const [prices, costs] = await Promise.all([
+    // The history is that of the days before the promotion starts (before `at` without a start).
+    const window = historyWindow(
+      Number.isNaN(startsAt) ? at : startsAt,
+      ctx.anomalies.deeperThanHistory.lookbackDays,
+    );
+    const historyKeys = skus.map((sku) => ({ sku, ...window }));
+    const [prices, costs, histories] = await Promise.all([
       ctx.loaders.priceByKey.loadMany(priceKeys),
       ctx.loaders.costByKey.loadMany(costKeys),
+      ctx.loaders.priceHistoryByKey.loadMany(historyKeys),
     ]);
     const priceMap = new Map<string, PriceRecord | null>();
     priceKeys.forEach((k, i) =>
@@ -49,6 +62,9 @@ export class PriceImpactResolver {
     );
     const costMap = new Map<string, CostRecord | null>();
     costKeys.forEach((k, i) => costMap.set(`${k.sku}|${k.locationId ?? ''}`, settled(costs[i])));
+    // A history that could not be read fails the field like a price would: never an empty one.
+    const historyMap = new Map<string, PastPromotionalPrice[]>();
+    historyKeys.forEach((k, i) => historyMap.set(k.sku, settled(histories[i]) ?? []));
 
     return assessPriceImpact({
       terms,
@@ -57,6 +73,11 @@ export class PriceImpactResolver {
       costOf: (sku, locationId) => costMap.get(`${sku}|${locationId ?? ''}`) ?? null,
       minimumMarginPercent: ctx.minimumMarginPercent,
       anomalies: ctx.anomalies,
+      historyOf: (sku) => {
+        const history = historyMap.get(sku);
+        if (!history) throw new Error(`price history of ${sku} was not read`);
+        return history;
+      },
     });
   }
 }

@@ -6,7 +6,7 @@ import {
   ReadinessArea,
   SalesChannel,
 } from '../shared/canonical/enums.ts';
-import { pricingAnomalies, type PricedAt } from './price-anomalies.ts';
+import { pricingAnomalies, type HistoryOf, type PricedAt } from './price-anomalies.ts';
 import { marginPercentAt, minimumPriceFor } from './margin.ts';
 import { roundMoney, roundPercent, toBig, type MoneyValue } from './money.ts';
 import type { CostRecord } from './ports/cost-source.port.ts';
@@ -27,7 +27,9 @@ import {
  * - Findings: `NO_PRICE` (no valid regular price at a scope), `CURRENCY_MISMATCH` (price, cost or
  *   offer amount not in the promotion currency), `BELOW_MARGIN_FLOOR` (promotional price below
  *   cost / (1 − minimum margin) at a scope), `INVALID_OFFER` (terms lacking what the offer kind needs).
- *   The check passes when there is no finding.
+ *   The check passes when there is no blocking finding. Beside them, the anomaly rules of
+ *   price-anomalies.ts (BELOW_COST, CHANNEL_PRICE_MISMATCH, DEEPER_THAN_HISTORY), blocking or
+ *   warning as the policy says.
  * - `perSku`: one row per priced SKU, at its binding scope: a breaching scope first, then the lowest
  *   margin at the promotional price, then the lowest promotional price. SKUs without any usable
  *   price have no row (they have findings).
@@ -82,6 +84,8 @@ export type PriceImpactInputs = {
   minimumMarginPercent: Big;
   /** Which anomaly rules block and which warn (policies/pricing-anomalies.yaml). */
   anomalies: PricingAnomalyPolicy;
+  /** Every SKU's past promotional discounts in the `deeperThanHistory` lookback window. */
+  historyOf: HistoryOf;
 };
 
 /** SKUs (deduplicated, in order) and scopes the check evaluates. */
@@ -98,6 +102,16 @@ export function priceImpactPlan(terms: PriceImpactTerms): {
     channels.map((channel) => ({ locationId, channel })),
   );
   return { skus, scopes };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The `lookbackDays` UTC days before the day of `startMs` (that day excluded), as dates: the
+ * DEEPER_THAN_HISTORY window of a promotion starting at `startMs`. */
+export function historyWindow(startMs: number, lookbackDays: number): { from: string; to: string } {
+  const startDay = Math.floor(startMs / DAY_MS) * DAY_MS;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: day(startDay - lookbackDays * DAY_MS), to: day(startDay - DAY_MS) };
 }
 
 type Evaluation = SkuPriceImpactValue & { margin: Big | undefined; promo: Big };
@@ -235,7 +249,7 @@ export function assessPriceImpact(inputs: PriceImpactInputs): PriceImpactValue {
     }
   }
 
-  findings.push(...pricingAnomalies(priced, inputs.anomalies));
+  findings.push(...pricingAnomalies(priced, inputs.anomalies, inputs.historyOf));
   const units = expectedUnits(terms);
   const perSku: SkuPriceImpactValue[] = [];
   let discountCost = new Big(0);

@@ -1,12 +1,18 @@
 import type { Cache } from '../../shared/cache/cache.ts';
 import type { CachePolicy, PortCachePolicy } from '../../../policies/cache-policy.ts';
-import { cachedPortBatch } from '../../shared/cache/port-cache.ts';
+import { cachedPortBatch, freshOnly } from '../../shared/cache/port-cache.ts';
 import {
   COST_RECORD_VERSION,
   type CostLookup,
   type CostRecord,
   type CostSource,
 } from './cost-source.port.ts';
+import {
+  PRICE_HISTORY_RECORD_VERSION,
+  type PastPromotionalPrice,
+  type PriceHistoryLookup,
+  type PriceHistorySource,
+} from './price-history-source.port.ts';
 import {
   PRICE_RECORD_VERSION,
   type PriceLookup,
@@ -105,6 +111,27 @@ export function cachedProductSource(
   return { findProducts: (skus, options) => findProducts(skus, options) };
 }
 
+/**
+ * Past promotional prices through the cache, per (SKU, window): they decide a readiness finding,
+ * so they share the `prices` policy (no stale windows; policies/caching.yaml has no port of
+ * their own).
+ */
+export function cachedPriceHistorySource(
+  port: PriceHistorySource,
+  cache: Cache,
+  policy: PortCachePolicy,
+): PriceHistorySource {
+  if (policy.freshMs <= 0) return port;
+  const find = cachedPortBatch<PriceHistoryLookup, PastPromotionalPrice[]>(
+    cache,
+    { subgraph: 'pricing', port: 'price-history', version: PRICE_HISTORY_RECORD_VERSION },
+    freshOnly(policy),
+    (k) => `${k.sku}\u0000${k.from}\u0000${k.to}`,
+    (keys) => port.findPromotionalHistory(keys),
+  );
+  return { findPromotionalHistory: (keys, options) => find(keys, options) };
+}
+
 /** Every pricing port behind the cache, each with its policy from the config (fresh 0: uncached). */
 export function cachedPricingPorts(
   ports: PricingPorts,
@@ -119,5 +146,6 @@ export function cachedPricingPorts(
     ),
     costs: cachedCostSource(ports.costs, cache, policy.costs),
     products: cachedProductSource(ports.products, cache, policy.products),
+    priceHistory: cachedPriceHistorySource(ports.priceHistory, cache, policy.prices),
   };
 }

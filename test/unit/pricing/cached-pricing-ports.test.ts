@@ -51,6 +51,12 @@ function recordingPorts() {
         );
       },
     },
+    priceHistory: {
+      async findPromotionalHistory(lookups) {
+        calls.push(`history ${lookups.map((l) => `${l.sku}@${l.from}..${l.to}`).join(' ')}`);
+        return lookups.map(() => []);
+      },
+    },
   };
   return { calls, ports };
 }
@@ -128,5 +134,32 @@ describe('pricing ports behind the cache', () => {
     await cached.prices.findPrices(lookups);
     await cached.prices.findPrices(lookups);
     assert.deepEqual(calls, ['prices A@S1 B@S1', 'prices A@S1 B@S1', 'prices A@S1 B@S1']);
+  });
+
+  test('price history is cached per (SKU, window) under the prices policy, uncached with it', async () => {
+    const { calls, ports } = recordingPorts();
+    const policy = {
+      prices: freshFor(60_000),
+      shelfPrices: freshFor(0),
+      costs: freshFor(0),
+      products: freshFor(0),
+    };
+    const cached = cachedPricingPorts(ports, createMemoryCache(), policy);
+    const window = { from: '2025-06-01', to: '2026-05-31' };
+    await cached.priceHistory.findPromotionalHistory([{ sku: 'A', ...window }]);
+    await cached.priceHistory.findPromotionalHistory([
+      { sku: 'A', ...window },
+      { sku: 'B', ...window },
+      { sku: 'A', from: '2025-06-02', to: '2026-06-01' },
+    ]);
+    assert.deepEqual(calls, [
+      'history A@2025-06-01..2026-05-31',
+      'history B@2025-06-01..2026-05-31 A@2025-06-02..2026-06-01',
+    ]);
+    const uncached = cachedPricingPorts(ports, createMemoryCache(), {
+      ...policy,
+      prices: freshFor(0),
+    });
+    assert.equal(uncached.priceHistory, ports.priceHistory);
   });
 });

@@ -13,7 +13,15 @@ const POLICY: PricingAnomalyPolicy = {
   belowCost: { action: 'block' },
   channelPriceMismatch: { action: 'warn', tolerancePercent: 2 },
   stackingConflict: { action: 'warn' },
+  deeperThanHistory: {
+    action: 'warn',
+    lookbackDays: 365,
+    marginPoints: 10,
+    firstTimeMaxPercent: 30,
+  },
 };
+/** `at` takes 50% off; a past 45% promotion keeps DEEPER_THAN_HISTORY out of these tests. */
+const HISTORY = () => [{ discountPercent: '45' }];
 const at = (channel: SalesChannel, promo: string, cost?: string): PricedAt => ({
   sku: 'SKU1',
   locationId: 'S001',
@@ -26,7 +34,7 @@ const at = (channel: SalesChannel, promo: string, cost?: string): PricedAt => ({
 
 describe('pricing anomalies', () => {
   test('BELOW_COST: the loss per unit and the numbers behind it, severity from the policy', () => {
-    const [finding] = pricingAnomalies([at(SalesChannel.POS, '3.90', '4.10')], POLICY);
+    const [finding] = pricingAnomalies([at(SalesChannel.POS, '3.90', '4.10')], POLICY, HISTORY);
     assert.deepEqual(finding, {
       code: 'BELOW_COST',
       sku: 'SKU1',
@@ -43,17 +51,22 @@ describe('pricing anomalies', () => {
     });
     const warn = { ...POLICY, belowCost: { action: 'warn' as const } };
     assert.equal(
-      pricingAnomalies([at(SalesChannel.POS, '3.90', '4.10')], warn)[0]!.severity,
+      pricingAnomalies([at(SalesChannel.POS, '3.90', '4.10')], warn, HISTORY)[0]!.severity,
       'WARNING',
     );
-    assert.deepEqual(pricingAnomalies([at(SalesChannel.POS, '4.10', '4.10')], POLICY), []);
-    assert.deepEqual(pricingAnomalies([at(SalesChannel.POS, '1.00')], POLICY), [], 'no cost known');
+    assert.deepEqual(pricingAnomalies([at(SalesChannel.POS, '4.10', '4.10')], POLICY, HISTORY), []);
+    assert.deepEqual(
+      pricingAnomalies([at(SalesChannel.POS, '1.00')], POLICY, HISTORY),
+      [],
+      'no cost known',
+    );
   });
 
   test('CHANNEL_PRICE_MISMATCH: the same offer priced apart in channels at one location', () => {
     const within = pricingAnomalies(
       [at(SalesChannel.ECOMMERCE, '10.00'), at(SalesChannel.POS, '10.20')],
       POLICY,
+      HISTORY,
     );
     assert.deepEqual(within, [], '2% apart is within the tolerance');
     const [finding] = pricingAnomalies(
@@ -63,6 +76,7 @@ describe('pricing anomalies', () => {
         at(SalesChannel.MOBILE, '10.10'),
       ],
       POLICY,
+      HISTORY,
     );
     assert.equal(finding!.code, 'CHANNEL_PRICE_MISMATCH');
     assert.equal(finding!.severity, 'WARNING');
@@ -101,6 +115,7 @@ describe('pricing anomalies', () => {
         costOf: () => ({ amount: cost, currency: 'EUR' }) as never,
         minimumMarginPercent: new Big(0),
         anomalies: POLICY,
+        historyOf: () => [],
       }).check;
     const warned = assess('1.00');
     assert.equal(warned.passed, true);

@@ -258,10 +258,11 @@ describe('pricing subgraph against the ERP emulator', () => {
             priceImpact: {
               check: {
                 passed: false,
-                // 90% off is under the margin floor and under cost, for every SKU.
-                summary: '6 findings: 3 BELOW_MARGIN_FLOOR, 3 BELOW_COST',
-                findings: ['BELOW_MARGIN_FLOOR', 'BELOW_COST'].flatMap((code) =>
-                  [sku(5), sku(6), sku(7)].map((s) => ({ code, sku: s })),
+                // 90% off is under the margin floor and under cost, for every SKU, and far deeper
+                // than any past promotion of theirs (the emulator's go to 40% at most).
+                summary: '9 findings: 3 BELOW_MARGIN_FLOOR, 3 BELOW_COST, 3 DEEPER_THAN_HISTORY',
+                findings: ['BELOW_MARGIN_FLOOR', 'BELOW_COST', 'DEEPER_THAN_HISTORY'].flatMap(
+                  (code) => [sku(5), sku(6), sku(7)].map((s) => ({ code, sku: s })),
                 ),
               },
               perSku: [sku(5), sku(6), sku(7)].map((s) => ({ sku: s, breachesFloor: true })),
@@ -281,8 +282,9 @@ describe('pricing subgraph against the ERP emulator', () => {
         ],
       },
     });
-    // Both promotions share one price request and one valuation request.
-    assert.equal(backends.state.counters.calls(VALIDITY), 1);
+    // Both promotions share one price request, one price-history request (same start, same
+    // window) and one valuation request.
+    assert.equal(backends.state.counters.calls(VALIDITY), 2);
     assert.equal(backends.state.counters.calls('API_PRODUCT_SRV/A_ProductValuation'), 1);
   });
 

@@ -366,8 +366,9 @@ describe('pricing schema', () => {
           ],
         },
       });
-      // One price request (one channel group, one chunk) and one valuation request.
-      assert.equal(erp.requestsTo('A_SlsPrcgCndnRecdValidity').length, 1);
+      // One price request (one channel group, one chunk), one price-history request (one chunk)
+      // and one valuation request.
+      assert.equal(erp.requestsTo('A_SlsPrcgCndnRecdValidity').length, 2);
       assert.equal(erp.requestsTo('A_ProductValuation').length, 1);
     });
 

@@ -10,6 +10,11 @@ export type SapPricingOptions = {
   regularConditionType?: string;
   /** Condition type of the clearance price (takes precedence while valid). Default `ZCLR`. */
   clearanceConditionType?: string;
+  /**
+   * Condition type of a promotional (sale) price, read for the price history. Default `VKA0`
+   * (retail promotion price; configuration-dependent in a real S/4, so set it to the system's).
+   */
+  promotionalConditionType?: string;
   /** Materials per OR-chain request, so URLs stay short. Default 40. */
   materialsPerCall?: number;
   /** Language of the product name. Default `EN`. */
