@@ -53,6 +53,7 @@ export function assembleInventorySubgraph(
       principalSecrets: config.principalSecrets,
       ports,
       metrics,
+      stockReadinessPolicy: config.stockReadinessPolicy,
       ...(overrides.lowStockThreshold !== undefined
         ? { lowStockThreshold: overrides.lowStockThreshold }
         : {}),

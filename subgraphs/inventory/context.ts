@@ -1,3 +1,4 @@
+import type { StockReadinessPolicy } from '../../policies/stock-readiness-policy.ts';
 import type { RequestFreshness } from '../shared/cache/request-freshness.ts';
 import { positionByKey, type PositionLoader } from './availability.loader.ts';
 import { locationDirectory, type LocationDirectory } from './location-directory.ts';
@@ -13,12 +14,15 @@ export type InventoryContext = {
   positions: PositionLoader;
   /** Whether the caller asked for fresh answers, and which cached answers were served stale. */
   freshness: RequestFreshness;
+  /** When a location's stock holds a promotion back (policies/stock-readiness.yaml). */
+  stockReadinessPolicy: StockReadinessPolicy;
 };
 
 export function createInventoryContext(
   ports: InventoryPorts,
   lowStockThreshold: string,
   freshness: RequestFreshness,
+  stockReadinessPolicy: StockReadinessPolicy,
 ): InventoryContext {
   const stock = ports.safetyStock ? withSafetyStock(ports.stock, ports.safetyStock) : ports.stock;
   let directory: Promise<LocationDirectory> | undefined;
@@ -31,5 +35,6 @@ export function createInventoryContext(
     lowStockThreshold,
     positions: positionByKey(stock, locations, lowStockThreshold, freshness.readFor('stock')),
     freshness,
+    stockReadinessPolicy,
   };
 }

@@ -19,6 +19,7 @@ import { Product } from './product.type.ts';
 import { resolvePromotionReference } from './promotion.reference.ts';
 import { Promotion } from './promotion.type.ts';
 import { StockReadinessResolver } from './stock-readiness.resolver.ts';
+import type { StockReadinessPolicy } from '../../policies/stock-readiness-policy.ts';
 
 export type InventoryServerDeps = {
   /** Secrets of the gateway-signed principal (config `principalSecrets`); first current. */
@@ -27,6 +28,8 @@ export type InventoryServerDeps = {
   ports: InventoryPorts;
   /** ATP at or below this many base units is LOW_STOCK. Default 5. */
   lowStockThreshold?: number | string;
+  /** When a location's stock holds a promotion back (config `stockReadinessPolicy`). */
+  stockReadinessPolicy: StockReadinessPolicy;
   /** GET /metrics: token, back-end clients (subgraph-metrics.ts). Default: open, none. */
   metrics?: SubgraphMetricsOptions;
 };
@@ -73,6 +76,7 @@ export function createInventoryServer(deps: InventoryServerDeps): InventoryServe
             deps.ports,
             threshold,
             new RequestFreshness(wantsFresh(req?.headers)),
+            deps.stockReadinessPolicy,
           ),
         ...(deps.metrics ? { metrics: deps.metrics } : {}),
       }).listen(port, host);

@@ -4,7 +4,7 @@ import { loadPositions } from './availability.loader.ts';
 import type { InventoryContext } from './context.ts';
 import { stockKey } from './ports/stock-source.port.ts';
 import { Promotion } from './promotion.type.ts';
-import { assessStockReadiness, readinessLocations } from './stock-readiness.ts';
+import { assessStockReadiness, readinessLocations, windowDays } from './stock-readiness.ts';
 import { InventoryReadiness } from './stock-readiness.type.ts';
 
 @Resolver(() => Promotion)
@@ -40,6 +40,8 @@ export class StockReadinessResolver {
       unknownLocationIds,
       expectedUnitsBySku: terms.expectedUnitsBySku,
       availableToPromise: (sku, locationId) => atp.get(stockKey(sku, locationId)) ?? '0',
+      policy: ctx.stockReadinessPolicy,
+      windowDays: windowDays(promotion.terms.startsAt, promotion.terms.endsAt),
     });
   }
 }

@@ -10,6 +10,10 @@ import {
   loadPricingAnomalyPolicy,
   type PricingAnomalyPolicy,
 } from '../../policies/pricing-anomaly-policy.ts';
+import {
+  loadStockReadinessPolicy,
+  type StockReadinessPolicy,
+} from '../../policies/stock-readiness-policy.ts';
 import { metricsTokenFrom } from '../../contracts/runtime/metrics-token.ts';
 import { LOG_LEVELS, type LogLevel } from '../../contracts/runtime/telemetry/logger.ts';
 import {
@@ -90,6 +94,11 @@ export type SubgraphConfig = {
    * policies/pricing-anomalies.yaml).
    */
   pricingAnomalyPolicy: PricingAnomalyPolicy;
+  /**
+   * When a location's stock holds it back (STOCK_READINESS_POLICY_FILE, default
+   * policies/stock-readiness.yaml).
+   */
+  stockReadinessPolicy: StockReadinessPolicy;
   /** Most entries of the in-process cache (CACHE_MAX_ENTRIES; used without Redis). Default 100 000. */
   cacheMaxEntries: number;
   /**
@@ -250,6 +259,7 @@ export function readSubgraphConfig(
     redisUrl: env.REDIS_URL || undefined,
     cachePolicy: cachePolicyFrom(env),
     pricingAnomalyPolicy: loadPricingAnomalyPolicy(env.PRICING_ANOMALY_POLICY_FILE || undefined),
+    stockReadinessPolicy: loadStockReadinessPolicy(env.STOCK_READINESS_POLICY_FILE || undefined),
     cacheMaxEntries: intFromEnv(env, 'CACHE_MAX_ENTRIES', 100_000, 1),
     cacheKeyPrefix: env.CACHE_KEY_PREFIX || undefined,
     eventKeyPrefix: env.EVENT_KEY_PREFIX || undefined,

@@ -180,35 +180,35 @@ describe('InventoryPosition and Promotion.stockReadiness through _entities', () 
                     sku: 'TG11',
                     locationId: '1002',
                     message:
-                      'SKU TG11 at location 1002: 5 available to promise, 6.667 expected, short by 1.667',
+                      'SKU TG11 at location 1002: 5 available to promise, 6.667 expected, short by 1.667; the location is held',
                   },
                   {
                     code: 'STOCK_SHORTFALL',
                     sku: 'TG11',
                     locationId: '3001',
                     message:
-                      'SKU TG11 at location 3001: 0 available to promise, 6.667 expected, short by 6.667',
+                      'SKU TG11 at location 3001: 0 available to promise, 6.667 expected, short by 6.667; the location is held',
                   },
                   {
                     code: 'STOCK_SHORTFALL',
                     sku: 'TG12',
                     locationId: '1001',
                     message:
-                      'SKU TG12 at location 1001: 0 available to promise, 1 expected, short by 1',
+                      'SKU TG12 at location 1001: 0 available to promise, 1 expected, short by 1; the location is held',
                   },
                   {
                     code: 'STOCK_SHORTFALL',
                     sku: 'TG12',
                     locationId: '1002',
                     message:
-                      'SKU TG12 at location 1002: 0 available to promise, 1 expected, short by 1',
+                      'SKU TG12 at location 1002: 0 available to promise, 1 expected, short by 1; the location is held',
                   },
                   {
                     code: 'STOCK_SHORTFALL',
                     sku: 'TG12',
                     locationId: '3001',
                     message:
-                      'SKU TG12 at location 3001: 0 available to promise, 1 expected, short by 1',
+                      'SKU TG12 at location 3001: 0 available to promise, 1 expected, short by 1; the location is held',
                   },
                 ],
               },

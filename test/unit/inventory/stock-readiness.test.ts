@@ -7,6 +7,7 @@ import type { LocationRecord } from '../../../subgraphs/inventory/ports/location
 import {
   assessStockReadiness,
   readinessLocations,
+  windowDays,
 } from '../../../subgraphs/inventory/stock-readiness.ts';
 
 function location(id: string, type: LocationType, channels: SalesChannel[]): LocationRecord {
@@ -56,6 +57,12 @@ describe('stock readiness: locations considered', () => {
   });
 });
 
+/** The default policy (policies/stock-readiness.yaml), no window end. */
+const POLICY = {
+  policy: { minCoveragePercent: 100, minDaysOfSupply: 0, minGoPercent: 50 },
+  windowDays: null,
+};
+
 describe('stock readiness: assessment', () => {
   test('demand split evenly over locations, 3 dp half up, repeated SKU rows summed', () => {
     const result = assessStockReadiness({
@@ -67,6 +74,7 @@ describe('stock readiness: assessment', () => {
         { sku: 'S1', quantity: '1' },
       ],
       availableToPromise: (_sku, loc) => (loc === 'A' ? '0.666' : '0.667'),
+      ...POLICY,
     });
     assert.deepEqual(result.shortfalls, [
       {
@@ -89,6 +97,7 @@ describe('stock readiness: assessment', () => {
       unknownLocationIds: [],
       expectedUnitsBySku: [{ sku: 'S2', quantity: '0' }],
       availableToPromise: () => '0',
+      ...POLICY,
     });
     assert.deepEqual(result.check, {
       area: 'INVENTORY',
@@ -105,12 +114,15 @@ describe('stock readiness: assessment', () => {
       unknownLocationIds: [],
       expectedUnitsBySku: [{ sku: 'S1', quantity: '5' }],
       availableToPromise: () => '0',
+      ...POLICY,
     });
     assert.deepEqual(result, {
       check: { area: 'INVENTORY', passed: true, summary: 'No locations to check', findings: [] },
       shortfalls: [],
       locationsCovered: 0,
       locationsShort: 0,
+      locations: [],
+      holdsAcceptable: false,
     });
   });
 
@@ -123,6 +135,7 @@ describe('stock readiness: assessment', () => {
       unknownLocationIds: ['X1'],
       expectedUnitsBySku: skus.map((sku) => ({ sku, quantity: '100' })),
       availableToPromise: () => '1',
+      ...POLICY,
     });
     assert.equal(result.shortfalls.length, 60);
     assert.equal(result.check.findings.length, 50);
@@ -138,7 +151,8 @@ describe('stock readiness: assessment', () => {
       code: 'STOCK_SHORTFALL',
       sku: 'S0',
       locationId: 'L0',
-      message: 'SKU S0 at location L0: 1 available to promise, 10 expected, short by 9',
+      message:
+        'SKU S0 at location L0: 1 available to promise, 10 expected, short by 9; the location is held',
       severity: 'BLOCKING',
       evidence: [
         { name: 'availableToPromise', value: '1' },
@@ -164,8 +178,90 @@ describe('stock readiness: assessment', () => {
           unknownLocationIds: [],
           expectedUnitsBySku: [{ sku: 'S1', quantity: 'lots' }],
           availableToPromise: () => '0',
+          ...POLICY,
         }),
       { message: 'expectedUnitsBySku quantity for SKU S1 is not a decimal' },
     );
+  });
+});
+
+describe('stock readiness: a decision per location from the policy', () => {
+  const atp: Record<string, string> = { A: '10', B: '6', C: '2', D: '0' };
+  const assess = (
+    policy: { minCoveragePercent: number; minDaysOfSupply: number; minGoPercent: number },
+    windowDays: number | null,
+    locationIds = ['A', 'B', 'C', 'D'],
+  ) =>
+    assessStockReadiness({
+      skus: ['S1'],
+      locationIds,
+      unknownLocationIds: [],
+      // 10 units expected at each location.
+      expectedUnitsBySku: [{ sku: 'S1', quantity: String(10 * locationIds.length) }],
+      availableToPromise: (_sku, loc) => atp[loc]!,
+      policy,
+      windowDays,
+    });
+
+  test('coverage: below minCoveragePercent of the expected demand is HOLD, with the numbers', () => {
+    const result = assess({ minCoveragePercent: 50, minDaysOfSupply: 0, minGoPercent: 50 }, null);
+    assert.deepEqual(
+      result.locations.map((l) => [l.locationId, l.decision, l.lowestCoveragePercent, l.shortSkus]),
+      [
+        ['A', 'GO', '100.0', 0],
+        ['B', 'GO', '60.0', 0],
+        ['C', 'HOLD', '20.0', 1],
+        ['D', 'HOLD', '0.0', 1],
+      ],
+    );
+    assert.deepEqual(
+      result.shortfalls.map((s) => [s.locationId, s.shortBy]),
+      [
+        ['C', '3'],
+        ['D', '5'],
+      ],
+      'short by what the policy asks (5 units) minus ATP',
+    );
+    assert.equal(result.check.passed, false);
+    assert.equal(result.holdsAcceptable, true, '2 of 4 go ahead: 50 %');
+    assert.equal(
+      assess({ minCoveragePercent: 50, minDaysOfSupply: 0, minGoPercent: 51 }, null)
+        .holdsAcceptable,
+      false,
+    );
+  });
+
+  test('days of supply: ATP over the expected daily rate (window of 10 days: 1 unit a day)', () => {
+    const result = assess({ minCoveragePercent: 0, minDaysOfSupply: 5, minGoPercent: 0 }, 10);
+    assert.deepEqual(
+      result.locations.map((l) => [l.locationId, l.decision, l.lowestDaysOfSupply]),
+      [
+        ['A', 'GO', '10.0'],
+        ['B', 'GO', '6.0'],
+        ['C', 'HOLD', '2.0'],
+        ['D', 'HOLD', '0.0'],
+      ],
+    );
+    const noEnd = assess({ minCoveragePercent: 0, minDaysOfSupply: 5, minGoPercent: 0 }, null);
+    assert.equal(noEnd.check.passed, true, 'without a window end, days of supply are not checked');
+    assert.equal(noEnd.locations[0]!.lowestDaysOfSupply, null);
+  });
+
+  test('every location held, or none: nothing for an approver to accept', () => {
+    const none = assess({ minCoveragePercent: 200, minDaysOfSupply: 0, minGoPercent: 0 }, null);
+    assert.ok(none.locations.every((l) => l.decision === 'HOLD'));
+    assert.equal(none.holdsAcceptable, false);
+    const all = assess({ minCoveragePercent: 0, minDaysOfSupply: 0, minGoPercent: 0 }, null);
+    assert.equal(all.check.passed, true);
+    assert.equal(all.holdsAcceptable, false);
+  });
+});
+
+describe('stock readiness: window length', () => {
+  test('days between start and end, at least 1; null without both ends', () => {
+    assert.equal(windowDays('2026-12-01T00:00:00Z', '2026-12-11T00:00:00Z'), 10);
+    assert.equal(windowDays('2026-12-01T00:00:00Z', '2026-12-01T06:00:00Z'), 1);
+    assert.equal(windowDays('2026-12-01T00:00:00Z', null), null);
+    assert.equal(windowDays('2026-12-02T00:00:00Z', '2026-12-01T00:00:00Z'), null);
   });
 });
