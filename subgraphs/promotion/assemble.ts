@@ -9,6 +9,9 @@ import { createSubgraphCache } from '../shared/cache/create-cache.ts';
 import { cachedProductFacts } from './eligibility/cached-product-facts.ts';
 import { createScopeExpansion } from './eligibility/scope-expansion.ts';
 import { RedemptionLedger } from './redemptions/redemption-ledger.ts';
+import { ReconciliationLedger } from './reconciliation/reconciliation-ledger.ts';
+import type { SettlementPort } from './reconciliation/settlement-port.ts';
+import { createErpSettlementAdapter } from './adapters/erp-settlement.adapter.ts';
 import { stackingConflicts } from './readiness/stacking-conflicts.ts';
 import { createWebhookChannelPublisher } from './adapters/channel-webhook.adapter.ts';
 import { createPromotionCommands } from './commands/promotion-commands.ts';
@@ -80,6 +83,8 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   publisher?: ChannelPublisher;
   /** Replaces the ERP product master. */
   productMaster?: ProductMaster;
+  /** Replaces the ERP's condition contract postings (reconciliation). */
+  settlement?: SettlementPort;
   /**
    * The cache of product facts, instead of the one the config chooses (the caller closes it);
    * null: none.
@@ -146,9 +151,10 @@ export async function assemblePromotionSubgraph(
     throw error;
   }
   const { repository } = storage;
-  // An ERP client of its own only when the product master needs one and none was passed.
+  // An ERP client of its own only when the product master or settlement needs one and none
+  // was passed.
   const ownErp =
-    overrides.productMaster || overrides.erp
+    (overrides.productMaster && overrides.settlement) || overrides.erp
       ? undefined
       : createBackendClient({
           name: 'erp',
@@ -253,6 +259,7 @@ export async function assemblePromotionSubgraph(
     db: storage.db,
     clock,
     deliverySloMs: (channel) => policy.channels[channel].deliverySloMs,
+    nearCapPercent: config.fundingNearCapPercent,
     intervalMs: overrides.exceptionIntervalMs ?? 5000,
     onEvents: (events) => repository.onEvents?.(events),
   });
@@ -270,6 +277,9 @@ export async function assemblePromotionSubgraph(
     productFacts,
     expandScope,
     redemptions: new RedemptionLedger(storage.db),
+    reconciliation: new ReconciliationLedger(storage.db),
+    settlement: overrides.settlement ?? createErpSettlementAdapter((overrides.erp ?? ownErp)!),
+    fundingNearCapPercent: config.fundingNearCapPercent,
     published,
     clock,
   };

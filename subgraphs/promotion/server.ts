@@ -22,6 +22,7 @@ import { PromotionSubscriptionResolver } from './graph/promotion-subscription.re
 import { promotionReferenceResolvers } from './graph/promotion.reference.ts';
 import { PromotionResolver } from './graph/promotion.resolver.ts';
 import { RedemptionResolver } from './graph/redemption.resolver.ts';
+import { ReconciliationResolver } from './graph/reconciliation.resolver.ts';
 import { FundingAgreement, Vendor } from './graph/promotion.type.ts';
 
 export type PromotionServerDeps = {
@@ -60,6 +61,7 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
         PromotionExceptionResolver,
         PromotionEventExceptionResolver,
         RedemptionResolver,
+        ReconciliationResolver,
       ],
       orphanedTypes: [Vendor, FundingAgreement, Product],
       pubSub: NO_PUBSUB,

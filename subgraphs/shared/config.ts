@@ -32,6 +32,13 @@ import {
  */
 export type { SubgraphName };
 
+/** FUNDING_NEAR_CAP_PERCENT: 1 to 100. */
+function nearCapPercentFrom(env: NodeJS.ProcessEnv): number {
+  const value = intFromEnv(env, 'FUNDING_NEAR_CAP_PERCENT', 90, 1);
+  if (value > 100) throw new Error(`FUNDING_NEAR_CAP_PERCENT must be 1 to 100, got "${value}"`);
+  return value;
+}
+
 export type SubgraphConfig = {
   host: string;
   ports: Record<SubgraphName, number>;
@@ -47,6 +54,12 @@ export type SubgraphConfig = {
    * standard is `5,5,8`). A SKU under `0100703` sits under the nodes `01`, `01007` and `0100703`.
    */
   productHierarchyLevels: number[];
+  /**
+   * Share of a funding agreement's cap (percent) consumed from which reconciliation reports it
+   * NEAR_CAP and the control tower raises a FUNDING_CAP warning (FUNDING_NEAR_CAP_PERCENT,
+   * default 90); past 100 it is CAP_EXCEEDED, a critical one.
+   */
+  fundingNearCapPercent: number;
   /**
    * Longest the approval's readiness gate waits for pricing, inventory and funding together
    * (READINESS_DEADLINE_MS, default 6000); an area without an answer by then could not decide
@@ -243,6 +256,7 @@ export function readSubgraphConfig(
     channelsUrl: env.CHANNELS_URL ?? `${erpUrl}/channels`,
     backendTimeoutMs: intFromEnv(env, 'BACKEND_TIMEOUT_MS', 2000),
     productHierarchyLevels: hierarchyLevelsFrom(env.ERP_PRODUCT_HIERARCHY_LEVELS),
+    fundingNearCapPercent: nearCapPercentFrom(env),
     readinessDeadlineMs: intFromEnv(env, 'READINESS_DEADLINE_MS', 6000, 1),
     channelSigningSecret: channelSigningSecret(env, subgraph),
     logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -25,6 +25,8 @@ export type ConditionOptions = {
   now: Date;
   /** Per channel: a delivery not acknowledged this long after it was created is overdue. */
   deliverySloMs: (channel: SalesChannel) => number;
+  /** Cap consumption (percent) from which a funding agreement is near its cap. */
+  nearCapPercent: number;
 };
 
 type Row = {
@@ -69,7 +71,22 @@ export async function readConditions(
             c.status || coalesce(': ' || c.last_error, '')
        FROM channel_publications c JOIN promotions p ON p.id = c.promotion_id
        JOIN promotion_versions v ON v.promotion_id = c.promotion_id AND v.version = c.target_version
-      WHERE c.status IN ('PENDING', 'SENT', 'FAILED')`,
+      WHERE c.status IN ('PENDING', 'SENT', 'FAILED')
+     UNION ALL
+     SELECT CASE WHEN f.accrued > f.cap THEN 'FUNDING_CAP_EXCEEDED' ELSE 'FUNDING_CAP_NEAR' END,
+            f.promotion_id, NULL, p.vendor_id, p.starts_at, NULL,
+            'agreement ' || f.agreement_id || ': ' || f.accrued || ' of ' || f.cap || ' ' ||
+            f.currency || ' accrued (' || round(f.accrued * 100 / f.cap, 1) || ' %)'
+       FROM (SELECT promotion_id, agreement_id, currency, cap, agreement_accrued AS accrued
+               FROM funding_snapshots WHERE cap > 0) f
+       JOIN promotions p ON p.id = f.promotion_id
+      WHERE f.accrued * 100 >= f.cap * $1
+     UNION ALL
+     SELECT 'RECONCILIATION_MISMATCH', f.promotion_id, NULL, p.vendor_id, p.starts_at,
+            f.checked_at, 'reconciliation of ' || f.checked_at || ' did not tie out with the ERP'
+       FROM funding_snapshots f JOIN promotions p ON p.id = f.promotion_id
+      WHERE NOT f.ties_out`,
+    [options.nearCapPercent],
   );
   const now = options.now.getTime();
   const out: ExceptionCondition[] = [];
@@ -80,7 +97,9 @@ export async function readConditions(
       const due = Date.parse(since!) + options.deliverySloMs(row.channel!);
       if (due > now) continue;
     }
-    if (row.kind === Kind.DEAD_LETTER) severity = ExceptionSeverity.CRITICAL;
+    if (row.kind === Kind.DEAD_LETTER || row.kind === Kind.FUNDING_CAP_EXCEEDED) {
+      severity = ExceptionSeverity.CRITICAL;
+    }
     if (row.kind === Kind.ACTIVATION_HELD && Date.parse(toIso(row.starts_at)!) <= now) {
       severity = ExceptionSeverity.CRITICAL;
     }

@@ -10,6 +10,12 @@ export enum PromotionExceptionKind {
   OVERDUE_DELIVERY = 'OVERDUE_DELIVERY',
   /** Approval blocked by a failed readiness check (price, stock or funding). */
   FAILED_READINESS = 'FAILED_READINESS',
+  /** The funding agreement's accruals have reached FUNDING_NEAR_CAP_PERCENT of its cap. */
+  FUNDING_CAP_NEAR = 'FUNDING_CAP_NEAR',
+  /** The funding agreement's accruals have passed its cap: the vendor may not pay the rest. */
+  FUNDING_CAP_EXCEEDED = 'FUNDING_CAP_EXCEEDED',
+  /** The last reconciliation did not tie out with the ERP to the cent. */
+  RECONCILIATION_MISMATCH = 'RECONCILIATION_MISMATCH',
 }
 registerEnumType(PromotionExceptionKind, { name: 'PromotionExceptionKind' });
 

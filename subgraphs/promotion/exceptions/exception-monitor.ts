@@ -11,6 +11,8 @@ export type ExceptionMonitorOptions = {
   clock: () => Date;
   /** Per channel (policies/delivery.yaml `deliverySlo`). */
   deliverySloMs: (channel: SalesChannel) => number;
+  /** Cap consumption (percent) from which a funding agreement is near its cap (config). */
+  nearCapPercent: number;
   /** Period of the sweep once started; 0 disables the timer (call `runOnce`). Default 5000 ms. */
   intervalMs?: number;
   /** The events a sweep appended to the outbox (the relay's wake-up). */
@@ -43,8 +45,12 @@ export class ExceptionMonitor {
 
   /** One sweep at `now`; returns what it raised and resolved. */
   async runOnce(now: Date = this.options.clock()): Promise<ExceptionChange[]> {
-    const { db, deliverySloMs } = this.options;
-    const { changes, events } = await reconcileExceptions(db, { now, deliverySloMs });
+    const { db, deliverySloMs, nearCapPercent } = this.options;
+    const { changes, events } = await reconcileExceptions(db, {
+      now,
+      deliverySloMs,
+      nearCapPercent,
+    });
     if (events.length) this.options.onEvents?.(events);
     const log =
       this.options.log ??

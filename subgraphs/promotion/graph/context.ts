@@ -6,6 +6,8 @@ import type { ReadOptions } from '../../shared/cache/read-options.ts';
 import type { ProductFactsReader } from '../eligibility/cached-product-facts.ts';
 import type { ScopeExpansion } from '../eligibility/scope-expansion.ts';
 import type { RedemptionLedger } from '../redemptions/redemption-ledger.ts';
+import type { ReconciliationLedger } from '../reconciliation/reconciliation-ledger.ts';
+import type { SettlementPort } from '../reconciliation/settlement-port.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import type { ForwardedPrincipal } from '../../shared/forwarded-principal.ts';
 import { OVERRIDE_SCOPE } from '../commands/draft-commands.ts';
@@ -44,6 +46,12 @@ export type PromotionApp = {
   expandScope: ScopeExpansion;
   /** The sales lines channels reported (recordRedemptions, Promotion.performance). */
   redemptions: RedemptionLedger;
+  /** Accruals, claims and the last ERP reading of vendor-funded promotions (reconciliation/). */
+  reconciliation: ReconciliationLedger;
+  /** Posts accruals and claims to the vendor's condition contract and reads them back. */
+  settlement: SettlementPort;
+  /** Cap consumption (percent) from which an agreement is NEAR_CAP (config). */
+  fundingNearCapPercent: number;
   clock: () => Date;
 };
 

@@ -246,4 +246,47 @@ describe('promotion exceptions', () => {
     );
     assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });
+
+  test('funding: near the cap (warning), past it (critical), a reconciliation that does not tie out', async () => {
+    await harness();
+    const { id } = await createApproved(h, {
+      vendorId: 'V100001',
+      fundingAgreementId: 'CC0001',
+      vendorSharePercent: '50',
+    });
+    const snapshot = (agreementAccrued: string, tiesOut = true) =>
+      h.app.reconciliation.saveSnapshot({
+        promotionId: id,
+        agreementId: 'CC0001',
+        currency: 'EUR',
+        cap: '1000.00',
+        agreementAccrued,
+        erpAccrued: '10.00',
+        erpClaimed: '0.00',
+        tiesOut,
+        checkedAt: new Date().toISOString(),
+      });
+    const open = async () => (await list()).map((e) => [e.kind, e.severity, e.detail]).sort();
+    await snapshot('899.99');
+    await h.app.exceptions.runOnce();
+    assert.deepEqual(await open(), []);
+    await snapshot('900.00');
+    await h.app.exceptions.runOnce();
+    assert.deepEqual(await open(), [
+      ['FUNDING_CAP_NEAR', 'WARNING', 'agreement CC0001: 900.00 of 1000.00 EUR accrued (90.0 %)'],
+    ]);
+    await snapshot('1000.01', false);
+    await h.app.exceptions.runOnce();
+    const now = await open();
+    assert.deepEqual(
+      now.map(([kind, severity]) => [kind, severity]),
+      [
+        ['FUNDING_CAP_EXCEEDED', 'CRITICAL'],
+        ['RECONCILIATION_MISMATCH', 'WARNING'],
+      ],
+    );
+    await snapshot('10.00');
+    await h.app.exceptions.runOnce();
+    assert.deepEqual(await open(), []);
+  });
 });

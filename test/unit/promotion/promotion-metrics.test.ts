@@ -68,7 +68,10 @@ describe('promotion metrics', () => {
       'promotion_open_exceptions{kind="ACTIVATION_HELD",subgraph="promotion"} 1',
       'promotion_open_exceptions{kind="DEAD_LETTER",subgraph="promotion"} 1',
       'promotion_open_exceptions{kind="FAILED_READINESS",subgraph="promotion"} 0',
+      'promotion_open_exceptions{kind="FUNDING_CAP_EXCEEDED",subgraph="promotion"} 0',
+      'promotion_open_exceptions{kind="FUNDING_CAP_NEAR",subgraph="promotion"} 0',
       'promotion_open_exceptions{kind="OVERDUE_DELIVERY",subgraph="promotion"} 0',
+      'promotion_open_exceptions{kind="RECONCILIATION_MISMATCH",subgraph="promotion"} 0',
     ]);
     assert.deepEqual(series(lines, 'promotion_activation_holds'), [
       'promotion_activation_holds{subgraph="promotion"} 1',

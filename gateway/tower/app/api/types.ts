@@ -21,7 +21,13 @@ export type EventKind =
   | 'EXCEPTION_RAISED'
   | 'EXCEPTION_RESOLVED';
 export type ExceptionKind =
-  'ACTIVATION_HELD' | 'DEAD_LETTER' | 'OVERDUE_DELIVERY' | 'FAILED_READINESS';
+  | 'ACTIVATION_HELD'
+  | 'DEAD_LETTER'
+  | 'OVERDUE_DELIVERY'
+  | 'FAILED_READINESS'
+  | 'FUNDING_CAP_NEAR'
+  | 'FUNDING_CAP_EXCEEDED'
+  | 'RECONCILIATION_MISMATCH';
 export type ExceptionSeverity = 'WARNING' | 'CRITICAL';
 
 /** The lists of the schema's enums the page shows (in the schema's order). */

@@ -19,6 +19,9 @@ const KIND_LABELS: Record<ExceptionKind, string> = {
   DEAD_LETTER: 'Dead letter',
   OVERDUE_DELIVERY: 'Overdue delivery',
   FAILED_READINESS: 'Failed readiness',
+  FUNDING_CAP_NEAR: 'Funding near cap',
+  FUNDING_CAP_EXCEEDED: 'Funding cap exceeded',
+  RECONCILIATION_MISMATCH: 'Reconciliation mismatch',
 };
 
 const KINDS = Object.keys(KIND_LABELS) as ExceptionKind[];
@@ -80,6 +83,9 @@ const OPEN_LABELS: Record<ExceptionKind, string> = {
   DEAD_LETTER: 'Open promotion',
   OVERDUE_DELIVERY: 'Open promotion',
   FAILED_READINESS: 'Review readiness',
+  FUNDING_CAP_NEAR: 'Open promotion',
+  FUNDING_CAP_EXCEEDED: 'Open promotion',
+  RECONCILIATION_MISMATCH: 'Open promotion',
 };
 
 /** The time now, rendered again every 15 s so relative times stay true (no request). */

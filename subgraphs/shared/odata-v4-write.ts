@@ -1,0 +1,84 @@
+import type { BackendClient, BackendResponse } from './backend-client.ts';
+
+const HEADERS = {
+  accept: 'application/json;odata.metadata=minimal;IEEE754Compatible=true',
+  'content-type': 'application/json;IEEE754Compatible=true',
+  'odata-version': '4.0',
+  'odata-maxversion': '4.0',
+};
+
+type Session = { token: string; cookie: string };
+
+export type V4Writer = {
+  /**
+   * POSTs `body` to `resource` under the service root with a CSRF token (fetched on first use
+   * and once more when the server answers 403 `x-csrf-token: Required`). `idempotent` lets the
+   * client retry on 5xx and timeouts: only for requests the server answers once (e.g. with a
+   * Repeatability-Request-ID). Answers below 500 are returned as they are.
+   */
+  post(
+    resource: string,
+    body: unknown,
+    options?: { headers?: Record<string, string>; idempotent?: boolean },
+  ): Promise<BackendResponse>;
+};
+
+function cookieOf(response: BackendResponse): string {
+  const raw = response.headers['set-cookie'];
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  return list.map((c) => c.split(';')[0]!.trim()).join('; ');
+}
+
+/**
+ * Writes to an OData v4 service the way SAP Gateway wants them: a CSRF token fetched with a GET
+ * of the service root (`x-csrf-token: fetch`) and sent back with the session cookie issued
+ * with it, on every modifying request.
+ */
+export function createV4Writer(client: BackendClient, root: string): V4Writer {
+  const serviceRoot = root.replace(/\/$/, '');
+  let session: Promise<Session> | undefined;
+
+  async function fetchSession(): Promise<Session> {
+    const res = await client.request({
+      path: `${serviceRoot}/`,
+      headers: { ...HEADERS, 'x-csrf-token': 'fetch' },
+    });
+    const token = res.headers['x-csrf-token'];
+    if (res.status !== 200 || typeof token !== 'string' || token === '' || token === 'Required') {
+      throw new Error(`no CSRF token from ${serviceRoot} (HTTP ${res.status})`);
+    }
+    return { token, cookie: cookieOf(res) };
+  }
+
+  function currentSession(): Promise<Session> {
+    session ??= fetchSession().catch((error: unknown) => {
+      session = undefined;
+      throw error;
+    });
+    return session;
+  }
+
+  return {
+    async post(resource, body, options = {}) {
+      const send = async (s: Session) =>
+        client.request({
+          method: 'POST',
+          path: `${serviceRoot}/${resource}`,
+          headers: {
+            ...HEADERS,
+            ...options.headers,
+            'x-csrf-token': s.token,
+            ...(s.cookie ? { cookie: s.cookie } : {}),
+          },
+          body,
+          ...(options.idempotent ? { idempotent: true } : {}),
+        });
+      const first = await currentSession();
+      const res = await send(first);
+      const required = String(res.headers['x-csrf-token'] ?? '').toLowerCase() === 'required';
+      if (res.status !== 403 || !required) return res;
+      if (session && (await session) === first) session = undefined;
+      return send(await currentSession());
+    },
+  };
+}
