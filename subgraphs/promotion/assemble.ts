@@ -34,6 +34,7 @@ import { promotionMetrics } from './promotion-metrics.ts';
 import { ActivationMonitor } from './activation/activation-monitor.ts';
 import { PublishedIndex } from './eligibility/published-index.ts';
 import { ExceptionMonitor } from './exceptions/exception-monitor.ts';
+import { StockHoldMonitor } from './readiness/stock-hold-monitor.ts';
 import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 import { ExceptionQueries } from './exceptions/exception-queries.ts';
 import { PromotionEventKind } from './model/promotion-enums.ts';
@@ -57,6 +58,8 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
    * 0 disables both (call `app.activation.runOnce`). Default 500 ms.
    */
   activationIntervalMs?: number;
+  /** The stock-hold sweep's period; 0 disables it (call `app.stockHolds.runOnce`). Default 30 000. */
+  stockHoldIntervalMs?: number;
   /** The exception sweep's period; 0 disables it (call `app.exceptions.runOnce`). Default 5000. */
   exceptionIntervalMs?: number;
   /**
@@ -263,6 +266,19 @@ export async function assemblePromotionSubgraph(
     intervalMs: overrides.exceptionIntervalMs ?? 5000,
     onEvents: (events) => repository.onEvents?.(events),
   });
+  // Holds for stock are released when inventory, asked through its API, decides GO.
+  const stockDecisions = ports.readinessGate.stockDecisions?.bind(ports.readinessGate);
+  const stockHolds = stockDecisions
+    ? new StockHoldMonitor({
+        db: storage.db,
+        repository,
+        expandScope,
+        stockDecisions,
+        release: (id, locationIds, reason, actor) =>
+          commands.releaseStockHolds(id, locationIds, reason, actor),
+        intervalMs: overrides.stockHoldIntervalMs ?? 30_000,
+      })
+    : undefined;
   // Subscribers read the bus, and the outbox wherever the bus has a gap (never a silent one).
   const app: PromotionApp = {
     repository,
@@ -273,6 +289,7 @@ export async function assemblePromotionSubgraph(
     activation,
     exceptions,
     exceptionQueries: new ExceptionQueries(storage.db),
+    ...(stockHolds ? { stockHolds } : {}),
     productMaster,
     productFacts,
     expandScope,
@@ -305,6 +322,7 @@ export async function assemblePromotionSubgraph(
         await scheduler.stop();
         await activation.stop();
         await exceptions.stop();
+        await stockHolds?.stop();
         await dispatcher.close();
         await storage.close();
         await closeBus();

@@ -23,6 +23,7 @@ import { promotionReferenceResolvers } from './graph/promotion.reference.ts';
 import { PromotionResolver } from './graph/promotion.resolver.ts';
 import { RedemptionResolver } from './graph/redemption.resolver.ts';
 import { ReconciliationResolver } from './graph/reconciliation.resolver.ts';
+import { StockHoldResolver } from './graph/stock-hold.resolver.ts';
 import { FundingAgreement, Vendor } from './graph/promotion.type.ts';
 
 export type PromotionServerDeps = {
@@ -62,6 +63,7 @@ export function buildPromotionSchema(): Promise<GraphQLSchema> {
         PromotionEventExceptionResolver,
         RedemptionResolver,
         ReconciliationResolver,
+        StockHoldResolver,
       ],
       orphanedTypes: [Vendor, FundingAgreement, Product],
       pubSub: NO_PUBSUB,
@@ -92,6 +94,7 @@ export function createPromotionServer(deps: PromotionServerDeps): PromotionServe
       app.scheduler.start();
       app.activation.start();
       app.exceptions.start();
+      app.stockHolds?.start();
       return {
         ...running,
         async close() {

@@ -20,6 +20,7 @@ import { INITIAL_STATE, planTransition } from './promotion-state-machine.ts';
 import { invalidInput, validateDraft } from './promotion-validation.ts';
 import { isConfined, vendorFor } from '../model/tenancy.ts';
 import { failedSummary, readinessReport } from '../readiness/readiness-gate.ts';
+import { acceptedHolds, holdsRefusal } from '../readiness/stock-holds.ts';
 import {
   backendUnavailable,
   badUserInput,
@@ -102,6 +103,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             state: INITIAL_STATE,
             channels: [],
             activationHold: null,
+            stockHolds: [],
             approvalReadiness: null,
             externalRefs: [],
             createdAt: at,
@@ -202,6 +204,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
       override: ApprovalOverrideInput | null | undefined,
       actor: ActorData,
       mayOverride: boolean,
+      acceptStockHolds = false,
     ): Promise<MutationResult> {
       if (override) requireText('override.reason', override.reason);
       if (override && !mayOverride) {
@@ -221,9 +224,12 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
         ]);
         const checks = withPricingFindings(areas, conflicts);
         const now = core.now();
-        const report = readinessReport(checks, now.toISOString(), override ?? null);
+        const holds = acceptStockHolds ? acceptedHolds(checks, now.toISOString()) : null;
+        const report = readinessReport(checks, now.toISOString(), override ?? null, holds !== null);
         if (!report.passed && !report.overridden) {
-          const failed = failedSummary(checks);
+          const failed =
+            failedSummary(checks) +
+            (acceptStockHolds && holds === null ? holdsRefusal(checks) : '');
           const blocked = await core.save(
             current,
             nextVersion(current, now, { approvalReadiness: report }),
@@ -239,11 +245,20 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             { currentVersion: blocked.promotion.version, readiness: report },
           );
         }
-        const reason = report.overridden ? `override: ${override!.reason}` : null;
+        const reasons = [
+          ...(report.overridden ? [`override: ${override!.reason}`] : []),
+          ...(holds?.length
+            ? [`stock holds accepted at ${holds.map((h) => h.locationId).join(', ')}`]
+            : []),
+        ];
         return core.save(
           current,
-          nextVersion(current, now, { state: to, approvalReadiness: report }),
-          { actor, action: 'approvePromotion', reason },
+          nextVersion(current, now, {
+            state: to,
+            approvalReadiness: report,
+            stockHolds: holds ?? [],
+          }),
+          { actor, action: 'approvePromotion', reason: reasons.join('; ') || null },
         );
       });
     },

@@ -1,6 +1,7 @@
 import { CommandCore, type CommandDeps } from './command-core.ts';
 import { createDraftCommands } from './draft-commands.ts';
 import { createPublicationCommands } from './publication-commands.ts';
+import { createStockHoldCommands } from './stock-hold-commands.ts';
 
 export type PromotionCommandsDeps = CommandDeps & {
   /** Promotion id generator. Default `prm_` + 20 hex characters. */
@@ -14,6 +15,7 @@ export function createPromotionCommands(deps: PromotionCommandsDeps) {
     core,
     ...createDraftCommands(core, deps.newId),
     ...createPublicationCommands(core),
+    ...createStockHoldCommands(core),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { activeHolds } from '../readiness/stock-holds.ts';
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
 import { ChannelIntent, DeliveryStatus } from '../model/promotion-enums.ts';
 import type {
@@ -27,6 +28,7 @@ export function buildChannelPayload(
   deliveryId: string,
 ): ChannelPayload {
   const { locationIds, regionIds, customerSegments, requiresCode } = record.eligibility;
+  const held = activeHolds(record).map((h) => h.locationId);
   return {
     specVersion: '1',
     deliveryId,
@@ -46,6 +48,7 @@ export function buildChannelPayload(
       customerSegments: [...customerSegments],
       requiresCode,
     },
+    ...(held.length ? { heldLocationIds: held } : {}),
     stacking: { ...record.stacking },
     limits: record.limits ? { ...record.limits } : null,
   };

@@ -1,4 +1,5 @@
 import type { SalesChannel } from '../../shared/canonical/enums.ts';
+import { isHeldAt } from '../readiness/stock-holds.ts';
 import { liveInAnyChannel, liveInChannel } from '../activation/activation-rules.ts';
 import {
   DiscountClass,
@@ -45,6 +46,7 @@ export function isLiveAt(p: PromotionRecord, at: Date, locationId?: string | nul
   if (!windowContains(p.window, at)) return false;
   const locations = p.eligibility.locationIds;
   if (locationId && locations.length > 0 && !locations.includes(locationId)) return false;
+  if (locationId && isHeldAt(p, locationId)) return false;
   return liveInAnyChannel(p);
 }
 
@@ -76,6 +78,7 @@ export function ineligibility(
   if (!windowContains(p.window, req.at)) return R.NOT_IN_WINDOW;
   const locations = p.eligibility.locationIds;
   if (locations.length > 0 && !locations.includes(req.storeId)) return R.LOCATION_NOT_ELIGIBLE;
+  if (isHeldAt(p, req.storeId)) return R.HELD_FOR_STOCK;
   const segments = p.eligibility.customerSegments;
   if (segments.length > 0 && !(req.customerSegment && segments.includes(req.customerSegment))) {
     return R.SEGMENT_NOT_ELIGIBLE;

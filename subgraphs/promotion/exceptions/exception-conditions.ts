@@ -82,6 +82,14 @@ export async function readConditions(
        JOIN promotions p ON p.id = f.promotion_id
       WHERE f.accrued * 100 >= f.cap * $1
      UNION ALL
+     SELECT 'STOCK_HELD', p.id, NULL, p.vendor_id, p.starts_at,
+            min((h->>'since')::timestamptz),
+            'held for stock at ' || string_agg(h->>'locationId', ', ' ORDER BY h->>'locationId')
+       FROM promotions p, jsonb_array_elements(p.record->'stockHolds') h
+      WHERE p.state IN ('APPROVED', 'SCHEDULED', 'ACTIVE', 'SUSPENDED')
+        AND jsonb_typeof(p.record->'stockHolds') = 'array' AND h->>'releasedAt' IS NULL
+      GROUP BY p.id, p.vendor_id, p.starts_at
+     UNION ALL
      SELECT 'RECONCILIATION_MISMATCH', f.promotion_id, NULL, p.vendor_id, p.starts_at,
             f.checked_at, 'reconciliation of ' || f.checked_at || ' did not tie out with the ERP'
        FROM funding_snapshots f JOIN promotions p ON p.id = f.promotion_id

@@ -14,6 +14,8 @@ export enum PromotionExceptionKind {
   FUNDING_CAP_NEAR = 'FUNDING_CAP_NEAR',
   /** The funding agreement's accruals have passed its cap: the vendor may not pay the rest. */
   FUNDING_CAP_EXCEEDED = 'FUNDING_CAP_EXCEEDED',
+  /** Approved with locations held for stock (acceptStockHolds): not live there until released. */
+  STOCK_HELD = 'STOCK_HELD',
   /** The last reconciliation did not tie out with the ERP to the cent. */
   RECONCILIATION_MISMATCH = 'RECONCILIATION_MISMATCH',
 }

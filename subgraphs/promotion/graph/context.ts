@@ -1,3 +1,4 @@
+import type { StockHoldMonitor } from '../readiness/stock-hold-monitor.ts';
 import type { PublishedSource } from '../eligibility/published-index.ts';
 import type { ProductMaster } from '../commands/promotion-validation.ts';
 import DataLoader from 'dataloader';
@@ -36,6 +37,8 @@ export type PromotionApp = {
   /** Raises and resolves promotion exceptions (exceptions/). */
   exceptions: ExceptionMonitor;
   exceptionQueries: ExceptionQueries;
+  /** Releases stock holds once inventory decides GO (absent when the gate cannot tell). */
+  stockHolds?: StockHoldMonitor;
   /** The published promotions eligibility reads, from memory (eligibility/published-index.ts). */
   published: PublishedSource;
   /** The ERP's product master and plants (category and region filters read it). */

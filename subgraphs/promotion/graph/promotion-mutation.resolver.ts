@@ -63,6 +63,12 @@ export class PromotionMutationResolver {
     @Arg('expectedVersion', () => Int) expectedVersion: number,
     @Arg('override', () => ApprovalOverrideInput, { nullable: true })
     override: ApprovalOverrideInput | null,
+    @Arg('acceptStockHolds', () => Boolean, {
+      defaultValue: false,
+      description:
+        'Go ahead where stock meets policies/stock-readiness.yaml and hold the other locations (stockHolds) until stock arrives, when the INVENTORY check allows it (holdsAcceptable).',
+    })
+    acceptStockHolds: boolean,
     @Ctx() ctx: PromotionContext,
   ): Promise<MutationResult> {
     return ctx.app.commands.approve(
@@ -71,6 +77,7 @@ export class PromotionMutationResolver {
       override,
       ctx.actor,
       ctx.mayOverrideReadiness,
+      acceptStockHolds,
     );
   }
 

@@ -9,9 +9,14 @@ import { isLiveAt } from '../eligibility/eligibility.ts';
 import { DeliveryStatus } from '../model/promotion-enums.ts';
 import { AuditConnection, PromotionConnection } from './promotion-connection.type.ts';
 import { PromotionFilter } from './promotion-input.type.ts';
-import type { PromotionRecord, ReadinessReportData } from '../model/promotion.model.ts';
+import type {
+  PromotionRecord,
+  ReadinessReportData,
+  StockHoldData,
+} from '../model/promotion.model.ts';
 import {
   ActivationHold,
+  StockHold,
   FundingAgreement,
   Promotion,
   ReadinessReport,
@@ -104,7 +109,8 @@ export class PromotionResolver {
     description: 'Recorded at approval once the readiness gate exists; null until then.',
   })
   approvalReadiness(@Root() promotion: PromotionRecord): ReadinessReportData | null {
-    return promotion.approvalReadiness;
+    const report = promotion.approvalReadiness;
+    return report && { ...report, stockHoldsAccepted: report.stockHoldsAccepted ?? false };
   }
 
   @FieldResolver(() => Boolean, {
@@ -117,6 +123,14 @@ export class PromotionResolver {
     @Arg('locationId', () => ID, { nullable: true }) locationId: string | null,
   ): boolean {
     return isLiveAt(promotion, new Date(at), locationId);
+  }
+
+  @FieldResolver(() => [StockHold], {
+    description:
+      'Locations held for stock since approval (acceptStockHolds), the released ones with when and why.',
+  })
+  stockHolds(@Root() promotion: PromotionRecord): StockHoldData[] {
+    return promotion.stockHolds;
   }
 
   @FieldResolver(() => ActivationHold, {

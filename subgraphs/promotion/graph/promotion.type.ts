@@ -44,8 +44,35 @@ export class ReadinessReport {
   @Field(() => String, { nullable: true })
   overrideReason?: string | null;
 
+  @Field(() => Boolean, {
+    description:
+      "The approver accepted the INVENTORY check's holds: the held locations wait for stock, the others went ahead.",
+  })
+  stockHoldsAccepted?: boolean;
+
   @Field(() => [ReadinessCheck])
   checks!: ReadinessCheck[];
+}
+
+@ObjectType('StockHold', {
+  description:
+    'A location where the promotion is not live for lack of stock (eligibility answers HELD_FOR_STOCK, channels get it in heldLocationIds) until released.',
+})
+export class StockHold {
+  @Field(() => ID)
+  locationId!: string;
+
+  @Field(() => DateTimeScalar)
+  since!: string;
+
+  @Field(() => String, { description: 'The shortfalls behind it, with the numbers.' })
+  reason!: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'null while held.' })
+  releasedAt!: string | null;
+
+  @Field(() => String, { nullable: true })
+  releaseReason!: string | null;
 }
 
 @ObjectType('ActivationHold', {

@@ -88,6 +88,8 @@ export enum IneligibilityReason {
   LIMIT_REACHED = 'LIMIT_REACHED',
   SUPERSEDED_BY_EXCLUSIVE = 'SUPERSEDED_BY_EXCLUSIVE',
   PROMOTION_NOT_LIVE = 'PROMOTION_NOT_LIVE',
+  /** Held at this location for lack of stock (approved with `acceptStockHolds`), until released. */
+  HELD_FOR_STOCK = 'HELD_FOR_STOCK',
 }
 registerEnumType(IneligibilityReason, { name: 'IneligibilityReason' });
 

@@ -115,6 +115,8 @@ export type ChannelPayload = {
   offer: Record<string, unknown>;
   scope: ScopeData;
   eligibility: Omit<EligibilityData, 'channels'>;
+  /** Locations of the eligibility where it is not live for lack of stock (optional in v1). */
+  heldLocationIds?: string[];
   stacking: StackingData;
   limits: LimitsData | null;
 };
@@ -155,6 +157,8 @@ export type ReadinessReportData = {
   passed: boolean;
   overridden: boolean;
   overrideReason: string | null;
+  /** The approver accepted the INVENTORY check's holds (absent before: false). */
+  stockHoldsAccepted?: boolean;
   checks: unknown[];
 };
 
@@ -166,10 +170,25 @@ export type ActivationHoldData = {
   awaiting: SalesChannel[];
 };
 
+/**
+ * A location where the promotion does not go live for lack of stock (the approver accepted the
+ * holds of the INVENTORY check); released when stock arrives. Released holds stay as history.
+ */
+export type StockHoldData = {
+  locationId: string;
+  since: string;
+  /** The shortfall behind it, in words with the numbers. */
+  reason: string;
+  releasedAt: string | null;
+  releaseReason: string | null;
+};
+
 export type PromotionRecord = PromotionContent & {
   id: string;
   /** Set while an ALL_OR_NONE promotion in its window is held back in every channel. */
   activationHold: ActivationHoldData | null;
+  /** Locations held for stock (active ones have no `releasedAt`). */
+  stockHolds: StockHoldData[];
   /** Insertion order, used for stable list ordering and cursors. */
   seq: number;
   version: number;

@@ -1,4 +1,4 @@
-import type { FindingSeverity, ReadinessArea } from '../../shared/canonical/enums.ts';
+import { ReadinessArea, type FindingSeverity } from '../../shared/canonical/enums.ts';
 import type { PromotionRecord, ReadinessReportData } from '../model/promotion.model.ts';
 
 export type ReadinessFindingData = {
@@ -12,11 +12,19 @@ export type ReadinessFindingData = {
   evidence: { name: string; value: string }[];
 };
 
+/** Inventory's decision for one location (policies/stock-readiness.yaml). */
+export type StockDecisionData = { locationId: string; decision: 'GO' | 'HOLD' };
+
 export type ReadinessCheckData = {
   area: ReadinessArea;
   passed: boolean;
   summary: string;
   findings: ReadinessFindingData[];
+  /**
+   * INVENTORY only: the decision per location, and whether an approver may accept the holds
+   * (some held, enough going ahead); absent from reports stored before.
+   */
+  stock?: { locations: StockDecisionData[]; holdsAcceptable: boolean };
 };
 
 /**
@@ -34,19 +42,35 @@ export type ReadinessGate = {
    * rejects with BACKEND_UNAVAILABLE when an area could not decide.
    */
   check(record: PromotionRecord, scopeSkus: readonly string[]): Promise<ReadinessCheckData[]>;
+  /**
+   * Inventory's decision per location only (the stock-hold monitor's question); rejects with
+   * BACKEND_UNAVAILABLE when inventory could not decide. Absent: holds are only released by hand.
+   */
+  stockDecisions?(
+    record: PromotionRecord,
+    scopeSkus: readonly string[],
+  ): Promise<StockDecisionData[]>;
 };
 
+/**
+ * The stored report. With `stockHoldsAccepted` (stock-holds.ts), a failed INVENTORY check counts
+ * as passed: the held locations do not go live, the others do.
+ */
 export function readinessReport(
   checks: ReadinessCheckData[],
   checkedAt: string,
   override: { reason: string } | null,
+  stockHoldsAccepted = false,
 ): ReadinessReportData {
-  const passed = checks.every((c) => c.passed);
+  const passed = checks.every(
+    (c) => c.passed || (stockHoldsAccepted && c.area === ReadinessArea.INVENTORY),
+  );
   return {
     checkedAt,
     passed,
     overridden: !passed && override !== null,
     overrideReason: !passed && override ? override.reason : null,
+    stockHoldsAccepted,
     checks,
   };
 }

@@ -3,7 +3,7 @@ import type { BackendClient } from '../../shared/backend-client.ts';
 import { backendUnavailable } from '../../shared/errors.ts';
 import { PRINCIPAL_HEADER } from '../../shared/forwarded-principal.ts';
 import type { PromotionRecord } from '../model/promotion.model.ts';
-import type { ReadinessCheckData, ReadinessGate } from './readiness-gate.ts';
+import type { ReadinessCheckData, ReadinessGate, StockDecisionData } from './readiness-gate.ts';
 import { toTerms } from '../model/terms.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
@@ -12,9 +12,14 @@ const CHECK =
 
 /** Which field of `Promotion` each area's subgraph contributes (contracts/supergraph.graphql). */
 const AREAS = [
-  { area: ReadinessArea.PRICING, subgraph: 'pricing', field: 'priceImpact' },
-  { area: ReadinessArea.INVENTORY, subgraph: 'inventory', field: 'stockReadiness' },
-  { area: ReadinessArea.FUNDING, subgraph: 'funding', field: 'funding' },
+  { area: ReadinessArea.PRICING, subgraph: 'pricing', field: 'priceImpact', extra: '' },
+  {
+    area: ReadinessArea.INVENTORY,
+    subgraph: 'inventory',
+    field: 'stockReadiness',
+    extra: 'locations { locationId decision } holdsAcceptable',
+  },
+  { area: ReadinessArea.FUNDING, subgraph: 'funding', field: 'funding', extra: '' },
 ] as const;
 
 export type SubgraphReadinessOptions = {
@@ -32,7 +37,16 @@ export type SubgraphReadinessOptions = {
 };
 
 type EntitiesBody = {
-  data?: { _entities?: (Record<string, { check: ReadinessCheckData } | null> | null)[] } | null;
+  data?: {
+    _entities?: (Record<
+      string,
+      {
+        check: ReadinessCheckData;
+        locations?: StockDecisionData[];
+        holdsAcceptable?: boolean;
+      } | null
+    > | null)[];
+  } | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 };
 
@@ -52,15 +66,21 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
     record: PromotionRecord,
     scopeSkus: readonly string[],
     spec: (typeof AREAS)[number],
+    fresh = false,
   ): Promise<ReadinessCheckData | Undecided> {
-    const query = `query Readiness($r: [_Any!]!) { _entities(representations: $r) { ... on Promotion { ${spec.field} { ${CHECK} } } } }`;
+    const query = `query Readiness($r: [_Any!]!) { _entities(representations: $r) { ... on Promotion { ${spec.field} { ${CHECK} ${spec.extra} } } } }`;
     const terms = toTerms(record, scopeSkus);
     const representation = { __typename: 'Promotion', id: record.id, terms };
     try {
       const response = await options.clients[spec.subgraph].request({
         method: 'POST',
         path: '',
-        headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: options.principal() },
+        headers: {
+          'content-type': 'application/json',
+          [PRINCIPAL_HEADER]: options.principal(),
+          // Releasing a hold is decided on the ERP's stock now, not on a cached answer.
+          ...(fresh ? { 'cache-control': 'no-cache' } : {}),
+        },
         body: { query, variables: { r: [representation] } },
         idempotent: true,
       });
@@ -70,7 +90,15 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
         const why = body?.errors?.[0]?.message ?? `HTTP ${response.status}`;
         return { undecided: spec, why };
       }
-      return result.check;
+      return result.locations
+        ? {
+            ...result.check,
+            stock: {
+              locations: result.locations,
+              holdsAcceptable: result.holdsAcceptable === true,
+            },
+          }
+        : result.check;
     } catch (error) {
       return { undecided: spec, why: (error as Error).message };
     }
@@ -105,6 +133,17 @@ export function createSubgraphReadinessGate(options: SubgraphReadinessOptions): 
         log(`[promotion] readiness of ${record.id}: ${spec.area} could not be checked: ${why}`);
       }
       throw readinessUndecided(undecided.map((u) => u.undecided));
+    },
+
+    async stockDecisions(record, scopeSkus) {
+      const inventory = AREAS[1];
+      const answer = await ask(record, scopeSkus, inventory, true);
+      if ('undecided' in answer) {
+        log(`[promotion] stock decisions of ${record.id} could not be read: ${answer.why}`);
+        throw readinessUndecided([inventory]);
+      }
+      if (!answer.stock) throw readinessUndecided([inventory]);
+      return answer.stock.locations;
     },
   };
 }

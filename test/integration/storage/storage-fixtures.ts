@@ -126,6 +126,7 @@ export function buildRecord(id: string, overrides: Partial<PromotionRecord> = {}
     expectedUnits: [{ sku: 'SKU000001', quantity: '100' }],
     activationMode: ActivationMode.ALL_OR_NONE,
     activationHold: null,
+    stockHolds: [],
     channels: [],
     approvalReadiness: null,
     externalRefs: [],

@@ -63,6 +63,7 @@ function promo(id: string, seq: number, patch: Partial<PromotionRecord> = {}): P
     expectedUnits: [],
     activationMode: ActivationMode.ALL_OR_NONE,
     activationHold: null,
+    stockHolds: [],
     channels: [
       {
         channel: SalesChannel.POS,

@@ -72,6 +72,7 @@ describe('promotion metrics', () => {
       'promotion_open_exceptions{kind="FUNDING_CAP_NEAR",subgraph="promotion"} 0',
       'promotion_open_exceptions{kind="OVERDUE_DELIVERY",subgraph="promotion"} 0',
       'promotion_open_exceptions{kind="RECONCILIATION_MISMATCH",subgraph="promotion"} 0',
+      'promotion_open_exceptions{kind="STOCK_HELD",subgraph="promotion"} 0',
     ]);
     assert.deepEqual(series(lines, 'promotion_activation_holds'), [
       'promotion_activation_holds{subgraph="promotion"} 1',

@@ -27,6 +27,7 @@ export type ExceptionKind =
   | 'FAILED_READINESS'
   | 'FUNDING_CAP_NEAR'
   | 'FUNDING_CAP_EXCEEDED'
+  | 'STOCK_HELD'
   | 'RECONCILIATION_MISMATCH';
 export type ExceptionSeverity = 'WARNING' | 'CRITICAL';
 

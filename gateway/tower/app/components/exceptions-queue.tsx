@@ -21,6 +21,7 @@ const KIND_LABELS: Record<ExceptionKind, string> = {
   FAILED_READINESS: 'Failed readiness',
   FUNDING_CAP_NEAR: 'Funding near cap',
   FUNDING_CAP_EXCEEDED: 'Funding cap exceeded',
+  STOCK_HELD: 'Held for stock',
   RECONCILIATION_MISMATCH: 'Reconciliation mismatch',
 };
 
@@ -85,6 +86,7 @@ const OPEN_LABELS: Record<ExceptionKind, string> = {
   FAILED_READINESS: 'Review readiness',
   FUNDING_CAP_NEAR: 'Open promotion',
   FUNDING_CAP_EXCEEDED: 'Open promotion',
+  STOCK_HELD: 'Open promotion',
   RECONCILIATION_MISMATCH: 'Open promotion',
 };
 
