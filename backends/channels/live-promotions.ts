@@ -13,6 +13,8 @@ export type LivePromotion = {
     fixedPrice?: { amount: string; currency: string };
   };
   eligibility: { locationIds: string[] };
+  /** Locations where it is held for stock (not live there). */
+  heldLocationIds: string[];
 };
 
 type Payload = LivePromotion & { intent: string };
@@ -85,6 +87,7 @@ function asPayload(body: unknown): Payload | undefined {
       ...(money(offer.fixedPrice) ? { fixedPrice: money(offer.fixedPrice)! } : {}),
     },
     eligibility: { locationIds: strings(eligibility.locationIds) },
+    heldLocationIds: strings(b.heldLocationIds),
   };
 }
 

@@ -38,7 +38,8 @@ export const UNKNOWN_SKU_PRICE_CENTS = 1000;
  * transactions n = i·T+1 .. i·T+T, id `${CHANNEL}-${seed}-${n}`, of 1..3 lines (distinct SKUs,
  * quantity 1..3) drawn from `createRng(hashInts(seed, n))`. SKUs: the explicit `scope.skus`, or,
  * without them, the ERP products of `scope.categoryIds` not marked for deletion; `excludedSkus`
- * never. The last `returns` transactions each return one earlier sale of the promotion in full:
+ * never. Sold at `options.locationId`, else the first eligible location not held for stock
+ * (`heldLocationIds`); a promotion held where it would sell is skipped. The last `returns` transactions each return one earlier sale of the promotion in full:
  * id `${CHANNEL}-${seed}-${n}-R`, same lines with negative quantity and discount. A promotion
  * without a resolvable SKU is skipped (listed in `skipped`).
  */
@@ -57,8 +58,16 @@ export function generateSalesFeed(
       skipped.push(promotion.promotionId);
       return;
     }
+    // A till does not apply a promotion held for stock at its store.
+    const held = new Set(promotion.heldLocationIds);
     const locationId =
-      options.locationId ?? promotion.eligibility.locationIds[0] ?? DEFAULT_LOCATION;
+      options.locationId ??
+      promotion.eligibility.locationIds.find((l) => !held.has(l)) ??
+      DEFAULT_LOCATION;
+    if (held.has(locationId)) {
+      skipped.push(promotion.promotionId);
+      return;
+    }
     const currency = discountCurrency(promotion.offer);
     const sold: RedemptionLine[][] = [];
     for (let t = 1; t <= options.transactions; t++) {

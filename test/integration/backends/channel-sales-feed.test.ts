@@ -378,6 +378,25 @@ describe('channel sales feed (/__admin/channels/{channel}/sales-feed)', () => {
     }
   });
 
+  test('a store where the promotion is held for stock does not sell it', async () => {
+    await publish(
+      'loyalty',
+      publication('loyalty', 'prm_held', {
+        eligibility: {
+          locationIds: ['S001', 'S002'],
+          regionIds: [],
+          customerSegments: [],
+          requiresCode: false,
+        },
+        heldLocationIds: ['S001'],
+      }),
+    );
+    assert.equal((await feed('loyalty', { transactions: 3 })).status, 200);
+    const lines = sentLines();
+    assert.ok(lines.length > 0);
+    assert.ok(lines.every((l) => l.locationId === 'S002'));
+  });
+
   test('400 on a bad body', async () => {
     const res = await feed('pos', { transactions: 0 });
     assert.equal(res.status, 400);
