@@ -35,6 +35,8 @@ import { ActivationMonitor } from './activation/activation-monitor.ts';
 import { PublishedIndex } from './eligibility/published-index.ts';
 import { ExceptionMonitor } from './exceptions/exception-monitor.ts';
 import { StockHoldMonitor } from './readiness/stock-hold-monitor.ts';
+import type { ReplenishmentPort } from './replenishment/replenishment-port.ts';
+import { createErpReplenishmentAdapter } from './adapters/erp-replenishment.adapter.ts';
 import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 import { ExceptionQueries } from './exceptions/exception-queries.ts';
 import { PromotionEventKind } from './model/promotion-enums.ts';
@@ -88,6 +90,8 @@ export type PromotionOverrides = SubgraphPortsOverrides & {
   productMaster?: ProductMaster;
   /** Replaces the ERP's condition contract postings (reconciliation). */
   settlement?: SettlementPort;
+  /** Replaces the ERP's purchase requisitions (replenishment of held locations). */
+  replenishment?: ReplenishmentPort;
   /**
    * The cache of product facts, instead of the one the config chooses (the caller closes it);
    * null: none.
@@ -154,10 +158,10 @@ export async function assemblePromotionSubgraph(
     throw error;
   }
   const { repository } = storage;
-  // An ERP client of its own only when the product master or settlement needs one and none
-  // was passed.
+  // An ERP client of its own only when the product master, settlement or replenishment needs
+  // one and none was passed.
   const ownErp =
-    (overrides.productMaster && overrides.settlement) || overrides.erp
+    (overrides.productMaster && overrides.settlement && overrides.replenishment) || overrides.erp
       ? undefined
       : createBackendClient({
           name: 'erp',
@@ -276,6 +280,11 @@ export async function assemblePromotionSubgraph(
         stockDecisions,
         release: (id, locationIds, reason, actor) =>
           commands.releaseStockHolds(id, locationIds, reason, actor),
+        replenishment:
+          overrides.replenishment ?? createErpReplenishmentAdapter((overrides.erp ?? ownErp)!),
+        recordReplenishments: (id, changed, actor) =>
+          commands.recordReplenishments(id, changed, actor),
+        clock,
         intervalMs: overrides.stockHoldIntervalMs ?? 30_000,
       })
     : undefined;

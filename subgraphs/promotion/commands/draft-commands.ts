@@ -21,6 +21,7 @@ import { invalidInput, validateDraft } from './promotion-validation.ts';
 import { isConfined, vendorFor } from '../model/tenancy.ts';
 import { failedSummary, readinessReport } from '../readiness/readiness-gate.ts';
 import { acceptedHolds, holdsRefusal } from '../readiness/stock-holds.ts';
+import { plannedReplenishments } from '../replenishment/replenishment-plan.ts';
 import {
   backendUnavailable,
   badUserInput,
@@ -104,6 +105,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             channels: [],
             activationHold: null,
             stockHolds: [],
+            replenishments: [],
             approvalReadiness: null,
             externalRefs: [],
             createdAt: at,
@@ -257,6 +259,16 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             state: to,
             approvalReadiness: report,
             stockHolds: holds ?? [],
+            replenishments: holds?.length
+              ? plannedReplenishments({
+                  promotionId: current.id,
+                  version: current.version + 1,
+                  checks,
+                  holds,
+                  startsAt: current.window.startsAt,
+                  now,
+                })
+              : current.replenishments,
           }),
           { actor, action: 'approvePromotion', reason: reasons.join('; ') || null },
         );

@@ -1,6 +1,7 @@
 import { resendAll } from '../delivery/channel-payload.ts';
 import { PromotionState } from '../model/promotion-enums.ts';
-import type { ActorData } from '../model/promotion.model.ts';
+import type { ActorData, ReplenishmentData } from '../model/promotion.model.ts';
+import { describeReplenishments } from '../replenishment/replenishment-sweep.ts';
 import { activeHolds } from '../readiness/stock-holds.ts';
 import { badUserInput } from '../../shared/errors.ts';
 import { invalidInput } from './promotion-validation.ts';
@@ -54,6 +55,31 @@ export function createStockHoldCommands(core: CommandCore) {
           action: 'releaseStockHold',
           reason: `released at ${wanted.join(', ')}: ${reason}`,
           publications: resendAll(current, next),
+        });
+      });
+    },
+
+    /**
+     * Records what the supply side answered for replenishments (replenishment-sweep.ts): each
+     * entry replaces the one with its reference. A new version without channel deliveries (the
+     * payload does not change), audited, a VERSION_CREATED event. Nothing when none matches.
+     */
+    recordReplenishments(
+      id: string,
+      changed: readonly ReplenishmentData[],
+      actor: ActorData,
+    ): Promise<MutationResult | null> {
+      return core.locked(id, async () => {
+        const current = await core.load(id, actor);
+        const byRef = new Map(changed.map((r) => [r.reference, r]));
+        if (!current.replenishments.some((r) => byRef.has(r.reference))) return null;
+        const next = nextVersion(current, core.now(), {
+          replenishments: current.replenishments.map((r) => byRef.get(r.reference) ?? r),
+        });
+        return core.save(current, next, {
+          actor,
+          action: 'replenishment',
+          reason: describeReplenishments(changed),
         });
       });
     },

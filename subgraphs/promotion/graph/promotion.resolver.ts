@@ -12,10 +12,12 @@ import { PromotionFilter } from './promotion-input.type.ts';
 import type {
   PromotionRecord,
   ReadinessReportData,
+  ReplenishmentData,
   StockHoldData,
 } from '../model/promotion.model.ts';
 import {
   ActivationHold,
+  Replenishment,
   StockHold,
   FundingAgreement,
   Promotion,
@@ -131,6 +133,14 @@ export class PromotionResolver {
   })
   stockHolds(@Root() promotion: PromotionRecord): StockHoldData[] {
     return promotion.stockHolds;
+  }
+
+  @FieldResolver(() => [Replenishment], {
+    description:
+      'Requests for the stock held locations lack (purchase requisitions in the ERP), followed until the goods arrive.',
+  })
+  replenishments(@Root() promotion: PromotionRecord): ReplenishmentData[] {
+    return promotion.replenishments;
   }
 
   @FieldResolver(() => ActivationHold, {

@@ -1,7 +1,12 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ExternalRef } from '../../shared/canonical/external-ref.type.ts';
 import { ReadinessCheck } from '../../shared/canonical/readiness.type.ts';
-import { CurrencyCodeScalar, DateTimeScalar } from '../../../contracts/canonical/scalars.ts';
+import {
+  CurrencyCodeScalar,
+  DateTimeScalar,
+  DecimalScalar,
+  LocalDateScalar,
+} from '../../../contracts/canonical/scalars.ts';
 import { Offer } from './offer.type.ts';
 import { ActivationMode, PromotionState } from '../model/promotion-enums.ts';
 import { SalesChannel } from '../../shared/canonical/enums.ts';
@@ -73,6 +78,56 @@ export class StockHold {
 
   @Field(() => String, { nullable: true })
   releaseReason!: string | null;
+}
+
+export enum ReplenishmentStatus {
+  PENDING = 'PENDING',
+  REQUESTED = 'REQUESTED',
+  ORDERED = 'ORDERED',
+  RECEIVED = 'RECEIVED',
+  CANCELLED = 'CANCELLED',
+  REFUSED = 'REFUSED',
+}
+registerEnumType(ReplenishmentStatus, {
+  name: 'ReplenishmentStatus',
+  description:
+    'PENDING: planned, not yet accepted by the ERP; REQUESTED: a purchase requisition exists; ORDERED: ordered or partly received; RECEIVED: the goods arrived; CANCELLED; REFUSED: the ERP refused it (see refusal).',
+});
+
+@ObjectType('Replenishment', {
+  description:
+    'A request for the stock a held location lacks, as a purchase requisition in the ERP.',
+})
+export class Replenishment {
+  @Field(() => ID, { description: 'Our reference, kept by the ERP (one request per reference).' })
+  reference!: string;
+
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => ID)
+  locationId!: string;
+
+  @Field(() => DecimalScalar, { description: 'The shortfall rounded up to whole units.' })
+  quantity!: string;
+
+  @Field(() => LocalDateScalar)
+  neededBy!: string;
+
+  @Field(() => ReplenishmentStatus)
+  status!: ReplenishmentStatus;
+
+  @Field(() => String, { nullable: true, description: "The ERP's requisition number." })
+  requisitionId!: string | null;
+
+  @Field(() => DecimalScalar)
+  receivedQuantity!: string;
+
+  @Field(() => String, { nullable: true })
+  refusal!: string | null;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: string;
 }
 
 @ObjectType('ActivationHold', {

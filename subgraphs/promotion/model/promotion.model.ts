@@ -183,12 +183,36 @@ export type StockHoldData = {
   releaseReason: string | null;
 };
 
+/**
+ * A request for stock at a held location (replenishment/): planned at approval (PENDING), then
+ * sent to the ERP under `reference` and followed until the goods arrive or it is cancelled.
+ */
+export type ReplenishmentData = {
+  /** Our reference, kept by the ERP: one request per reference, ever. */
+  reference: string;
+  sku: string;
+  locationId: string;
+  /** Whole units asked for: the shortfall rounded up. */
+  quantity: string;
+  /** YYYY-MM-DD: the promotion's first day (or the approval day when it has begun). */
+  neededBy: string;
+  status: 'PENDING' | 'REQUESTED' | 'ORDERED' | 'RECEIVED' | 'CANCELLED' | 'REFUSED';
+  requisitionId: string | null;
+  receivedQuantity: string;
+  /** Why the ERP refused it (canonical words). */
+  refusal: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type PromotionRecord = PromotionContent & {
   id: string;
   /** Set while an ALL_OR_NONE promotion in its window is held back in every channel. */
   activationHold: ActivationHoldData | null;
   /** Locations held for stock (active ones have no `releasedAt`). */
   stockHolds: StockHoldData[];
+  /** Requests for the stock the held locations lack. */
+  replenishments: ReplenishmentData[];
   /** Insertion order, used for stable list ordering and cursors. */
   seq: number;
   version: number;

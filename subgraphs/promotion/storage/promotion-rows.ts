@@ -108,6 +108,7 @@ export function recordDefaults<T extends Omit<PromotionRecord, 'seq' | 'channels
     activationMode: record.activationMode ?? ActivationMode.ALL_OR_NONE,
     activationHold: record.activationHold ?? null,
     stockHolds: record.stockHolds ?? [],
+    replenishments: record.replenishments ?? [],
   };
 }
 

@@ -7,6 +7,15 @@ const LOCATIONS = ['S001', 'S002', 'S003'];
 type Promotion = {
   state: string;
   version: number;
+  replenishments: {
+    reference: string;
+    sku: string;
+    locationId: string;
+    quantity: string;
+    status: string;
+    requisitionId: string | null;
+    receivedQuantity: string;
+  }[];
   stockHolds: {
     locationId: string;
     reason: string;
@@ -16,6 +25,7 @@ type Promotion = {
   approvalReadiness: { passed: boolean; stockHoldsAccepted: boolean } | null;
 };
 const LOOK = `query ($id: ID!) { promotion(id: $id) { state version
+  replenishments { reference sku locationId quantity status requisitionId receivedQuantity }
   stockHolds { locationId reason releasedAt releaseReason }
   approvalReadiness { passed stockHoldsAccepted } } }`;
 
@@ -72,7 +82,10 @@ describe('stock holds: held where stock is short, released when it arrives', () 
           .map((a) => ({ at: a.locationId, n: Number(a.availableToPromise) }))
           .sort((a, b) => b.n - a.n),
       }))
-      .find((p) => p.atp.length === 3 && p.atp[1]!.n >= 2 && p.atp[2]!.n < p.atp[1]!.n);
+      .find(
+        (p) =>
+          p.atp.length === 3 && p.atp[1]!.n >= 2 && p.atp[2]!.n > 0 && p.atp[2]!.n < p.atp[1]!.n,
+      );
     assert.ok(pick, 'the seed has a SKU short at one store');
     sku = pick.sku;
     held = pick.atp[2]!.at;
@@ -160,16 +173,53 @@ describe('stock holds: held where stock is short, released when it arrives', () 
     assert.equal(await eligibleAt(held), 'HELD_FOR_STOCK');
   });
 
-  test('goods arrive in the ERP: the sweep releases the store, channels learn it', async () => {
+  test('the shortfall is requested from the ERP as a purchase requisition, once', async () => {
+    const planned = (await look()).replenishments;
+    assert.deepEqual(
+      planned.map((r) => [r.sku, r.locationId, r.quantity, r.status]),
+      [[sku, held, String(Math.ceil(shortBy)), 'PENDING']],
+    );
     const monitor = stack.promotion.app.stockHolds!;
     assert.deepEqual(await monitor.runOnce(), [], 'still short: nothing released');
-    const res = await fetch(`${stack.backends.url}/__admin/erp/goods-receipt`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ material: sku, plant: held, quantity: String(shortBy + 1) }),
-    });
-    assert.equal(res.status, 201, await res.text());
+    const [sent] = (await look()).replenishments;
+    assert.equal(sent!.status, 'REQUESTED');
+    assert.match(sent!.requisitionId ?? '', /^\d{10}$/);
+    await monitor.runOnce();
+    const inErp = await fetch(
+      `${stack.backends.url}/sap/opu/odata/sap/API_PURCHASEREQ_PROCESS_SRV/A_PurchaseRequisitionHeader?$filter=PurReqnDescription eq '${sent!.reference}'&$expand=to_PurchaseReqnItem`,
+      { headers: { accept: 'application/json' } },
+    );
+    const found = (
+      (await inErp.json()) as {
+        d: {
+          results: {
+            to_PurchaseReqnItem: {
+              results: { Material: string; Plant: string; RequestedQuantity: string }[];
+            };
+          }[];
+        };
+      }
+    ).d.results;
+    assert.equal(found.length, 1, 'one requisition for the reference, after two sweeps');
+    const [item] = found[0]!.to_PurchaseReqnItem.results;
+    assert.deepEqual(
+      [item!.Material, item!.Plant, Number(item!.RequestedQuantity)],
+      [sku, held, Math.ceil(shortBy)],
+    );
+  });
+
+  test('the goods arrive: the replenishment is RECEIVED, the store released, channels learn it', async () => {
+    const monitor = stack.promotion.app.stockHolds!;
+    const [sent] = (await look()).replenishments;
+    const res = await fetch(
+      `${stack.backends.url}/__admin/erp/purchase-requisitions/${sent!.requisitionId}/receive`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+    );
+    assert.ok(res.status < 300, await res.text());
     assert.deepEqual(await monitor.runOnce(), [{ promotionId: id, released: [held] }]);
+    const [received] = (await look()).replenishments;
+    assert.equal(received!.status, 'RECEIVED');
+    assert.equal(Number(received!.receivedQuantity), Math.ceil(shortBy));
     const after = await look();
     assert.equal(
       after.stockHolds[0]!.releaseReason,

@@ -127,6 +127,7 @@ export function buildRecord(id: string, overrides: Partial<PromotionRecord> = {}
     activationMode: ActivationMode.ALL_OR_NONE,
     activationHold: null,
     stockHolds: [],
+    replenishments: [],
     channels: [],
     approvalReadiness: null,
     externalRefs: [],

@@ -64,6 +64,7 @@ function promo(id: string, seq: number, patch: Partial<PromotionRecord> = {}): P
     activationMode: ActivationMode.ALL_OR_NONE,
     activationHold: null,
     stockHolds: [],
+    replenishments: [],
     channels: [
       {
         channel: SalesChannel.POS,
