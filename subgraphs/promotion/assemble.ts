@@ -39,7 +39,7 @@ import type { ReplenishmentPort } from './replenishment/replenishment-port.ts';
 import { createErpReplenishmentAdapter } from './adapters/erp-replenishment.adapter.ts';
 import { processLogger } from '../../contracts/runtime/telemetry/logger.ts';
 import { ExceptionQueries } from './exceptions/exception-queries.ts';
-import { PromotionEventKind } from './model/promotion-enums.ts';
+import { PromotionEventKind, PromotionState } from './model/promotion-enums.ts';
 import { OutboxHistory } from './storage/outbox-history.ts';
 import { createPromotionStorage, type PromotionStorage } from './storage/promotion-storage.ts';
 import type { SqlDatabase } from './storage/sql-database.ts';
@@ -288,6 +288,14 @@ export async function assemblePromotionSubgraph(
         intervalMs: overrides.stockHoldIntervalMs ?? 30_000,
       })
     : undefined;
+  if (stockHolds) {
+    // An approval may have accepted holds: their replenishments go out without waiting.
+    const notify = repository.onEvents;
+    repository.onEvents = (events) => {
+      notify?.(events);
+      if (events.some((e) => e.toState === PromotionState.APPROVED)) stockHolds.wake();
+    };
+  }
   // Subscribers read the bus, and the outbox wherever the bus has a gap (never a silent one).
   const app: PromotionApp = {
     repository,

@@ -167,6 +167,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       erp: erp(),
       database: promotionDb,
       schedulerIntervalMs: 0,
+      // Tests run the stock-hold sweep themselves (app.stockHolds.runOnce).
+      stockHoldIntervalMs: 0,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.deliveryPolicy ? { delivery: { policy: options.deliveryPolicy } } : {}),
       ...(options.exceptionIntervalMs !== undefined

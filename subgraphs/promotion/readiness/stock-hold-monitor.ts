@@ -114,6 +114,11 @@ export class StockHoldMonitor {
     this.sweep.start(this.options.intervalMs);
   }
 
+  /** A sweep soon (e.g. holds were just accepted: their requests go out now); none when disabled. */
+  wake(): void {
+    if (this.options.intervalMs > 0) this.sweep.wake();
+  }
+
   stop(): Promise<void> {
     return this.sweep.stop();
   }
