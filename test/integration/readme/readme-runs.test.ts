@@ -43,13 +43,16 @@ function shCommands(text: string): string[] {
 const run = promisify(execFile);
 let ports: StackPorts;
 let stack: StackProcess;
-/** The README's addresses, moved to the test's gateway port. */
-const moved = (text: string) => text.replaceAll('127.0.0.1:4000', `127.0.0.1:${ports.PORT}`);
+/** The README's addresses, moved to the test's gateway and back-end ports. */
+const moved = (text: string) =>
+  text
+    .replaceAll('127.0.0.1:4000', `127.0.0.1:${ports.PORT}`)
+    .replaceAll('127.0.0.1:4100', `127.0.0.1:${ports.BACKENDS_PORT}`);
 
-/** Runs one README command in sh, as pasted, with TOKEN set as the README's line before set it. */
-async function sh(command: string, token = ''): Promise<string> {
+/** Runs one README command in sh, as pasted, with TOKEN (and `env`) set as the README's lines before set them. */
+async function sh(command: string, token = '', env: Record<string, string> = {}): Promise<string> {
   const { stdout } = await run('sh', ['-c', moved(command)], {
-    env: { ...process.env, TOKEN: token },
+    env: { ...process.env, TOKEN: token, ...env },
     timeout: 60_000,
   });
   return stdout;
@@ -272,6 +275,119 @@ describe('the README runs as written against `npm start`', { timeout: 300_000 },
       sse.abort();
       await ws.dispose();
     }
+  });
+
+  test('From draft to settled claim: category scope, a store held then released, the reconciled claim', async () => {
+    await stack.ready;
+    const walk = section('From draft to settled claim');
+    const [tokenLine, feedTokenLine, receive, feed, ...others] = shCommands(walk);
+    assert.deepEqual(others, []);
+    const token = await tokenFrom(tokenLine!);
+    assert.match(feedTokenLine!, /^FEED_TOKEN=\$\(npm run -s token -- .*\)$/);
+    const feedToken = await sh(`${feedTokenLine}\nprintf '%s' "$FEED_TOKEN"`);
+    const endpoint = moved(/Send these in order to `(http:\/\/[^`]+)`/.exec(walk)![1]!);
+    const block = /```graphql\n([\s\S]*?)```/.exec(walk)![1]!;
+    const operations = parse(block).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    assert.deepEqual(
+      operations.map((o) => o.name?.value),
+      ['Draft', 'Submit', 'Approve', 'Publish', 'Holds', 'End', 'Reconcile'],
+    );
+    let id = '';
+    const send = async (name: string) => {
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: block,
+          operationName: name,
+          ...(id ? { variables: { id } } : {}),
+        }),
+      });
+      const answer = (await res.json()) as Result;
+      assert.equal(answer.errors, undefined, `${name}: ${JSON.stringify(answer.errors)}`);
+      const field = Object.values(answer.data!)[0] as Record<string, unknown>;
+      const operation = operations.find((o) => o.name!.value === name)!;
+      const shown = /^[ \t]*#\s*([A-Z_]+)/.exec(block.slice(operation.loc!.end))?.[1];
+      const promotion = (field.promotion ?? field) as Record<string, unknown>;
+      if (shown) assert.equal(promotion.state, shown, name);
+      return promotion;
+    };
+    type Holds = {
+      stockHolds: { locationId: string; releasedAt: string | null }[];
+      replenishments: {
+        sku: string;
+        locationId: string;
+        quantity: string;
+        status: string;
+        requisitionId: string | null;
+      }[];
+    };
+    const until = async (what: string, check: (h: Holds) => boolean): Promise<Holds> => {
+      const deadline = Date.now() + 45_000;
+      for (;;) {
+        const holds = (await send('Holds')) as unknown as Holds;
+        if (check(holds)) return holds;
+        assert.ok(Date.now() < deadline, `${what} within 45 s: ${JSON.stringify(holds)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+
+    id = (await send('Draft')).id as string;
+    await send('Submit');
+    const approved = await send('Approve');
+    assert.deepEqual(
+      (approved.stockHolds as { locationId: string }[]).map((h) => h.locationId),
+      ['S003'],
+      'held at S003',
+    );
+    await send('Publish');
+    const requested = await until('the requisition', (h) =>
+      h.replenishments.some((r) => r.status === 'REQUESTED' && r.requisitionId),
+    );
+    assert.deepEqual(
+      requested.replenishments.map((r) => [r.sku, r.locationId, r.quantity]),
+      [['SKU000077', 'S003', '14']],
+      'the 14 units S003 lacks',
+    );
+    assert.match(receive!, /<requisitionId>/);
+    await sh(receive!.replace('<requisitionId>', requested.replenishments[0]!.requisitionId!));
+    // The release and the requisition's RECEIVED may come in two sweeps (30 s apart).
+    await until(
+      'the release',
+      (h) => h.stockHolds[0]!.releasedAt !== null && h.replenishments[0]!.status === 'RECEIVED',
+    );
+
+    const fed = JSON.parse(await sh(feed!, '', { FEED_TOKEN: feedToken })) as {
+      recorded: number;
+      rejected: unknown[];
+    };
+    assert.ok(fed.recorded > 0, JSON.stringify(fed));
+    assert.deepEqual(fed.rejected, []);
+    await send('End');
+    const report = (await send('Reconcile')) as {
+      lines: number;
+      vendorFunded: { amount: string };
+      accrued: { amount: string };
+      claimed: { amount: string };
+      erpClaimed: { amount: string };
+      tiesOut: boolean;
+      settled: boolean;
+      claims: { kind: string; erpDocument: string }[];
+    };
+    assert.equal(report.lines, fed.recorded);
+    assert.ok(Number(report.vendorFunded.amount) > 0);
+    assert.deepEqual(
+      [report.accrued, report.claimed, report.erpClaimed],
+      [report.vendorFunded, report.vendorFunded, report.vendorFunded],
+    );
+    assert.equal(report.tiesOut, true);
+    assert.equal(report.settled, true);
+    assert.deepEqual(
+      report.claims.map((c) => c.kind),
+      ['FINAL'],
+    );
   });
 
   test('Roles: a channel app token runs the Quickstart query', async () => {
