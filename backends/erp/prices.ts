@@ -65,42 +65,23 @@ export function priceConditionsForSku(seed: ErpSeed, sku: number): PriceConditio
     to: number,
     plant = '',
   ): void => {
-    const no = pad((sku - 1) * PRICE_SLOTS + slot + 1, 10);
     const lastChange = changed + slot * 60_000;
-    out.push({
-      record: {
-        ConditionRecord: no,
-        ConditionSequentialNumber: '01',
-        ConditionTable: plant ? '307' : '306',
-        ConditionApplication: 'V',
-        ConditionType: type,
-        ConditionValidityStartDate: from,
-        ConditionValidityEndDate: to,
-        ConditionCalculationType: 'C',
-        ConditionRateValue: centsToDecimal(cents * unit, decimals),
-        ConditionRateValueUnit: 'EUR',
-        ConditionQuantity: String(unit),
-        ConditionQuantityUnit: 'PC',
-        ConditionIsDeleted: false,
-        ConditionReleaseStatus: '',
-        LastChangeDateTime: lastChange,
-        ETag: etagStamp(lastChange),
-      },
-      validity: {
-        ConditionRecord: no,
-        ConditionValidityEndDate: to,
-        ConditionValidityStartDate: from,
-        ConditionApplication: 'V',
-        ConditionType: type,
-        SalesOrganization: '1010',
-        DistributionChannel: channel,
-        Division: '',
-        Customer: '',
-        Material: material,
-        Plant: plant,
-        Supplier: '',
-      },
-    });
+    out.push(
+      conditionOf({
+        no: pad((sku - 1) * PRICE_SLOTS + slot + 1, 10),
+        type,
+        table: plant ? '307' : '306',
+        from,
+        to,
+        cents,
+        unit,
+        decimals,
+        channel,
+        material,
+        plant,
+        lastChange,
+      }),
+    );
   };
   ['10', '20', '30', '40'].forEach((channel, slot) => {
     add(
@@ -155,44 +136,75 @@ function pastPromotionsForSku(
     const to = from + (rng.chance(0.5) ? 6 : 13) * DAY;
     const regular = Math.round(base * CHANNEL_FACTOR[channel]!);
     const cents = Math.round(regular * (1 - discount));
-    const no = pad(PROMOTION_FROM + (sku - 1) * PROMOTION_SLOTS + slot, 10);
-    const lastChange = Math.min(from - 14 * DAY, changed) + slot * 60_000;
-    out.push({
-      record: {
-        ConditionRecord: no,
-        ConditionSequentialNumber: '01',
-        ConditionTable: '306',
-        ConditionApplication: 'V',
-        ConditionType: PROMOTION_CONDITION_TYPE,
-        ConditionValidityStartDate: from,
-        ConditionValidityEndDate: to,
-        ConditionCalculationType: 'C',
-        ConditionRateValue: centsToDecimal(cents * unit, decimals),
-        ConditionRateValueUnit: 'EUR',
-        ConditionQuantity: String(unit),
-        ConditionQuantityUnit: 'PC',
-        ConditionIsDeleted: false,
-        ConditionReleaseStatus: '',
-        LastChangeDateTime: lastChange,
-        ETag: etagStamp(lastChange),
-      },
-      validity: {
-        ConditionRecord: no,
-        ConditionValidityEndDate: to,
-        ConditionValidityStartDate: from,
-        ConditionApplication: 'V',
-        ConditionType: PROMOTION_CONDITION_TYPE,
-        SalesOrganization: '1010',
-        DistributionChannel: channel,
-        Division: '',
-        Customer: '',
-        Material: skuId(sku),
-        Plant: '',
-        Supplier: '',
-      },
-    });
+    out.push(
+      conditionOf({
+        no: pad(PROMOTION_FROM + (sku - 1) * PROMOTION_SLOTS + slot, 10),
+        type: PROMOTION_CONDITION_TYPE,
+        table: '306',
+        from,
+        to,
+        cents,
+        unit,
+        decimals,
+        channel,
+        material: skuId(sku),
+        plant: '',
+        lastChange: Math.min(from - 14 * DAY, changed) + slot * 60_000,
+      }),
+    );
   }
   return out;
+}
+
+/** One condition record (amount per `unit` pieces) with its validity row. */
+function conditionOf(c: {
+  no: string;
+  type: string;
+  table: string;
+  from: number;
+  to: number;
+  cents: number;
+  unit: number;
+  decimals: 2 | 3;
+  channel: string;
+  material: string;
+  plant: string;
+  lastChange: number;
+}): PriceCondition {
+  return {
+    record: {
+      ConditionRecord: c.no,
+      ConditionSequentialNumber: '01',
+      ConditionTable: c.table,
+      ConditionApplication: 'V',
+      ConditionType: c.type,
+      ConditionValidityStartDate: c.from,
+      ConditionValidityEndDate: c.to,
+      ConditionCalculationType: 'C',
+      ConditionRateValue: centsToDecimal(c.cents * c.unit, c.decimals),
+      ConditionRateValueUnit: 'EUR',
+      ConditionQuantity: String(c.unit),
+      ConditionQuantityUnit: 'PC',
+      ConditionIsDeleted: false,
+      ConditionReleaseStatus: '',
+      LastChangeDateTime: c.lastChange,
+      ETag: etagStamp(c.lastChange),
+    },
+    validity: {
+      ConditionRecord: c.no,
+      ConditionValidityEndDate: c.to,
+      ConditionValidityStartDate: c.from,
+      ConditionApplication: 'V',
+      ConditionType: c.type,
+      SalesOrganization: '1010',
+      DistributionChannel: c.channel,
+      Division: '',
+      Customer: '',
+      Material: c.material,
+      Plant: c.plant,
+      Supplier: '',
+    },
+  };
 }
 
 /** The condition record's `ETag` property: `YYYYMMDDhhmmss` of its last change. */

@@ -1,4 +1,5 @@
-import { header, HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
+import { HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
+import { csrfRefusal, writeMethod } from './v2-write-guard.ts';
 import type { Row } from '../odata/edm.ts';
 import { buildProjection } from '../odata/projection.ts';
 import { keyPredicate, v2Entity, type V2Context } from '../odata/v2-envelope.ts';
@@ -68,15 +69,9 @@ export function handlePurchaseRequisitionWrite(
   predicate: string | undefined,
   hasNavigation: boolean,
 ): HttpResponse {
-  if (!erp.csrf.isValid(req)) {
-    return {
-      status: 403,
-      headers: { 'x-csrf-token': 'Required', 'content-type': 'text/plain; charset=utf-8' },
-      body: 'CSRF token validation failed',
-    };
-  }
-  const tunneled = req.method === 'POST' ? header(req, 'x-http-method')?.toUpperCase() : undefined;
-  const method = tunneled ?? req.method;
+  const refused = csrfRefusal(req, erp.csrf);
+  if (refused) return refused;
+  const method = writeMethod(req);
   if (set.name !== HEADER_SET || method !== 'POST' || predicate !== undefined || hasNavigation) {
     throw new HttpError(
       405,

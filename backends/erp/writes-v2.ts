@@ -1,4 +1,5 @@
-import { header, HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
+import { HttpError, type HttpRequest, type HttpResponse } from '../http/types.ts';
+import { csrfRefusal, writeMethod } from './v2-write-guard.ts';
 import { OPEN_END_MS, type Row } from '../odata/edm.ts';
 import { parseKey } from '../odata/key-predicate.ts';
 import { buildProjection } from '../odata/projection.ts';
@@ -37,15 +38,9 @@ export function handleV2Write(
   predicate: string | undefined,
   hasNavigation: boolean,
 ): HttpResponse {
-  if (!erp.csrf.isValid(req)) {
-    return {
-      status: 403,
-      headers: { 'x-csrf-token': 'Required', 'content-type': 'text/plain; charset=utf-8' },
-      body: 'CSRF token validation failed',
-    };
-  }
-  const tunneled = req.method === 'POST' ? header(req, 'x-http-method')?.toUpperCase() : undefined;
-  const method = tunneled ?? req.method;
+  const refused = csrfRefusal(req, erp.csrf);
+  if (refused) return refused;
+  const method = writeMethod(req);
   const notAllowed = (why: string): never => {
     throw new HttpError(
       405,

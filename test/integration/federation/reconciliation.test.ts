@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
+import { publishedPromotion } from '../../helpers/published-promotion.ts';
 
 const RECORD = `mutation ($channel: SalesChannel!, $lines: [RedemptionLineInput!]!) {
   recordRedemptions(channel: $channel, lines: $lines) { recorded duplicates rejected { code message } }
@@ -93,47 +94,26 @@ describe('reconcilePromotion: sales lines, accruals and claims tie out to the ce
   };
 
   /** A vendor-funded promotion on SKU000001, live and acknowledged in POS and ECOMMERCE. */
-  async function publishedPromotion(funding: Record<string, string>): Promise<string> {
+  const publishedFunded = (funding: Record<string, string>): Promise<string> => {
     const now = Date.now();
-    const created = await stack.query<{ createPromotionDraft: { promotion: { id: string } } }>(
-      `mutation ($input: CreatePromotionDraftInput!) { createPromotionDraft(input: $input) { promotion { id } } }`,
+    return publishedPromotion(
+      stack,
       {
-        input: {
-          name: 'Reconciled',
-          ...funding,
-          offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-          scope: { skus: ['SKU000001'] },
-          eligibility: { channels: ['POS', 'ECOMMERCE'] },
-          window: {
-            startsAt: new Date(now - 60_000).toISOString(),
-            endsAt: new Date(now + 86_400_000).toISOString(),
-            timeZone: 'Europe/Berlin',
-          },
-          stacking: { mode: 'STACKABLE', priority: 10 },
+        name: 'Reconciled',
+        ...funding,
+        offer: { kind: 'PERCENT_OFF', percentOff: '10' },
+        scope: { skus: ['SKU000001'] },
+        eligibility: { channels: ['POS', 'ECOMMERCE'] },
+        window: {
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 86_400_000).toISOString(),
+          timeZone: 'Europe/Berlin',
         },
+        stacking: { mode: 'STACKABLE', priority: 10 },
       },
+      ['POS', 'ECOMMERCE'],
     );
-    assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
-    const promotionId = created.body.data!.createPromotionDraft.promotion.id;
-    for (const step of [
-      `submitPromotion(id: "${promotionId}", expectedVersion: 1) { eventCursor }`,
-      `approvePromotion(id: "${promotionId}", expectedVersion: 2, override: {reason: "test"}) { eventCursor }`,
-      `publishToChannels(promotionId: "${promotionId}", channels: [POS, ECOMMERCE]) { eventCursor }`,
-    ]) {
-      const res = await stack.query(`mutation { ${step} }`);
-      assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
-    }
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await stack.query<{ promotion: { channels: { publishedVersion: number }[] } }>(
-        `{ promotion(id: "${promotionId}") { channels { publishedVersion } } }`,
-      );
-      if (res.body.data?.promotion.channels.every((c) => c.publishedVersion !== null)) break;
-      assert.ok(Date.now() < deadline, 'acknowledged within 10 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return promotionId;
-  }
+  };
 
   before(async () => {
     stack = await startTestStack({ skus: 20, locations: 3, vendors: 4 });
@@ -143,7 +123,7 @@ describe('reconcilePromotion: sales lines, accruals and claims tie out to the ce
     assert.ok(contract, 'the seed has a released contract');
     agreementId = contract.header.ConditionContract as string;
     seededAccrualCents = contract.accrualTotalCents;
-    id = await publishedPromotion({
+    id = await publishedFunded({
       vendorId: contract.header.Supplier as string,
       fundingAgreementId: agreementId,
       vendorSharePercent: SHARE,
@@ -240,7 +220,7 @@ describe('reconcilePromotion: sales lines, accruals and claims tie out to the ce
     const contract = stack.backends.state.erp.seed.contracts.find(
       (c) => c.header.CndnContrActvtnStatus !== 'A',
     )!;
-    const otherId = await publishedPromotion({
+    const otherId = await publishedFunded({
       vendorId: contract.header.Supplier as string,
       fundingAgreementId: contract.header.ConditionContract as string,
       vendorSharePercent: '50',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
+import { publishedPromotion } from '../../helpers/published-promotion.ts';
 
 const RECORD = `mutation ($channel: SalesChannel!, $lines: [RedemptionLineInput!]!) {
   recordRedemptions(channel: $channel, lines: $lines) { recorded duplicates rejected { code } }
@@ -36,42 +37,22 @@ describe('recordRedemptions and performance through the gateway', () => {
   before(async () => {
     stack = await startTestStack({ skus: 20, locations: 3, vendors: 2 });
     const now = Date.now();
-    const created = await stack.query<{ createPromotionDraft: { promotion: { id: string } } }>(
-      `mutation ($input: CreatePromotionDraftInput!) { createPromotionDraft(input: $input) { promotion { id } } }`,
+    id = await publishedPromotion(
+      stack,
       {
-        input: {
-          name: 'Feed',
-          offer: { kind: 'PERCENT_OFF', percentOff: '1' },
-          scope: { skus: ['SKU000001'] },
-          eligibility: { channels: ['POS', 'ECOMMERCE'] },
-          window: {
-            startsAt: new Date(now - 60_000).toISOString(),
-            endsAt: new Date(now + 86_400_000).toISOString(),
-            timeZone: 'Europe/Berlin',
-          },
-          stacking: { mode: 'STACKABLE', priority: 10 },
+        name: 'Feed',
+        offer: { kind: 'PERCENT_OFF', percentOff: '1' },
+        scope: { skus: ['SKU000001'] },
+        eligibility: { channels: ['POS', 'ECOMMERCE'] },
+        window: {
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 86_400_000).toISOString(),
+          timeZone: 'Europe/Berlin',
         },
+        stacking: { mode: 'STACKABLE', priority: 10 },
       },
+      ['POS', 'ECOMMERCE'],
     );
-    assert.equal(created.body.errors, undefined, JSON.stringify(created.body.errors));
-    id = created.body.data!.createPromotionDraft.promotion.id;
-    for (const step of [
-      `submitPromotion(id: "${id}", expectedVersion: 1) { eventCursor }`,
-      `approvePromotion(id: "${id}", expectedVersion: 2, override: {reason: "test"}) { eventCursor }`,
-      `publishToChannels(promotionId: "${id}", channels: [POS, ECOMMERCE]) { eventCursor }`,
-    ]) {
-      const res = await stack.query(`mutation { ${step} }`);
-      assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
-    }
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await stack.query<{ promotion: { channels: { publishedVersion: number }[] } }>(
-        `{ promotion(id: "${id}") { channels { publishedVersion } } }`,
-      );
-      if (res.body.data?.promotion.channels.every((c) => c.publishedVersion !== null)) break;
-      assert.ok(Date.now() < deadline, 'acknowledged within 10 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
   });
   after(async () => stack?.close());
 
