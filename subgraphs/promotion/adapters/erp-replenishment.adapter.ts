@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { createCsrfWriter, ODATA_V2_WRITE_HEADERS } from '../../shared/csrf-writer.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BackendError,
@@ -78,8 +79,6 @@ export type ErpReplenishmentAdapterOptions = {
   recheckDelaysMs?: readonly number[];
 };
 
-type Session = { token: string; cookie: string };
-
 const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
 
 function quantity(v: unknown): string {
@@ -157,7 +156,6 @@ export function createErpReplenishmentAdapter(
   const chunkSize = options.chunkSize ?? 40;
   const concurrency = options.concurrency ?? 4;
   const recheckDelays = options.recheckDelaysMs ?? [0, 1000];
-  let session: Promise<Session> | undefined;
   /** request() calls under way, by reference: a second caller joins the first. */
   const inFlight = new Map<string, Promise<ReplenishmentState>>();
 
@@ -183,48 +181,12 @@ export function createErpReplenishmentAdapter(
     return rows[0] ? stateOf(rows[0]) : undefined;
   }
 
-  async function fetchSession(): Promise<Session> {
-    const res = await client.request({
-      path: `${REQUISITION_ROOT}/`,
-      headers: { 'x-csrf-token': 'fetch' },
-    });
-    const token = res.headers['x-csrf-token'];
-    if (res.status !== 200 || typeof token !== 'string' || token === '' || token === 'Required') {
-      throw new BackendError('erp', `no CSRF token (HTTP ${res.status})`, res.status);
-    }
-    const raw = res.headers['set-cookie'];
-    const cookies = Array.isArray(raw) ? raw : raw ? [raw] : [];
-    return { token, cookie: cookies.map((c) => c.split(';')[0]!.trim()).join('; ') };
-  }
-
-  function currentSession(): Promise<Session> {
-    session ??= fetchSession().catch((error: unknown) => {
-      session = undefined;
-      throw error;
-    });
-    return session;
-  }
+  const writer = createCsrfWriter(client, REQUISITION_ROOT, ODATA_V2_WRITE_HEADERS);
 
   async function post(body: unknown): Promise<BackendResponse> {
-    const send = (s: Session) =>
-      client.request({
-        method: 'POST',
-        path: HEADER_SET,
-        headers: {
-          'content-type': 'application/json',
-          'x-csrf-token': s.token,
-          ...(s.cookie ? { cookie: s.cookie } : {}),
-        },
-        body,
-      });
-    const first = await currentSession();
-    const res = await send(first);
-    const required = str(res.headers['x-csrf-token']).toLowerCase() === 'required';
-    if (res.status !== 403 || !required) return res;
-    if (session && (await session) === first) session = undefined;
-    const again = await send(await currentSession());
-    if (again.status === 403) throw new BackendError('erp', 'CSRF token refused', 403);
-    return again;
+    const res = await writer.post('A_PurchaseRequisitionHeader', body);
+    if (res.status === 403) throw new BackendError('erp', 'CSRF token refused', 403);
+    return res;
   }
 
   /** After a POST without an answer: the ERP may have created it (or still be doing so). */

@@ -9,7 +9,7 @@ import {
   readEntityV4,
   v4ErrorFrom,
 } from '../../shared/odata-v4.ts';
-import { createV4Writer } from '../../shared/odata-v4-write.ts';
+import { createCsrfWriter, ODATA_V4_WRITE_HEADERS } from '../../shared/csrf-writer.ts';
 import {
   SettlementRefused,
   type AgreementPosition,
@@ -76,7 +76,7 @@ function amount(v: unknown, field: string): string {
  *   contract's cap and currency, and DetermineAccrualAmounts for the contract.
  */
 export function createErpSettlementAdapter(client: BackendClient): SettlementPort {
-  const writer = createV4Writer(client, CONTRACT_ROOT);
+  const writer = createCsrfWriter(client, CONTRACT_ROOT, ODATA_V4_WRITE_HEADERS);
 
   /**
    * POSTs a document under its reference. A repeat within the ERP's repeatability window gets

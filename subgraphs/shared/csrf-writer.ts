@@ -1,15 +1,22 @@
 import type { BackendClient, BackendResponse } from './backend-client.ts';
 
-const HEADERS = {
+/** The headers of an OData v4 write with decimals as strings. */
+export const ODATA_V4_WRITE_HEADERS: Readonly<Record<string, string>> = {
   accept: 'application/json;odata.metadata=minimal;IEEE754Compatible=true',
   'content-type': 'application/json;IEEE754Compatible=true',
   'odata-version': '4.0',
   'odata-maxversion': '4.0',
 };
 
+/** The headers of an OData v2 write (JSON). */
+export const ODATA_V2_WRITE_HEADERS: Readonly<Record<string, string>> = {
+  accept: 'application/json',
+  'content-type': 'application/json',
+};
+
 type Session = { token: string; cookie: string };
 
-export type V4Writer = {
+export type CsrfWriter = {
   /**
    * POSTs `body` to `resource` under the service root with a CSRF token (fetched on first use
    * and once more when the server answers 403 `x-csrf-token: Required`). `idempotent` lets the
@@ -30,18 +37,22 @@ function cookieOf(response: BackendResponse): string {
 }
 
 /**
- * Writes to an OData v4 service the way SAP Gateway wants them: a CSRF token fetched with a GET
- * of the service root (`x-csrf-token: fetch`) and sent back with the session cookie issued
- * with it, on every modifying request.
+ * Writes to an OData service (v2 or v4, `headers` say which) the way SAP Gateway wants them: a
+ * CSRF token fetched with a GET of the service root (`x-csrf-token: fetch`) and sent back with
+ * the session cookie issued with it, on every modifying request.
  */
-export function createV4Writer(client: BackendClient, root: string): V4Writer {
+export function createCsrfWriter(
+  client: BackendClient,
+  root: string,
+  headers: Readonly<Record<string, string>>,
+): CsrfWriter {
   const serviceRoot = root.replace(/\/$/, '');
   let session: Promise<Session> | undefined;
 
   async function fetchSession(): Promise<Session> {
     const res = await client.request({
       path: `${serviceRoot}/`,
-      headers: { ...HEADERS, 'x-csrf-token': 'fetch' },
+      headers: { ...headers, 'x-csrf-token': 'fetch' },
     });
     const token = res.headers['x-csrf-token'];
     if (res.status !== 200 || typeof token !== 'string' || token === '' || token === 'Required') {
@@ -65,7 +76,7 @@ export function createV4Writer(client: BackendClient, root: string): V4Writer {
           method: 'POST',
           path: `${serviceRoot}/${resource}`,
           headers: {
-            ...HEADERS,
+            ...headers,
             ...options.headers,
             'x-csrf-token': s.token,
             ...(s.cookie ? { cookie: s.cookie } : {}),
