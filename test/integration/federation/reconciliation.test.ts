@@ -245,6 +245,42 @@ describe('reconcilePromotion: sales lines, accruals and claims tie out to the ce
     }
   });
 
+  test("a partner reads its own vendor's reconciliation; another vendor's promotion does not exist for it", async () => {
+    const vendor = stack.backends.state.erp.seed.contracts.find(
+      (c) => c.header.ConditionContract === agreementId,
+    )!.header.Supplier as string;
+    const partner = (vendorId: string, scopes = ['promotion:read', 'funding:read']) =>
+      devToken({
+        subject: `partner-${vendorId}`,
+        tokenClass: 'partner',
+        partnerId: `p-${vendorId}`,
+        vendorId,
+        scopes,
+      });
+    const READ = `{ promotion(id: "${id}") { reconciliation { settled claimed { amount } claims { kind } } } }`;
+    const own = await stack.query<{
+      promotion: { reconciliation: { settled: boolean; claims: { kind: string }[] } } | null;
+    }>(READ, {}, { token: partner(vendor) });
+    assert.equal(own.body.errors, undefined, JSON.stringify(own.body.errors));
+    assert.equal(own.body.data?.promotion?.reconciliation.settled, true);
+    assert.deepEqual(
+      own.body.data?.promotion?.reconciliation.claims.map((c) => c.kind),
+      ['FINAL', 'DELTA'],
+    );
+    const other = await stack.query<{ promotion: unknown }>(
+      READ,
+      {},
+      { token: partner('V999999') },
+    );
+    assert.equal(other.body.data?.promotion ?? null, null, 'not visible to another vendor');
+    const withoutFunding = await stack.query(
+      READ,
+      {},
+      { token: partner(vendor, ['promotion:read']) },
+    );
+    assert.equal(withoutFunding.body.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+  });
+
   test('refused: unknown promotion, no scope, a partner; not vendor funded', async () => {
     const unknown = await stack.query(RECONCILE, { id: 'prm_unknown' });
     assert.equal(unknown.body.errors?.[0]?.extensions?.code, 'NOT_FOUND');
