@@ -22,6 +22,7 @@ import { isConfined, vendorFor } from '../model/tenancy.ts';
 import { failedSummary, readinessReport } from '../readiness/readiness-gate.ts';
 import { acceptedHolds, holdsRefusal } from '../readiness/stock-holds.ts';
 import { plannedReplenishments } from '../replenishment/replenishment-plan.ts';
+import { hasTermScope } from '../model/scope-terms.ts';
 import {
   backendUnavailable,
   badUserInput,
@@ -106,6 +107,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             activationHold: null,
             stockHolds: [],
             replenishments: [],
+            coveredSkus: null,
             approvalReadiness: null,
             externalRefs: [],
             createdAt: at,
@@ -259,6 +261,7 @@ export function createDraftCommands(core: CommandCore, newId: () => string = new
             state: to,
             approvalReadiness: report,
             stockHolds: holds ?? [],
+            coveredSkus: hasTermScope(current.scope) ? [...scopeSkus] : null,
             replenishments: holds?.length
               ? plannedReplenishments({
                   promotionId: current.id,

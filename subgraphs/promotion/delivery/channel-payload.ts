@@ -49,6 +49,7 @@ export function buildChannelPayload(
       requiresCode,
     },
     ...(held.length ? { heldLocationIds: held } : {}),
+    ...(record.coveredSkus ? { coveredSkus: [...record.coveredSkus] } : {}),
     stacking: { ...record.stacking },
     limits: record.limits ? { ...record.limits } : null,
   };

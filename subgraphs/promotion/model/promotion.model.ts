@@ -117,6 +117,8 @@ export type ChannelPayload = {
   eligibility: Omit<EligibilityData, 'channels'>;
   /** Locations of the eligibility where it is not live for lack of stock (optional in v1). */
   heldLocationIds?: string[];
+  /** The SKUs the scope's terms covered at approval (optional in v1; term scopes only). */
+  coveredSkus?: string[];
   stacking: StackingData;
   limits: LimitsData | null;
 };
@@ -213,6 +215,11 @@ export type PromotionRecord = PromotionContent & {
   stockHolds: StockHoldData[];
   /** Requests for the stock the held locations lack. */
   replenishments: ReplenishmentData[];
+  /**
+   * The SKUs a scope of categories, brands or hierarchy nodes covered when it was approved
+   * (exclusions applied; null for a scope of SKUs only). Channels get it beside the terms.
+   */
+  coveredSkus: string[] | null;
   /** Insertion order, used for stable list ordering and cursors. */
   seq: number;
   version: number;

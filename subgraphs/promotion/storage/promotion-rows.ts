@@ -109,6 +109,7 @@ export function recordDefaults<T extends Omit<PromotionRecord, 'seq' | 'channels
     activationHold: record.activationHold ?? null,
     stockHolds: record.stockHolds ?? [],
     replenishments: record.replenishments ?? [],
+    coveredSkus: record.coveredSkus ?? null,
   };
 }
 

@@ -102,6 +102,21 @@ describe('category scopes through the gateway and the emulated ERP', () => {
       assert.ok(Date.now() < deadline, 'live in POS within 10 s');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // The channel gets the terms and the SKUs they covered at approval.
+    const payload = stack.backends.state.channels
+      .received('pos')
+      .map(
+        (m) =>
+          m.body as {
+            promotionId: string;
+            coveredSkus?: string[];
+            scope: { categoryIds: string[] };
+          },
+      )
+      .filter((b) => b.promotionId === promotionId)
+      .at(-1)!;
+    assert.deepEqual(payload.scope.categoryIds, [group]);
+    assert.deepEqual([...payload.coveredSkus!].sort(), members.slice(1).sort());
   });
 
   test('eligibility: one batched product-master read per request, none once cached', async () => {

@@ -128,6 +128,7 @@ export function buildRecord(id: string, overrides: Partial<PromotionRecord> = {}
     activationHold: null,
     stockHolds: [],
     replenishments: [],
+    coveredSkus: null,
     channels: [],
     approvalReadiness: null,
     externalRefs: [],

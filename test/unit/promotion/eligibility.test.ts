@@ -65,6 +65,7 @@ function promo(id: string, seq: number, patch: Partial<PromotionRecord> = {}): P
     activationHold: null,
     stockHolds: [],
     replenishments: [],
+    coveredSkus: null,
     channels: [
       {
         channel: SalesChannel.POS,
