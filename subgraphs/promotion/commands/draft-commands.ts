@@ -17,7 +17,7 @@ import type {
 } from '../graph/promotion-input.type.ts';
 import type { ActorData, PromotionRecord } from '../model/promotion.model.ts';
 import { INITIAL_STATE, planTransition } from './promotion-state-machine.ts';
-import { invalidInput, validateDraft } from './promotion-validation.ts';
+import { invalidInput, requireText, validateDraft } from './promotion-validation.ts';
 import { isConfined, vendorFor } from '../model/tenancy.ts';
 import { failedSummary, readinessReport } from '../readiness/readiness-gate.ts';
 import { acceptedHolds, holdsRefusal } from '../readiness/stock-holds.ts';
@@ -40,10 +40,6 @@ const NO_FUNDING_DIRECTORY: FundingAgreementDirectory = {
 };
 
 export const newPromotionId = (): string => `prm_${randomBytes(10).toString('hex')}`;
-
-function requireText(field: string, value: string): void {
-  if (!value.trim()) throw invalidInput([{ field, message: 'must not be empty' }]);
-}
 
 /** Draft and approval commands: create, update, submit, withdraw, approve, reject. */
 export function createDraftCommands(core: CommandCore, newId: () => string = newPromotionId) {

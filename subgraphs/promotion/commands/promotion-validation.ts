@@ -365,3 +365,8 @@ export async function validateDraft(
   problems.push(...references, ...funding);
   if (problems.length) throw invalidInput(problems);
 }
+
+/** BAD_USER_INPUT when a required text (a reason, a name) is empty or blank. */
+export function requireText(field: string, value: string): void {
+  if (!value.trim()) throw invalidInput([{ field, message: 'must not be empty' }]);
+}

@@ -6,7 +6,7 @@ import { ChannelIntent, DeliveryStatus, PromotionState } from '../model/promotio
 import type { SuspensionInput } from '../graph/promotion-input.type.ts';
 import type { ActorData, PromotionRecord } from '../model/promotion.model.ts';
 import { assertCan, planTransition } from './promotion-state-machine.ts';
-import { invalidInput } from './promotion-validation.ts';
+import { invalidInput, requireText } from './promotion-validation.ts';
 
 const intentOf = (record: PromotionRecord, channel: SalesChannel) =>
   record.channels.find((c) => c.channel === channel)?.intent;
@@ -213,7 +213,7 @@ export function createPublicationCommands(core: CommandCore) {
       at: string | null | undefined,
       actor: ActorData,
     ): Promise<MutationResult> {
-      if (!reason.trim()) throw invalidInput([{ field: 'reason', message: 'must not be empty' }]);
+      requireText('reason', reason);
       return core.locked(id, async () => {
         const current = await core.load(id, actor);
         const now = core.now();
@@ -248,7 +248,7 @@ export function createPublicationCommands(core: CommandCore) {
 
     /** Before it was ever live; channels already sent get a withdrawal. */
     cancel(id: string, reason: string, actor: ActorData): Promise<MutationResult> {
-      if (!reason.trim()) throw invalidInput([{ field: 'reason', message: 'must not be empty' }]);
+      requireText('reason', reason);
       return core.locked(id, async () => {
         const current = await core.load(id, actor);
         const now = core.now();

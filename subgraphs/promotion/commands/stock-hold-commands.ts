@@ -4,7 +4,7 @@ import type { ActorData, ReplenishmentData } from '../model/promotion.model.ts';
 import { describeReplenishments } from '../replenishment/replenishment-sweep.ts';
 import { activeHolds } from '../readiness/stock-holds.ts';
 import { badUserInput } from '../../shared/errors.ts';
-import { invalidInput } from './promotion-validation.ts';
+import { requireText } from './promotion-validation.ts';
 import { nextVersion, type CommandCore, type MutationResult } from './command-core.ts';
 
 /** States in which a hold matters: approved and not over. */
@@ -29,7 +29,7 @@ export function createStockHoldCommands(core: CommandCore) {
       reason: string,
       actor: ActorData,
     ): Promise<MutationResult> {
-      if (!reason.trim()) throw invalidInput([{ field: 'reason', message: 'must not be empty' }]);
+      requireText('reason', reason);
       return core.locked(id, async () => {
         const current = await core.load(id, actor);
         const held = new Set(activeHolds(current).map((h) => h.locationId));
