@@ -47,7 +47,9 @@ export function deduplicateInFlight<T>(
     if ((init?.method ?? 'GET').toUpperCase() !== 'POST' || body === undefined || !isQuery(body)) {
       return send(url, init);
     }
-    const key = JSON.stringify([url, headerPairs(init?.headers), body]);
+    // Joined with NUL, which neither a URL nor a header may hold: no escaping of the body.
+    const headers = headerPairs(init?.headers).map(([name, value]) => `${name}:${value}`);
+    const key = `${url}\0${headers.join('\0')}\0${body}`;
     let shared = pending.get(key);
     if (!shared) {
       shared = send(url, init).finally(() => pending.delete(key));
