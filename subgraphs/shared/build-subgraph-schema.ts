@@ -33,6 +33,7 @@ export async function buildFederatedSchema(
   referenceResolvers: ReferenceResolvers = {},
 ): Promise<GraphQLSchema> {
   putArgumentsInDeclarationOrder();
+  resolvePlainFieldsByDefault();
   const schema = await buildSchema({
     ...options,
     skipCheck: true,
@@ -62,4 +63,32 @@ export async function buildFederatedSchema(
 function putArgumentsInDeclarationOrder(): void {
   const storage = getMetadataStorage() as unknown as { params: { index: number }[] };
   storage.params.sort((a, b) => a.index - b.index);
+}
+
+type FieldMetadata = { name: string; schemaName: string; simple?: boolean };
+type FieldStorage = {
+  fields: FieldMetadata[];
+  middlewares: unknown[];
+  resolverMiddlewares: unknown[];
+  authorizedFields: unknown[];
+};
+
+/**
+ * type-graphql wraps every plain `@Field` in a resolver that runs its (here: empty) middleware
+ * chain per value; graphql-js's default resolver reads the same property without it (in the
+ * storefront profile that chain was about 4 % of a subgraph's CPU). So every plain field whose
+ * GraphQL name is its property name resolves by default, as type-graphql's own `simple: true`
+ * does, unless anything declares middlewares or `@Authorized` (this schema uses neither: access
+ * is the directives' and field-access.ts's), in which case nothing changes.
+ */
+function resolvePlainFieldsByDefault(): void {
+  const storage = getMetadataStorage() as unknown as FieldStorage;
+  const chained =
+    storage.middlewares.length +
+    storage.resolverMiddlewares.length +
+    storage.authorizedFields.length;
+  if (chained > 0) return;
+  for (const field of storage.fields) {
+    if (field.simple === undefined && field.schemaName === field.name) field.simple = true;
+  }
 }

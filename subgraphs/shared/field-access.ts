@@ -95,7 +95,7 @@ export function unmetNeeds(
   requirements: readonly AccessRequirement[],
   principal: ForwardedPrincipal,
 ): string[] {
-  const held = new Set(principal.scopes);
+  const held = heldScopes(principal);
   const needs: string[] = [];
   for (const requirement of requirements) {
     if (requirement.kind === 'authenticated') {
@@ -106,6 +106,39 @@ export function unmetNeeds(
     }
   }
   return [...new Set(needs)];
+}
+
+/** The principal's scopes as a set, built once per principal (a request's fields share it). */
+const scopeSets = new WeakMap<ForwardedPrincipal, ReadonlySet<string>>();
+
+function heldScopes(principal: ForwardedPrincipal): ReadonlySet<string> {
+  let held = scopeSets.get(principal);
+  if (!held) {
+    held = new Set(principal.scopes);
+    scopeSets.set(principal, held);
+  }
+  return held;
+}
+
+/**
+ * What each guard found missing for a principal: a field resolved for every row of a list (60
+ * stock positions of a page) is checked once per request, not once per row. Keyed by the
+ * principal object the request's context carries, so it lives as long as that request.
+ */
+const verdicts = new WeakMap<ForwardedPrincipal, Map<Guard, string[]>>();
+
+function unmetFor(guard: Guard, principal: ForwardedPrincipal): string[] {
+  let known = verdicts.get(principal);
+  if (!known) {
+    known = new Map();
+    verdicts.set(principal, known);
+  }
+  let needs = known.get(guard);
+  if (!needs) {
+    needs = unmetNeeds(guard.requirements, principal);
+    known.set(guard, needs);
+  }
+  return needs;
 }
 
 type Guard = {
@@ -119,7 +152,7 @@ type Guard = {
 function check(guard: Guard, context: unknown, args: Record<string, unknown>): void {
   const principal = principalOfContext(context);
   if (!principal) throw forbidden(`not authorized: ${guard.coordinate} (no verified principal)`);
-  const needs = unmetNeeds(guard.requirements, principal);
+  const needs = unmetFor(guard, principal);
   if (needs.length > 0) {
     throw forbidden(`not authorized: ${guard.coordinate} needs ${needs.join(' and ')}`);
   }

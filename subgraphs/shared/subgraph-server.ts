@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { context as traceContext } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -108,9 +111,11 @@ export function createSubgraphServer<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskSubgraphError(formatted, error, telemetry.logFor(error)),
     introspection: true,
-    // Federated traces are only for Apollo's usage reporting, which this stack does not use.
     plugins: [
+      // Federated traces are only for Apollo's usage reporting, which this stack does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // No cache hints are set or read: without it Apollo no longer wraps every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
       telemetry.plugin,
       metrics.plugin,
       freshnessPlugin,
