@@ -7,9 +7,13 @@ import { EligibleOffer } from './eligible-offer.type.ts';
 import type { PriceRecord } from './ports/price-source.port.ts';
 import { bundleUnitPrices, promotionalUnitPrice, type OfferTerms } from './promotional-price.ts';
 
-/** The terms fields the offer's prices read; the gateway fetches them from the promotion subgraph. */
+/**
+ * The fields the offer's prices read; the gateway fetches them from the promotion subgraph. Not
+ * `terms { skus }`: a bundle's SKUs come as `bundleSkus`, so an offer of any other kind does not
+ * carry its promotion's whole scope through the gateway.
+ */
 export const ELIGIBLE_OFFER_REQUIRES =
-  'terms { skus offerKind percentOff amountOff { amount currency } fixedPrice { amount currency } ' +
+  'bundleSkus terms { offerKind percentOff amountOff { amount currency } fixedPrice { amount currency } ' +
   'buyQuantity getQuantity getDiscountPercent bundlePrice { amount currency } currency }';
 
 @Resolver(() => EligibleOffer)
@@ -58,7 +62,7 @@ export class EligibleOfferResolver {
 /** This SKU's share of the bundle price, spread over every bundle SKU's regular price. */
 async function bundleShareOf(offer: EligibleOffer, ctx: PricingContext): Promise<Money | null> {
   const bundle = offer.terms!.bundlePrice;
-  const skus = offer.terms!.skus ?? [];
+  const skus = offer.bundleSkus ?? [];
   if (!bundle || !skus.includes(offer.sku)) return null;
   const prices = await Promise.all(
     skus.map((sku) => regularPriceOf({ ...offer, sku } as EligibleOffer, ctx)),

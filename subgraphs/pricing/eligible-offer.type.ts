@@ -24,4 +24,9 @@ export class EligibleOffer {
   @Directive('@external')
   @Field(() => PromotionTerms)
   terms!: PromotionTerms;
+
+  /** BUNDLE_PRICE: the SKUs sharing the bundle price; empty otherwise (promotion's field). */
+  @Directive('@external')
+  @Field(() => [String])
+  bundleSkus!: string[];
 }

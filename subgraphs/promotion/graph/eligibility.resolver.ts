@@ -1,7 +1,7 @@
 import { confineEvaluation } from '../model/tenancy.ts';
 import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { requiresScopes } from '../../shared/access-control.ts';
-import { SalesChannel } from '../../shared/canonical/enums.ts';
+import { OfferKind, SalesChannel } from '../../shared/canonical/enums.ts';
 import { PromotionTerms } from '../../shared/canonical/promotion-terms.type.ts';
 import { DateTimeScalar } from '../../../contracts/canonical/scalars.ts';
 import { badUserInput } from '../../shared/errors.ts';
@@ -67,6 +67,17 @@ export class EligibleOfferResolver {
   @FieldResolver(() => PromotionTerms)
   terms(@Root() offer: EligibleOfferRoot): PromotionTerms {
     return toTerms(offer.record);
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      "The SKUs that share this offer's bundle price (BUNDLE_PRICE: the promotion's qualifying " +
+      'SKUs); empty for every other kind of offer.',
+  })
+  bundleSkus(@Root() offer: EligibleOfferRoot): string[] {
+    // Pricing needs the bundle's SKUs only for a bundle: asking for `terms { skus }` instead sent
+    // every offer's whole scope (hundreds of SKUs) through the gateway and back, per page.
+    return offer.record.offer.kind === OfferKind.BUNDLE_PRICE ? [...offer.record.scope.skus] : [];
   }
 }
 

@@ -174,6 +174,64 @@ describe('federated promotion graph through the gateway', () => {
     });
   });
 
+  test('a bundle offer: each SKU pays its pro-rata share, from the bundleSkus pricing requires', async () => {
+    const bundle = ['SKU000101', 'SKU000102'];
+    const id = await launch(
+      stack,
+      draftInput({
+        name: 'Bundle of two',
+        offer: {
+          kind: 'BUNDLE_PRICE',
+          bundle: {
+            components: bundle.map((sku) => ({ sku, quantity: 1 })),
+            bundlePrice: { amount: '5.00', currency: 'EUR' },
+          },
+        },
+        scope: { skus: bundle },
+        expectedUnits: bundle.map((sku) => ({ sku, quantity: '5' })),
+      }),
+    );
+    const res = await stack.query<{
+      eligiblePromotions: {
+        sku: string;
+        offers: {
+          promotionId: string;
+          bundleSkus: string[];
+          regularPrice: { amount: string };
+          promotionalPrice: { amount: string } | null;
+        }[];
+      }[];
+    }>(
+      `query($skus: [String!]!) {
+        eligiblePromotions(channel: ECOMMERCE, storeId: "S001", skus: $skus) {
+          sku offers { promotionId bundleSkus regularPrice { amount } promotionalPrice { amount } }
+        }
+      }`,
+      { skus: [...bundle, SKUS[0]!] },
+    );
+    assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+    const rows = res.body.data!.eligiblePromotions;
+    const offers = bundle.map((sku) => rows.find((r) => r.sku === sku)!.offers[0]!);
+    const regulars = offers.map((o) => new Big(o.regularPrice.amount));
+    const total = regulars.reduce((a, b) => a.plus(b));
+    for (const [i, offer] of offers.entries()) {
+      assert.equal(offer.promotionId, id);
+      assert.deepEqual(offer.bundleSkus, bundle);
+      // The bundle price spread over the regular prices, to the cent.
+      const share = new Big('5.00').times(regulars[i]!).div(total);
+      assert.ok(
+        share.minus(offer.promotionalPrice!.amount).abs().lte('0.01'),
+        `${bundle[i]}: ${offer.promotionalPrice?.amount} vs ${share.toFixed(4)}`,
+      );
+    }
+    const shares = offers.map((o) => new Big(o.promotionalPrice!.amount));
+    assert.equal(shares.reduce((a, b) => a.plus(b)).toFixed(2), '5.00');
+    // Any other kind of offer carries no SKU list.
+    const percentOff = rows.find((r) => r.sku === SKUS[0])!.offers[0]!;
+    assert.equal(percentOff.promotionId, promotionId);
+    assert.deepEqual(percentOff.bundleSkus, []);
+  });
+
   test('an ERP failure surfaces as BACKEND_UNAVAILABLE with a path, the rest of the answer intact', async () => {
     stack.backends.state.faults.add({
       match: 'API_MATERIAL_STOCK_SRV/A_MatlStkInAcctMod',

@@ -579,14 +579,19 @@ describe('pricing schema', () => {
       sku: string,
       channel: string,
       offerTerms: Record<string, unknown>,
-    ) => ({
-      __typename: 'EligibleOffer',
-      promotionId,
-      sku,
-      locationId: 'S001',
-      channel,
-      terms: offerTerms,
-    });
+    ) => {
+      // What the gateway sends for the `@requires`: the bundle's SKUs apart, no `terms.skus`.
+      const { skus, ...rest } = offerTerms;
+      return {
+        __typename: 'EligibleOffer',
+        promotionId,
+        sku,
+        locationId: 'S001',
+        channel,
+        bundleSkus: rest.offerKind === 'BUNDLE_PRICE' ? skus : [],
+        terms: rest,
+      };
+    };
     const offerTerms = (overrides: Record<string, unknown>) => {
       const {
         locationIds: _l,

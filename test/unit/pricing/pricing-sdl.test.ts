@@ -20,7 +20,7 @@ describe('pricing SDL', () => {
         'amountOff { amount currency } fixedPrice { amount currency } buyQuantity getQuantity getDiscountPercent ' +
         'bundlePrice { amount currency } currency expectedUnitsBySku { sku quantity } }")',
       'type EligibleOffer @key(fields: "promotionId sku locationId channel") {',
-      'regularPrice: Money @requires(fields: "terms { skus offerKind percentOff amountOff { amount currency } ' +
+      'regularPrice: Money @requires(fields: "bundleSkus terms { offerKind percentOff amountOff { amount currency } ' +
         'fixedPrice { amount currency } buyQuantity getQuantity getDiscountPercent bundlePrice { amount currency } currency }")',
       'price(sku: String!, storeId: ID!, channel: SalesChannel!): Price',
       'product(sku: String!): Product',
