@@ -98,7 +98,7 @@ export function createSubgraphMetrics(
   const caches = options.caches ?? [];
   new Counter({
     name: 'subgraph_cache_reads_total',
-    help: 'ERP port reads through the cache by port and outcome: fresh, stale (revalidated in the background), miss, staleIfError (the ERP failed, last known value served), error',
+    help: 'ERP port reads through the cache by port and outcome: fresh, stale (revalidated in the background), miss, shared (a miss another instance loaded, through Redis), staleIfError (the ERP failed, last known value served), error',
     labelNames: ['port', 'outcome'] as const,
     registers: [registry],
     collect() {

@@ -16,7 +16,17 @@ export type CacheScope = {
 /** The part of `cache` one port writes to: the same cache, every key namespaced by `scope`. */
 export function scopedCache(cache: KeyValueCache, scope: CacheScope): KeyValueCache {
   const prefix = `${scope.subgraph}:${scope.port}:v${scope.version}:`;
+  const { claim } = cache;
   return {
+    ...(claim
+      ? {
+          claim: (keys, ttlMs) =>
+            claim(
+              keys.map((key) => prefix + key),
+              ttlMs,
+            ),
+        }
+      : {}),
     ...(cache.clock ? { clock: cache.clock } : {}),
     get: (key) => cache.get(prefix + key),
     getMany: (keys) => cache.getMany(keys.map((key) => prefix + key)),

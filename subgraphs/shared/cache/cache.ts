@@ -3,6 +3,8 @@
  * or Redis (redis-cache.ts), chosen by the subgraph config (create-cache.ts). Values are JSON
  * values (Redis stores them as JSON). A cache never throws: a key it cannot answer is a miss and
  * a write it cannot make is dropped, so a request falls through to the port instead of failing.
+ * A cache shared by instances (Redis) can also `claim` keys, so one instance loads them for all
+ * (`cachedBatch`); a claim it cannot make is this caller's, so the caller loads.
  */
 export type KeyValueCache = {
   /** The value stored under `key`, `undefined` on a miss. Never rejects. */
@@ -18,6 +20,22 @@ export type KeyValueCache = {
    * `cachedBatch` ages entries on it too. Undefined: `Date.now`.
    */
   readonly clock?: () => number;
+  /**
+   * Claims `keys` for one back-end load across every instance sharing the cache (Redis only;
+   * absent on a cache of one process): per key, whether this call now holds it for `ttlMs`
+   * (> 0), after which it lapses on its own (a crashed holder blocks no one longer). A cache
+   * that cannot tell (Redis down, slow, paused) answers "held", so the caller loads itself.
+   * Never rejects.
+   */
+  claim?(keys: readonly string[], ttlMs: number): Promise<CacheClaim>;
+};
+
+/** What `claim` answered, and how to give the keys it holds back. */
+export type CacheClaim = {
+  /** Per key, in order: true when this claim holds the key (or the cache could not tell). */
+  readonly won: readonly boolean[];
+  /** Gives up the keys this claim still holds (never another's). Never rejects. */
+  release(): Promise<void>;
 };
 
 export type CacheEntry = readonly [key: string, value: unknown];

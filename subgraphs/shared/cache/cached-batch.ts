@@ -1,5 +1,5 @@
 import type { PortCachePolicy } from '../../../policies/cache-policy.ts';
-import type { CacheEntry, KeyValueCache } from './cache.ts';
+import type { CacheClaim, CacheEntry, KeyValueCache } from './cache.ts';
 import { type CacheReadCounts, type ReadOptions, type StaleReason } from './read-options.ts';
 
 export type CachedBatchOptions<K, V> = {
@@ -28,6 +28,17 @@ export type CachedBatchOptions<K, V> = {
    * many requests). A read of missing keys takes the waiting ones along. Default 20 ms.
    */
   refreshDelayMs?: number;
+  /**
+   * With a cache shared by instances (Redis): how long misses another instance claimed wait for
+   * its load, re-reading the cache, before this instance loads them itself. Default 2000 ms
+   * (the back-end client's default timeout).
+   */
+  claimWaitMs?: number;
+  /**
+   * How long a claim lasts unless its holder releases it: how long a holder that crashed keeps
+   * the others waiting (at most `claimWaitMs` anyway). Default 2000 ms.
+   */
+  claimTtlMs?: number;
   /** Clock of the entries' ages (epoch ms; entries shared through Redis carry it). Default the cache's, else `Date.now`. */
   now?: () => number;
 };
@@ -64,8 +75,16 @@ function isEntry(value: unknown): value is Entry {
  *   - otherwise the misses of one call go to the port in one `load`; if that fails, an entry
  *     within `staleIfErrorMs` more is served stale, and the rest fail with the port's error.
  * A key another call is already loading waits for that load (single flight, in this process).
+ * With a cache shared by instances (one that can `claim`, Redis), misses and background refreshes
+ * first claim their keys, so one instance loads a key for all: keys another instance claimed are
+ * read again from the cache (every 5 to 25 ms) until its value is there, served then (counted
+ * `shared`); one its holder released without a value (its load failed) or let lapse (crashed)
+ * is claimed and loaded here, and past `claimWaitMs` this instance loads the rest itself. A
+ * refresh of keys another instance claimed is skipped. A cache that cannot answer the claim
+ * leaves every key to this instance: never a wait on Redis, never an error from it.
  * `null` ("none") is cached like any value. A cache that cannot answer is a miss. Reads with
- * `{ fresh: true }` skip entries (fresh or stale) but still fall back to one when the load fails.
+ * `{ fresh: true }` skip entries (fresh or stale) and claims (they always load, themselves) but
+ * still fall back to an entry when the load fails.
  * Every stale answer is reported to the call's `onStale` with the time the port answered it.
  */
 export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
@@ -74,6 +93,8 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
   const storeMs = policy.freshMs + Math.max(policy.staleWhileRevalidateMs, policy.staleIfErrorMs);
   const inFlight = new Map<string, Promise<Served<V>>>();
   const refreshing = new Set<string>();
+  const claimWaitMs = options.claimWaitMs ?? 2000;
+  const claimTtlMs = options.claimTtlMs ?? 2000;
 
   const count = (outcome: keyof CacheReadCounts, n = 1): void => {
     if (counts && n > 0) counts[outcome] += n;
@@ -121,16 +142,34 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
       timer = setTimeout(() => {
         timer = undefined;
         const entries = takeQueued();
-        if (entries.length === 0) return;
-        loadAndStore(
-          entries.map(([, key]) => key),
-          entries.map(([id]) => id),
-        )
-          .catch(() => undefined) // the entries stay; a read past their window reads the port
-          .finally(() => doneRefreshing(entries));
+        if (entries.length > 0) void refresh(entries);
       }, refreshDelayMs);
       timer.unref?.();
     }
+  }
+
+  /** The background read of stale keys: those another instance claimed it leaves to that one. */
+  async function refresh(entries: readonly [string, K][]): Promise<void> {
+    try {
+      const claimed = await claim(entries.map(([id]) => id));
+      const mine = entries.filter((_, i) => claimed.won[i]);
+      if (mine.length === 0) return;
+      await loadAndStore(
+        mine.map(([, key]) => key),
+        mine.map(([id]) => id),
+      ).finally(() => claimed.release());
+    } catch {
+      // the entries stay; a read past their window reads the port
+    } finally {
+      doneRefreshing(entries);
+    }
+  }
+
+  /** Claims `ids` for this instance's load; without a cache that claims, all of them. */
+  async function claim(ids: readonly string[]): Promise<CacheClaim> {
+    const all: CacheClaim = { won: ids.map(() => true), release: async () => undefined };
+    if (!cache.claim || ids.length === 0) return all;
+    return cache.claim(ids, claimTtlMs).catch(() => all);
   }
 
   function takeQueued(): [string, K][] {
@@ -178,24 +217,102 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
       count('miss', misses.length);
       // The stale keys waiting for their background read ride along: one ERP read, not two.
       const riding = takeQueued();
-      let loaded: Served<V>[];
-      try {
-        loaded = await loadAndStore(
-          [...misses.map((p) => p.key), ...riding.map(([, key]) => key)],
-          [...misses.map((p) => p.id), ...riding.map(([id]) => id)],
-        );
-      } catch (error) {
-        await serveLastKnown(misses, fallbacks, fresh, error);
+      if (fresh || !cache.claim) {
+        await loadMisses(misses, riding, fallbacks, fresh);
         return;
-      } finally {
-        doneRefreshing(riding);
       }
-      misses.forEach((p, i) => p.resolve(loaded[i]!));
+      const claimed = await claim([...misses.map((p) => p.id), ...riding.map(([id]) => id)]);
+      const ridingMine = riding.filter((_, i) => claimed.won[misses.length + i]);
+      // Stale keys another instance claimed are being read there: not here too.
+      doneRefreshing(riding.filter((_, i) => !claimed.won[misses.length + i]));
+      await Promise.all([
+        loadMisses(
+          misses.filter((_, i) => claimed.won[i]),
+          ridingMine,
+          fallbacks,
+          false,
+        ).finally(() => claimed.release()),
+        awaitOthers(
+          misses.filter((_, i) => !claimed.won[i]),
+          fallbacks,
+        ),
+      ]);
     } catch (error) {
       for (const p of pending) p.reject(error);
     } finally {
       for (const p of pending) if (inFlight.get(p.id) === p.promise) inFlight.delete(p.id);
     }
+  }
+
+  /**
+   * Loads `misses` (and the stale keys riding along) in one read and serves them; if the read
+   * fails, each gets its entry within `staleIfErrorMs` or the error. Never rejects.
+   */
+  async function loadMisses(
+    misses: readonly Pending<K, V>[],
+    riding: readonly [string, K][],
+    fallbacks: Map<string, Entry>,
+    fresh: boolean,
+  ): Promise<void> {
+    if (misses.length === 0 && riding.length === 0) return;
+    let loaded: Served<V>[];
+    try {
+      loaded = await loadAndStore(
+        [...misses.map((p) => p.key), ...riding.map(([, key]) => key)],
+        [...misses.map((p) => p.id), ...riding.map(([id]) => id)],
+      );
+    } catch (error) {
+      await serveLastKnown(misses, fallbacks, fresh, error);
+      return;
+    } finally {
+      doneRefreshing(riding);
+    }
+    misses.forEach((p, i) => p.resolve(loaded[i]!));
+  }
+
+  /**
+   * Misses another instance claimed: read again from the cache, every 5 ms growing to 25 ms,
+   * until a fresh entry is there. Each time the keys are claimed before they are read, so a key
+   * whose holder stored it and let go is read, not loaded again; one whose holder let go
+   * without storing (its load failed) or lapsed (crashed) is loaded here; after `claimWaitMs`,
+   * the rest too.
+   */
+  async function awaitOthers(
+    waiting: readonly Pending<K, V>[],
+    fallbacks: Map<string, Entry>,
+  ): Promise<void> {
+    const deadline = performance.now() + claimWaitMs;
+    const loads: Promise<void>[] = [];
+    let left = waiting;
+    let step = 5;
+    while (left.length > 0 && performance.now() < deadline) {
+      await sleep(Math.min(step, Math.max(1, deadline - performance.now())));
+      step = Math.min(step * 1.5, 25);
+      const ids = left.map((p) => p.id);
+      const claimed = await claim(ids);
+      const stored = await cache.getMany(ids);
+      const at = now();
+      const orphaned: Pending<K, V>[] = [];
+      const still: Pending<K, V>[] = [];
+      let shared = 0;
+      left.forEach((p, i) => {
+        const entry = stored[i];
+        if (isEntry(entry) && at - entry.t <= policy.freshMs) {
+          p.resolve({ value: entry.v as V, at: entry.t });
+          shared += 1;
+        } else if (claimed.won[i]) {
+          orphaned.push(p);
+        } else {
+          still.push(p);
+        }
+      });
+      count('shared', shared);
+      loads.push(loadMisses(orphaned, [], fallbacks, false).finally(() => claimed.release()));
+      left = still;
+    }
+    // Past the bound: the holder is slow (or Redis lost the claim); this instance loads them.
+    loads.push(loadMisses(left, [], fallbacks, false));
+    await Promise.all(loads);
   }
 
   /** After a failed load: each miss gets its entry within `staleIfErrorMs`, or the error. */
@@ -243,7 +360,10 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
         waiting.set(id, loading);
         return;
       }
-      const pending = deferred<K, V>(id, key);
+      // Settled, it is no longer in flight: a later call reads again (the cache, or the port).
+      const pending = deferred<K, V>(id, key, (promise) => {
+        if (inFlight.get(id) === promise) inFlight.delete(id);
+      });
       inFlight.set(id, pending.promise);
       waiting.set(id, pending.promise);
       mine.push(pending);
@@ -257,13 +377,29 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
   };
 }
 
-function deferred<K, V>(id: string, key: K): Pending<K, V> {
-  let resolve!: (value: Served<V>) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<Served<V>>((res, rej) => {
-    resolve = res;
-    reject = rej;
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function deferred<K, V>(
+  id: string,
+  key: K,
+  settled: (promise: Promise<Served<V>>) => void,
+): Pending<K, V> {
+  let res!: (value: Served<V>) => void;
+  let rej!: (error: unknown) => void;
+  const promise = new Promise<Served<V>>((resolvePromise, rejectPromise) => {
+    res = resolvePromise;
+    rej = rejectPromise;
   });
+  const resolve = (value: Served<V>): void => {
+    settled(promise);
+    res(value);
+  };
+  const reject = (error: unknown): void => {
+    settled(promise);
+    rej(error);
+  };
   // Awaited by every caller; this only keeps a rejection nobody awaits any more from being unhandled.
   promise.catch(() => undefined);
   return { id, key, promise, resolve, reject };

@@ -5,7 +5,8 @@ import { createCacheRedisClient, createRedisCache } from './redis-cache.ts';
 
 /**
  * The subgraph's one cache, from its config: Redis when `redisUrl` is set (shared by every
- * instance, keys `cache:[cacheKeyPrefix:]<subgraph>:...`), else the in-process LRU of
+ * instance, keys `cache:[cacheKeyPrefix:]<subgraph>:...`, claims of a load across instances
+ * `cache:[cacheKeyPrefix:]lock:<subgraph>:...`), else the in-process LRU of
  * `cacheMaxEntries` entries. Opens the Redis connection in the background; `close` releases it.
  */
 export function createSubgraphCache(

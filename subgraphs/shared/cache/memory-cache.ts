@@ -11,7 +11,8 @@ export type MemoryCacheOptions = {
 /**
  * The in-process cache (lru-cache with a TTL per entry): the default when the subgraph has no
  * Redis. An entry is served while it is at most its TTL old. Values are kept as they are, not
- * copied: callers must not mutate what they read.
+ * copied: callers must not mutate what they read. It has no `claim`: one process has nobody to
+ * share a load with beyond `cachedBatch`'s own single flight.
  */
 export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
   const prefix = cacheKeyPrefix();

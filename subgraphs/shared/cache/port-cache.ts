@@ -6,7 +6,8 @@ import { cacheReadCounts } from './read-options.ts';
 
 /**
  * One port's batch read through `cache` under its policy: keys namespaced by `scope`, reads
- * counted per port for /metrics (`subgraph_cache_reads_total`). See `cachedBatch`.
+ * counted per port for /metrics (`subgraph_cache_reads_total`). With Redis, one instance loads a
+ * key for all that miss it at once (claims, see `cachedBatch`).
  */
 export function cachedPortBatch<K, V>(
   cache: Cache,

@@ -17,13 +17,25 @@ export type CacheReadCounts = {
   stale: number;
   /** Not in the cache (or skipped): read from the back-end. */
   miss: number;
+  /**
+   * A miss another instance was loading (claimed in Redis): served by its load, not by one of
+   * this instance's (counted in `miss` too).
+   */
+  shared: number;
   /** A miss the back-end failed, served from an entry within `staleIfError`. */
   staleIfError: number;
   /** A miss the back-end failed with nothing to fall back to. */
   error: number;
 };
 
-export const CACHE_READ_OUTCOMES = ['fresh', 'stale', 'miss', 'staleIfError', 'error'] as const;
+export const CACHE_READ_OUTCOMES = [
+  'fresh',
+  'stale',
+  'miss',
+  'shared',
+  'staleIfError',
+  'error',
+] as const;
 
 const countsByCache = new WeakMap<object, Map<string, CacheReadCounts>>();
 
@@ -33,7 +45,10 @@ export function cacheReadCounts(cache: object, port: string): CacheReadCounts {
   if (!ports) countsByCache.set(cache, (ports = new Map()));
   let counts = ports.get(port);
   if (!counts)
-    ports.set(port, (counts = { fresh: 0, stale: 0, miss: 0, staleIfError: 0, error: 0 }));
+    ports.set(
+      port,
+      (counts = { fresh: 0, stale: 0, miss: 0, shared: 0, staleIfError: 0, error: 0 }),
+    );
   return counts;
 }
 

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { cacheKeyPrefix, type Cache } from './cache.ts';
+import { cacheKeyPrefix, type Cache, type CacheClaim } from './cache.ts';
 import { processLogger } from '../../../contracts/runtime/telemetry/logger.ts';
 
 export type CacheRedisClientOptions = {
@@ -35,9 +36,17 @@ export type RedisCacheOptions = {
   name?: string;
 };
 
+/** Deletes each of KEYS still holding ARGV[1] (the claim's token): a holder frees only its own. */
+const RELEASE_CLAIMS = `for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 0`;
+
 /**
  * The cache in Redis, shared by every instance of the subgraph: values as JSON under
- * `cache:[namespace:]<key>` with a TTL (`SET ... PX`), reads with one `MGET`. Redis failing
+ * `cache:[namespace:]<key>` with a TTL (`SET ... PX`), reads with one `MGET`. Claims for one
+ * load across instances (`claim`) are `cache:[namespace:]lock:<key>` set to a token of the claim
+ * (`SET ... NX PX`, one pipeline), given back by a script that deletes only its own. Redis failing
  * (refused, down, slow, a bad reply) never fails a request: while the client is not connected
  * Redis is not asked (every read a miss), a command that fails or times out is a miss (or a
  * dropped write), and for `pauseAfterFailureMs` after it Redis is not asked either, so a Redis
@@ -46,6 +55,7 @@ export type RedisCacheOptions = {
 export function createRedisCache(options: RedisCacheOptions): Cache {
   const { client } = options;
   const prefix = cacheKeyPrefix(options.namespace);
+  const lockPrefix = `${prefix}lock:`;
   const pauseMs = options.pauseAfterFailureMs ?? 1000;
   const log = options.log ?? ((line: string) => processLogger().warn(line));
   const who = options.name ? `[${options.name}] cache` : '[cache]';
@@ -96,8 +106,50 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     }
   }
 
+  /** Redis not asked, or failing: every key "held", so the caller loads itself. */
+  const unclaimed = (keys: readonly string[]): CacheClaim => ({
+    won: keys.map(() => true),
+    release: async () => undefined,
+  });
+
+  async function claim(keys: readonly string[], ttlMs: number): Promise<CacheClaim> {
+    if (keys.length === 0 || ttlMs <= 0 || !usable()) return unclaimed(keys);
+    const token = randomUUID();
+    const locks = keys.map((key) => lockPrefix + key);
+    let results: [Error | null, unknown][];
+    try {
+      const pipeline = client.pipeline();
+      for (const lock of locks) pipeline.set(lock, token, 'PX', Math.ceil(ttlMs), 'NX');
+      results = (await pipeline.exec()) ?? [];
+    } catch (error) {
+      fail((error as Error).message);
+      return unclaimed(keys);
+    }
+    const failed = results.find(([error]) => error);
+    if (failed) fail(failed[0]!.message);
+    // A key Redis did not answer for is "held" too: never a wait on what nobody may be loading.
+    const won = keys.map((_, i) => {
+      const [error, reply] = results[i] ?? [null, 'OK'];
+      return error !== null || reply === 'OK';
+    });
+    const held = locks.filter((_, i) => results[i]?.[1] === 'OK');
+    return {
+      won,
+      async release() {
+        // Not asked while Redis is away: the claims lapse with their TTL.
+        if (held.length === 0 || !usable()) return;
+        try {
+          await client.eval(RELEASE_CLAIMS, held.length, ...held, token);
+        } catch (error) {
+          fail((error as Error).message);
+        }
+      },
+    };
+  }
+
   return {
     kind: 'redis',
+    claim,
     get: async (key) => (await getMany([key]))[0],
     getMany,
     set: (key, value, ttlMs) => setMany([[key, value]], ttlMs),

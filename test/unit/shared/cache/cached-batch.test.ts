@@ -73,6 +73,7 @@ const zeroCounts = (): CacheReadCounts => ({
   fresh: 0,
   stale: 0,
   miss: 0,
+  shared: 0,
   staleIfError: 0,
   error: 0,
 });
@@ -166,7 +167,7 @@ describe('cachedBatch: a port batch read through the cache', () => {
     assert.deepEqual(stale, []);
     assert.equal(source.calls.length, 2);
     // 'a' is counted once: the second call waited for the first call's read of it.
-    assert.deepEqual(counts, { fresh: 2, stale: 2, miss: 2, staleIfError: 0, error: 0 });
+    assert.deepEqual(counts, { fresh: 2, stale: 2, miss: 2, shared: 0, staleIfError: 0, error: 0 });
   });
 
   test('a failed background refresh keeps the entry; past the window the read waits for the port', async () => {
@@ -203,7 +204,7 @@ describe('cachedBatch: a port batch read through the cache', () => {
     assert.deepEqual(stale, [[1_000_000, 'backend-unavailable']]);
     time.advance(31_001); // 61.001 s old: past fresh + staleIfError
     await assert.rejects(read(['a']), /erp down/);
-    assert.deepEqual(counts, { fresh: 0, stale: 0, miss: 5, staleIfError: 2, error: 2 });
+    assert.deepEqual(counts, { fresh: 0, stale: 0, miss: 5, shared: 0, staleIfError: 2, error: 2 });
   });
 
   test('fresh reads skip fresh entries, but still fall back to the last known value when the port fails', async () => {
