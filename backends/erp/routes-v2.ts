@@ -5,6 +5,7 @@ import { buildProjection } from '../odata/projection.ts';
 import { parseQueryOptions, withSkiptoken } from '../odata/query-options.ts';
 import { v2Collection, v2Entity, type V2Context } from '../odata/v2-envelope.ts';
 import { v2Metadata } from '../odata/v2-metadata.ts';
+import { handleV2Batch } from './batch-v2.ts';
 import type { EntitySet } from './entity-set.ts';
 import type { ErpState } from './erp-state.ts';
 import { handleV2Write } from './writes-v2.ts';
@@ -54,7 +55,12 @@ export async function handleV2(
     };
   }
   if (path[0] === '$batch') {
-    throw new HttpError(501, 'NOT_IMPLEMENTED', '$batch is not supported by the emulator');
+    if (path.length > 1) {
+      throw new HttpError(404, 'UNKNOWN_SET', `Resource not found for segment '${path[1]}'`);
+    }
+    return handleV2Batch(req, service, `${V2_PREFIX}${service}`, erp.csrf, (part) =>
+      handleV2(part, erp, pageSize),
+    );
   }
   const first = splitSegment(path[0]!);
   const set = first ? sets.get(first.name) : undefined;

@@ -1,4 +1,4 @@
-import type { BackendClient } from './backend-client.ts';
+import type { BackendClient, BackendResponse } from './backend-client.ts';
 import { BackendError } from './backend-client.ts';
 
 /** An OData error answer (4xx) in SAP Gateway's v2 shape, surfaced with its code and message. */
@@ -71,7 +71,8 @@ export function buildQueryString(options: ODataV2QueryOptions): string {
   return params.join('&');
 }
 
-function errorFrom(status: number, body: unknown): ODataError {
+/** The `ODataError` of an OData v2 error answer (`{"error":{"code","message":{"value"}}}`). */
+export function errorFrom(status: number, body: unknown): ODataError {
   const error = (body as { error?: { code?: string; message?: { value?: string } | string } })
     ?.error;
   const message = typeof error?.message === 'string' ? error.message : error?.message?.value;
@@ -88,20 +89,40 @@ export async function queryCollection(
   servicePath: string,
   options: ODataV2QueryOptions = {},
 ): Promise<ODataRow[]> {
+  const first = await client.request({ path: `${servicePath}?${buildQueryString(options)}` });
+  return readCollectionPages(client, servicePath, options, first);
+}
+
+/**
+ * The rows of a collection read whose first page answered `first` (a plain GET's response or a
+ * `$batch` part's), the next pages read with plain GETs: `ODataError` for an OData error answer,
+ * `BackendError` for a 5xx or an envelope that is not OData v2's (named after `backend`).
+ */
+export async function readCollectionPages(
+  client: BackendClient,
+  servicePath: string,
+  options: ODataV2QueryOptions,
+  first: BackendResponse,
+  backend = 'erp',
+): Promise<ODataRow[]> {
   const rows: ODataRow[] = [];
-  let path: string | undefined = `${servicePath}?${buildQueryString(options)}`;
-  while (path) {
-    const res = await client.request({ path });
+  let res = first;
+  for (;;) {
+    if (res.status >= 500)
+      throw new BackendError(backend, `HTTP ${res.status}`, res.status, res.body);
     if (res.status !== 200) throw errorFrom(res.status, res.body);
-    const d = (res.body as { d?: { results?: ODataRow[]; __next?: string } })?.d;
+    const d = (res.body as { d?: { results?: ODataRow[]; __next?: string } } | undefined)?.d;
     if (!d || !Array.isArray(d.results)) {
-      throw new BackendError('erp', `unexpected OData v2 envelope from ${servicePath}`, res.status);
+      throw new BackendError(
+        backend,
+        `unexpected OData v2 envelope from ${servicePath}`,
+        res.status,
+      );
     }
     rows.push(...d.results);
-    path =
-      options.followNext === false || !d.__next ? undefined : relativeNext(d.__next, servicePath);
+    if (options.followNext === false || !d.__next) return rows;
+    res = await client.request({ path: relativeNext(d.__next, servicePath) });
   }
-  return rows;
 }
 
 /** Reads one entity by key predicate, e.g. `(Product='TG11')`; `undefined` on 404. */

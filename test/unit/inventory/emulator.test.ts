@@ -51,7 +51,12 @@ async function startStack(options: Parameters<typeof createBackendsServer>[0]) {
     erpUrl: backends.url,
     cacheTtlMs: { stock: 0, products: 0 },
   });
-  const inventory = await assembleInventorySubgraph(config, { erp: client }).listen(0);
+  // Plain GETs: these tests count the chunked reads per entity set; the `$batch` that carries
+  // them in production has its own (sap-stock-batch.test.ts).
+  const inventory = await assembleInventorySubgraph(config, {
+    erp: client,
+    sap: { batch: false },
+  }).listen(0);
   return { backends, client, inventory };
 }
 

@@ -14,6 +14,13 @@ export type SapInventoryOptions = {
   maxConcurrentChunks?: number;
   /** Unit reported when the ERP has no stock row for a SKU. Default `PC`. */
   defaultUnitOfMeasure?: string;
+  /**
+   * Reads of one OData service issued within `windowMs` of each other (the stock port's
+   * `A_ProductPlant` and the safety-stock port's `A_ProductSupplyPlanning` of one request, the
+   * chunks of a large read) go out as one `$batch` (subgraphs/shared/odata-v2-batch.ts). Default
+   * `{ windowMs: 2 }`; `false` sends every read as its own GET.
+   */
+  batch?: false | { windowMs?: number; maxPerBatch?: number };
   /** Clock of the snapshots' `asOf`, for tests. Default `Date.now`. */
   now?: () => number;
   /**

@@ -4,6 +4,7 @@ import { LocationType } from '../../location-type.enum.ts';
 import type { LocationRecord, LocationSource } from '../../ports/location-source.port.ts';
 import type { SapInventoryOptions } from './sap-inventory.options.ts';
 import { sapQuery, text } from './sap-read.ts';
+import { plainODataReader } from '../../../shared/odata-v2-batch.ts';
 import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
 
 export const PLANT_PATH = '/sap/opu/odata/sap/API_PLANT_SRV/A_Plant';
@@ -28,7 +29,12 @@ export function createSapLocationSource(options: SapInventoryOptions): LocationS
   const log = options.log ?? ((message: string) => processLogger().warn(message));
   return {
     async listLocations() {
-      const rows = await sapQuery(options.client, PLANT_PATH, { select: PLANT_SELECT }, log);
+      const rows = await sapQuery(
+        plainODataReader(options.client),
+        PLANT_PATH,
+        { select: PLANT_SELECT },
+        log,
+      );
       return rows.map(toLocation).filter((l): l is LocationRecord => l !== undefined);
     },
   };

@@ -1,23 +1,19 @@
 import Big from 'big.js';
 import { GraphQLError } from 'graphql';
-import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
+import { BackendError } from '../../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable, failureDetail } from '../../../shared/errors.ts';
-import {
-  ODataError,
-  queryCollection,
-  type ODataRow,
-  type ODataV2QueryOptions,
-} from '../../../shared/odata-v2.ts';
+import { ODataError, type ODataRow, type ODataV2QueryOptions } from '../../../shared/odata-v2.ts';
+import type { ODataCollectionReader } from '../../../shared/odata-v2-batch.ts';
 
 /** One OData v2 collection read of the SAP inventory adapters; failures become typed errors. */
 export async function sapQuery(
-  client: BackendClient,
+  reader: ODataCollectionReader,
   path: string,
   options: ODataV2QueryOptions,
   log: (message: string) => void,
 ): Promise<ODataRow[]> {
   try {
-    return await queryCollection(client, path, options);
+    return await reader.queryCollection(path, options);
   } catch (error) {
     throw toErpError(error, path, log);
   }

@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { buildQueryString, orChain } from '../../../shared/odata-v2.ts';
+import { createODataBatchReader, plainODataReader } from '../../../shared/odata-v2-batch.ts';
 import { formatQuantity } from '../../atp.ts';
 import {
   stockKey,
@@ -46,6 +47,12 @@ const UNRESTRICTED_STOCK_TYPE = '01';
  * Fan-out is bounded: per chunk of SKUs (and of plants, when very many) one query per entity set
  * with OR-chains on the material and the plant, never one call per (SKU, location); every URL
  * stays within `maxUrlLength`. Caching is not the adapter's: it sits at the port.
+ * Batching: both ports read through one `createODataBatchReader`, so the reads of one service
+ * issued within a couple of milliseconds (on a cold page the stock port's `A_ProductPlant` and
+ * the safety-stock port's `A_ProductSupplyPlanning`, which `withSafetyStock` starts side by side;
+ * the chunks of a large read) go out as one OData `$batch`: one ERP call per service. A lone read
+ * is a plain GET; the CSRF token a `$batch` needs rides on a plain GET, never a call of its own
+ * (see the reader). `options.batch === false` turns it off.
  */
 export function createSapStockSources(options: SapInventoryOptions): {
   /** Quantities; their `safetyStock` is 0: it is `safetyStock`'s (see `withSafetyStock`). */
@@ -61,8 +68,13 @@ export function createSapStockSources(options: SapInventoryOptions): {
   const maxConcurrent = options.maxConcurrentChunks ?? 4;
   const defaultUnit = options.defaultUnitOfMeasure ?? 'PC';
   const log = options.log ?? ((message: string) => processLogger().warn(message));
+  // One reader for both ports: their reads of one request share a `$batch` per service.
+  const reader =
+    options.batch === false
+      ? plainODataReader(client)
+      : createODataBatchReader(client, options.batch);
   const query = (path: string, queryOptions: Parameters<typeof sapQuery>[2]) =>
-    sapQuery(client, path, queryOptions, log);
+    sapQuery(reader, path, queryOptions, log);
 
   const stockSelectQuery = buildQueryString({ select: STOCK_SELECT });
   const storageChain = orChain('StorageLocation', sellable);

@@ -1,0 +1,155 @@
+import { HttpError } from '../http/types.ts';
+
+/** One body part of a multipart/mixed message: its headers (names lower-cased) and its body. */
+export type MultipartPart = { headers: Record<string, string>; body: string };
+
+/** One HTTP request carried in an `application/http` part of a `$batch`. */
+export type EmbeddedRequest = {
+  method: string;
+  /** The request target as written (relative to the service root, or an absolute path/URL). */
+  target: string;
+  headers: Record<string, string>;
+  body: string;
+};
+
+/** A response to write into an `application/http` part. */
+export type EmbeddedResponse = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+};
+
+const BOUNDARY_RE = /^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$/;
+
+function malformed(message: string): HttpError {
+  return new HttpError(400, 'BAD_PAYLOAD', `Malformed $batch body: ${message}`);
+}
+
+/** The `boundary` parameter of a `multipart/mixed` content type; 400 when missing or invalid. */
+export function multipartBoundary(contentType: string | undefined): string {
+  const [type = '', ...params] = (contentType ?? '').split(';');
+  if (type.trim().toLowerCase() !== 'multipart/mixed') {
+    throw malformed(`Content-Type must be multipart/mixed, got '${type.trim()}'`);
+  }
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'boundary') continue;
+    let value = param.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+      value = value.slice(1, -1);
+    }
+    if (!BOUNDARY_RE.test(value) || value.endsWith(' ')) {
+      throw malformed(`invalid boundary '${value}'`);
+    }
+    return value;
+  }
+  throw malformed('Content-Type has no boundary parameter');
+}
+
+/**
+ * Splits a multipart body into its parts (RFC 2046): the preamble and epilogue are ignored, the
+ * line break before each delimiter belongs to the delimiter, CRLF or bare LF line ends.
+ * Throws 400 when the opening or the closing delimiter is missing.
+ */
+export function splitMultipart(body: string, boundary: string): string[] {
+  const delimiter = `--${boundary}`;
+  const lines = body.split(/\r?\n/);
+  const parts: string[] = [];
+  let current: string[] | undefined;
+  let closed = false;
+  for (const line of lines) {
+    const trimmed = line.replace(/[ \t]+$/, '');
+    if (trimmed === `${delimiter}--`) {
+      if (!current) throw malformed('closing delimiter before any part');
+      parts.push(current.join('\r\n'));
+      closed = true;
+      break;
+    }
+    if (trimmed === delimiter) {
+      if (current) parts.push(current.join('\r\n'));
+      current = [];
+      continue;
+    }
+    current?.push(line);
+  }
+  if (!current) throw malformed(`no part delimited by '${delimiter}'`);
+  if (!closed) throw malformed(`missing closing delimiter '${delimiter}--'`);
+  return parts;
+}
+
+/** Splits `headers CRLF CRLF body`; header names lower-cased. Throws 400 on a bad header line. */
+export function parseHeaderBlock(text: string): MultipartPart {
+  const match = /\r?\n\r?\n/.exec(text);
+  const head = match ? text.slice(0, match.index) : text;
+  const body = match ? text.slice(match.index + match[0].length) : '';
+  const headers: Record<string, string> = {};
+  for (const line of head.split(/\r?\n/)) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw malformed(`bad header line '${line}'`);
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { headers, body };
+}
+
+/** The parts of a `$batch` body with their MIME headers. */
+export function parseMultipart(body: string, boundary: string): MultipartPart[] {
+  return splitMultipart(body, boundary).map(parseHeaderBlock);
+}
+
+/** The HTTP request inside an `application/http` part (`GET A_Product?$top=1 HTTP/1.1` ...). */
+export function parseEmbeddedRequest(part: MultipartPart): EmbeddedRequest {
+  const type = (part.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/http') {
+    throw malformed(`a part must be application/http, got '${type || '(none)'}'`);
+  }
+  const text = part.body.replace(/^(\r?\n)+/, '');
+  const lineEnd = /\r?\n/.exec(text);
+  const requestLine = lineEnd ? text.slice(0, lineEnd.index) : text;
+  const m = /^([A-Za-z]+) (\S+) HTTP\/1\.[01]$/.exec(requestLine.trim());
+  if (!m) throw malformed(`bad request line '${requestLine}'`);
+  const rest = lineEnd ? text.slice(lineEnd.index + lineEnd[0].length) : '';
+  const inner = rest === '' ? { headers: {}, body: '' } : parseHeaderBlock(rest);
+  return { method: m[1]!.toUpperCase(), target: m[2]!, headers: inner.headers, body: inner.body };
+}
+
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  412: 'Precondition Failed',
+  414: 'Request-URI Too Long',
+  428: 'Precondition Required',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+};
+
+/** A multipart/mixed `$batch` answer: one `application/http` part per response, CRLF line ends. */
+export function formatBatchResponse(
+  boundary: string,
+  responses: readonly EmbeddedResponse[],
+): string {
+  const out: string[] = [];
+  for (const r of responses) {
+    const headers = { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) };
+    out.push(
+      `--${boundary}`,
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      '',
+      `HTTP/1.1 ${r.status} ${REASONS[r.status] ?? 'Unknown'}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      '',
+      r.body,
+    );
+  }
+  out.push(`--${boundary}--`, '');
+  return out.join('\r\n');
+}
