@@ -16,8 +16,9 @@ export type CacheScope = {
 /** The part of `cache` one port writes to: the same cache, every key namespaced by `scope`. */
 export function scopedCache(cache: KeyValueCache, scope: CacheScope): KeyValueCache {
   const prefix = `${scope.subgraph}:${scope.port}:v${scope.version}:`;
-  const { claim } = cache;
+  const { claim, peekMany } = cache;
   return {
+    ...(peekMany ? { peekMany: (keys) => peekMany(keys.map((key) => prefix + key)) } : {}),
     ...(claim
       ? {
           claim: (keys, ttlMs) =>

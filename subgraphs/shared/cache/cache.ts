@@ -11,6 +11,11 @@ export type KeyValueCache = {
   get(key: string): Promise<unknown>;
   /** One value per key, in order, `undefined` for a miss. Never rejects. */
   getMany(keys: readonly string[]): Promise<unknown[]>;
+  /**
+   * `getMany` answered at once, by a cache that needs no I/O for it (the in-process one); absent
+   * on a cache that does (Redis). Never throws.
+   */
+  peekMany?(keys: readonly string[]): unknown[];
   /** Stores `value` (not `undefined`) for `ttlMs` (> 0). Never rejects. */
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
   /** Stores every entry for `ttlMs` (> 0). Never rejects. */

@@ -347,14 +347,39 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
     count('error', misses.length - served);
   }
 
+  /**
+   * Keys whose entry is fresh, served at once from a cache that answers synchronously (the
+   * in-process one): at a storefront's hit rates most keys of a page, which then cost no promise,
+   * closure or map entry each. The others are `undefined` and go the whole way.
+   */
+  function freshAtOnce(ids: readonly string[], values: V[], hit: Uint8Array): number {
+    const stored = cache.peekMany!(ids);
+    const at = now();
+    let served = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const entry = stored[i];
+      if (isEntry(entry) && at - entry.t <= policy.freshMs) {
+        values[i] = entry.v as V;
+        hit[i] = 1;
+        served += 1;
+      }
+    }
+    count('fresh', served);
+    return served;
+  }
+
   return async (keys: readonly K[], read: ReadOptions = {}): Promise<V[]> => {
     const fresh = read.fresh === true;
+    const ids = keys.map(keyOf);
+    const values = new Array<V>(keys.length);
+    const hit = new Uint8Array(keys.length);
+    const served = !fresh && cache.peekMany ? freshAtOnce(ids, values, hit) : 0;
+    if (served === keys.length) return values;
     const waiting = new Map<string, Promise<Served<V>>>();
     const mine: Pending<K, V>[] = [];
-    const ids = keys.map(keyOf);
     keys.forEach((key, i) => {
       const id = ids[i]!;
-      if (waiting.has(id)) return;
+      if (hit[i] === 1 || waiting.has(id)) return;
       const loading = inFlight.get(id);
       if (loading) {
         waiting.set(id, loading);
@@ -369,11 +394,14 @@ export function cachedBatch<K, V>(options: CachedBatchOptions<K, V>) {
       mine.push(pending);
     });
     if (mine.length > 0) void fill(mine, fresh);
-    const served = await Promise.all(ids.map((id) => waiting.get(id)!));
-    if (read.onStale) {
-      for (const s of served) if (s.stale) read.onStale(s.at, s.stale);
-    }
-    return served.map((s) => s.value);
+    const rest = [...waiting.keys()];
+    const answers = new Map<string, Served<V>>();
+    (await Promise.all(rest.map((id) => waiting.get(id)!))).forEach((s, i) =>
+      answers.set(rest[i]!, s),
+    );
+    for (const s of answers.values()) if (s.stale) read.onStale?.(s.at, s.stale);
+    for (let i = 0; i < ids.length; i++) if (hit[i] === 0) values[i] = answers.get(ids[i]!)!.value;
+    return values;
   };
 }
 

@@ -32,6 +32,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     ...(options.now ? { clock: options.now } : {}),
     get: async (key) => get(key),
     getMany: async (keys) => keys.map(get),
+    peekMany: (keys) => keys.map(get),
     set: async (key, value, ttlMs) => set(key, value, ttlMs),
     async setMany(entries, ttlMs) {
       for (const [key, value] of entries) set(key, value, ttlMs);

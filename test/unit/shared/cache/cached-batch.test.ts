@@ -90,6 +90,23 @@ describe('cachedBatch: a port batch read through the cache', () => {
     assert.deepEqual(source.calls, [['a', 'none'], ['b']]);
   });
 
+  test('the same answers and counts whether the cache answers at once (in-process) or later (Redis)', async () => {
+    // The in-process cache serves fresh keys without a promise each (peekMany); a cache without
+    // it takes the general path. Same keys, same answers, same loads, same counts.
+    const memory = createMemoryCache();
+    const { peekMany: _peek, ...later } = createMemoryCache();
+    for (const cache of [memory, later as Cache]) {
+      const source = port();
+      const counts = zeroCounts();
+      const read = batch(source, cache, undefined, { counts });
+      assert.deepEqual(await read(['a', 'none']), ['a!', null]);
+      assert.deepEqual(await read(['a', 'b', 'none']), ['a!', 'b!', null]);
+      assert.deepEqual(await read(['b', 'a']), ['b!', 'a!']);
+      assert.deepEqual(source.calls, [['a', 'none'], ['b']]);
+      assert.deepEqual(counts, { ...zeroCounts(), miss: 3, fresh: 4 });
+    }
+  });
+
   test('concurrent calls share the load of a key already being loaded (single flight)', async () => {
     const source = port();
     const read = batch(source);
