@@ -4,6 +4,7 @@ import { notFound } from '../shared/errors.ts';
 import { computeAtp } from './atp.ts';
 import type { InventoryPosition } from './inventory-position.type.ts';
 import type { LocationDirectory } from './location-directory.ts';
+import type { LocationRecord } from './ports/location-source.port.ts';
 import { stockKey, type StockSnapshot, type StockSource } from './ports/stock-source.port.ts';
 
 export type PositionKey = { sku: string; locationId: string };
@@ -37,11 +38,7 @@ export function positionByKey(
         const location = locations.byId.get(key.locationId);
         if (!location) return notFound('Location', key.locationId);
         const snapshot = snapshots.get(stockKey(key.sku, key.locationId))!;
-        return {
-          ...snapshot,
-          location,
-          ...computeAtp(snapshot, lowStockThreshold),
-        };
+        return positionOf(snapshot, location, lowStockThreshold);
       });
     },
     {
@@ -51,6 +48,29 @@ export function positionByKey(
       batchScheduleFn: (callback) => setImmediate(callback),
     },
   );
+}
+
+/** One position, every field named (one object shape for all of them, no spread copies). */
+function positionOf(
+  snapshot: StockSnapshot,
+  location: LocationRecord,
+  lowStockThreshold: string,
+): InventoryPosition {
+  const atp = computeAtp(snapshot, lowStockThreshold);
+  return {
+    sku: snapshot.sku,
+    locationId: snapshot.locationId,
+    location,
+    status: atp.status,
+    availableToPromise: atp.availableToPromise,
+    onHand: snapshot.onHand,
+    reserved: snapshot.reserved,
+    unavailable: snapshot.unavailable,
+    safetyStock: snapshot.safetyStock,
+    inTransit: snapshot.inTransit,
+    unitOfMeasure: snapshot.unitOfMeasure,
+    asOf: snapshot.asOf,
+  };
 }
 
 /** Loads every key; the first failure (e.g. ERP unavailable) is thrown. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Big from 'big.js';
 import {
+  atpOfDecimals,
   computeAtp,
   formatQuantity,
   type StockComponents,
@@ -85,5 +86,35 @@ describe('ATP formula', () => {
     assert.equal(formatQuantity(new Big('1e21')), '1000000000000000000000');
     assert.equal(formatQuantity(new Big('-0.0001')), '0');
     assert.equal(formatQuantity(new Big('-2.5')), '-2.5');
+  });
+});
+
+describe('computeAtp on whole units', () => {
+  test('answers exactly as decimal arithmetic does, for whole and decimal quantities alike', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647);
+    const quantity = (): string => {
+      const pick = next() % 10;
+      if (pick === 0) return '0';
+      if (pick === 1) return String(next() % 1_000_000_000_000_000); // up to 15 digits
+      if (pick === 2) return `${next() % 50}.${next() % 1000}`; // a decimal: the slow path
+      if (pick === 3) return `-${next() % 20}`;
+      return String(next() % 40);
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const components = {
+        onHand: quantity(),
+        reserved: quantity(),
+        unavailable: quantity(),
+        safetyStock: quantity(),
+        inTransit: quantity(),
+      };
+      const threshold = i % 7 === 0 ? '2.5' : String(next() % 10);
+      assert.deepEqual(
+        computeAtp(components, threshold),
+        atpOfDecimals(components, threshold),
+        JSON.stringify({ components, threshold }),
+      );
+    }
   });
 });
