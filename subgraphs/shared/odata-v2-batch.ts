@@ -24,6 +24,17 @@ export type ODataBatchReaderOptions = {
   backend?: string;
 };
 
+/** An adapter's batching setting: its reader's options, or `false` for plain GETs only. */
+export type ODataBatchSetting = false | ODataBatchReaderOptions;
+
+/** The reader an adapter's setting asks for: batching by default, plain with `false`. */
+export function odataReader(
+  client: BackendClient,
+  setting: ODataBatchSetting = {},
+): ODataCollectionReader {
+  return setting === false ? plainODataReader(client) : createODataBatchReader(client, setting);
+}
+
 /** Every read a plain `queryCollection` of its own (no batching). */
 export function plainODataReader(client: BackendClient): ODataCollectionReader {
   return {

@@ -13,6 +13,7 @@ import {
   type BackendClient,
 } from '../../../subgraphs/shared/backend-client.ts';
 import { createSapPriceHistorySource } from '../../../subgraphs/pricing/adapters/sap/sap-price-history.adapter.ts';
+import { plainODataReader } from '../../../subgraphs/shared/odata-v2-batch.ts';
 import { assemblePricingSubgraph } from '../../../subgraphs/pricing/assemble.ts';
 import { EMULATOR_TIMEOUT_MS } from '../../helpers/timeouts.ts';
 import { principalHeaders } from '../../helpers/principal.ts';
@@ -138,7 +139,7 @@ describe('price history against the ERP emulator', () => {
 
   test('the port: one request per chunk of SKUs, each past discount against its list price then', async () => {
     const skus = [...withHistory.slice(0, 30), ...withoutAny.slice(0, 30)];
-    const history = createSapPriceHistorySource(client, { materialsPerCall: 40 });
+    const history = createSapPriceHistorySource(plainODataReader(client), { materialsPerCall: 40 });
     const result = await history.findPromotionalHistory(
       skus.map((n) => ({ sku: sku(n), from: FROM, to: TO })),
     );
@@ -174,7 +175,7 @@ describe('price history against the ERP emulator', () => {
 
   test('an ERP failure is BACKEND_UNAVAILABLE, never an empty history', async () => {
     backends.state.faults.add({ match: VALIDITY, status: 503 });
-    const history = createSapPriceHistorySource(client);
+    const history = createSapPriceHistorySource(plainODataReader(client));
     await assert.rejects(
       history.findPromotionalHistory([{ sku: sku(withHistory[0]!), from: FROM, to: TO }]),
       (error: Error & { extensions?: Record<string, unknown> }) => {
@@ -195,7 +196,7 @@ describe('price history against the ERP emulator', () => {
     const pricing = await assemblePricingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
       erp: client,
       cache: null,
-      adapters: { priceHistory: createSapPriceHistorySource(down) },
+      adapters: { priceHistory: createSapPriceHistorySource(plainODataReader(down)) },
     }).listen(0);
     try {
       const res = await fetch(pricing.url, {

@@ -43,10 +43,12 @@ async function start(
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  // No cache: every request's ERP calls are counted.
+  // No cache: every request's ERP calls are counted, per entity set (plain GETs: the `$batch`
+  // that carries them in production is the shared reader's, tested with it and in inventory).
   const pricing = await assemblePricingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
     erp: client,
     cache: null,
+    sap: { batch: false },
     now: () => NOW,
   }).listen(0);
   return { backends, client, pricing };

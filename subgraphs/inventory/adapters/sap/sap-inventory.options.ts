@@ -1,3 +1,4 @@
+import type { ODataBatchSetting } from '../../../shared/odata-v2-batch.ts';
 import type { BackendClient } from '../../../shared/backend-client.ts';
 
 /** How the SAP inventory adapters read the ERP (every field but `client` optional). */
@@ -20,7 +21,7 @@ export type SapInventoryOptions = {
    * chunks of a large read) go out as one `$batch` (subgraphs/shared/odata-v2-batch.ts). Default
    * `{ windowMs: 2 }`; `false` sends every read as its own GET.
    */
-  batch?: false | { windowMs?: number; maxPerBatch?: number };
+  batch?: ODataBatchSetting;
   /** Clock of the snapshots' `asOf`, for tests. Default `Date.now`. */
   now?: () => number;
   /**

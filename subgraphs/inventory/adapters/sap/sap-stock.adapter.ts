@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { buildQueryString, orChain } from '../../../shared/odata-v2.ts';
-import { createODataBatchReader, plainODataReader } from '../../../shared/odata-v2-batch.ts';
+import { odataReader } from '../../../shared/odata-v2-batch.ts';
 import { formatQuantity } from '../../atp.ts';
 import {
   stockKey,
@@ -69,10 +69,7 @@ export function createSapStockSources(options: SapInventoryOptions): {
   const defaultUnit = options.defaultUnitOfMeasure ?? 'PC';
   const log = options.log ?? ((message: string) => processLogger().warn(message));
   // One reader for both ports: their reads of one request share a `$batch` per service.
-  const reader =
-    options.batch === false
-      ? plainODataReader(client)
-      : createODataBatchReader(client, options.batch);
+  const reader = odataReader(client, options.batch);
   const query = (path: string, queryOptions: Parameters<typeof sapQuery>[2]) =>
     sapQuery(reader, path, queryOptions, log);
 

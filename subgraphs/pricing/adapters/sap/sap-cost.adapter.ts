@@ -1,5 +1,5 @@
 import { Big } from 'big.js';
-import type { BackendClient } from '../../../shared/backend-client.ts';
+import type { ODataCollectionReader } from '../../../shared/odata-v2-batch.ts';
 import { chunk, literal, orChain, type ODataRow } from '../../../shared/odata-v2.ts';
 import { toBig } from '../../money.ts';
 import { MarginBasis } from '../../pricing-enums.ts';
@@ -22,7 +22,7 @@ import { sapRead, text } from './sap-read.ts';
  * - Errors become BACKEND_UNAVAILABLE naming `erp` and the operation, never the ERP's payload.
  */
 export function createSapCostSource(
-  client: BackendClient,
+  reader: ODataCollectionReader,
   options: SapPricingOptions = {},
 ): CostSource {
   const perCall = materialsPerCall(options);
@@ -39,7 +39,7 @@ export function createSapCostSource(
         orChain('Product', products),
         ...(plant ? [`ValuationArea eq ${literal(plant)}`] : []),
       ].join(' and ');
-      const rows = await sapRead(client, 'cost lookup', PRODUCT_VALUATION_SET, {
+      const rows = await sapRead(reader, 'cost lookup', PRODUCT_VALUATION_SET, {
         filter,
       });
       const sorted = rows

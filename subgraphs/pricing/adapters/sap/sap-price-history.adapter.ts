@@ -1,5 +1,5 @@
 import type { Big } from 'big.js';
-import type { BackendClient } from '../../../shared/backend-client.ts';
+import type { ODataCollectionReader } from '../../../shared/odata-v2-batch.ts';
 import {
   OPEN_END_MS,
   chunk,
@@ -64,7 +64,7 @@ type Promo = {
 };
 
 export function createSapPriceHistorySource(
-  client: BackendClient,
+  reader: ODataCollectionReader,
   options: SapPricingOptions = {},
 ): PriceHistorySource {
   const salesOrganization = options.salesOrganization ?? '1010';
@@ -89,7 +89,7 @@ export function createSapPriceHistorySource(
           `ConditionValidityStartDate le ${dateTimeLiteral(toMs)}`,
           `ConditionValidityEndDate ge ${dateTimeLiteral(fromMs)}`,
         ].join(' and ');
-        const rows = await sapRead(client, 'price history lookup', PRICE_VALIDITY_SET, {
+        const rows = await sapRead(reader, 'price history lookup', PRICE_VALIDITY_SET, {
           filter,
           expand: ['to_SlsPrcgConditionRecord'],
         });

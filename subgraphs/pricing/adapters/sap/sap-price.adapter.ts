@@ -1,4 +1,4 @@
-import type { BackendClient } from '../../../shared/backend-client.ts';
+import type { ODataCollectionReader } from '../../../shared/odata-v2-batch.ts';
 import {
   OPEN_END_MS,
   chunk,
@@ -47,7 +47,7 @@ const DAY_MS = 86_400_000;
 type Candidate = Omit<PriceRecord, 'asOf'> & { rank: number; startMs: number; record: string };
 
 export function createSapPriceSource(
-  client: BackendClient,
+  reader: ODataCollectionReader,
   options: SapPricingOptions = {},
 ): PriceSource {
   const salesOrganization = options.salesOrganization ?? '1010';
@@ -77,7 +77,7 @@ export function createSapPriceSource(
         `ConditionValidityStartDate le ${day}`,
         `ConditionValidityEndDate ge ${day}`,
       ].join(' and ');
-      const rows = await sapRead(client, 'price lookup', PRICE_VALIDITY_SET, {
+      const rows = await sapRead(reader, 'price lookup', PRICE_VALIDITY_SET, {
         filter,
         expand: ['to_SlsPrcgConditionRecord'],
       });

@@ -1,4 +1,5 @@
 import type { BackendClient } from '../../../shared/backend-client.ts';
+import { odataReader } from '../../../shared/odata-v2-batch.ts';
 import type { PricingPorts } from '../../ports/pricing-ports.ts';
 import { createSapCostSource } from './sap-cost.adapter.ts';
 import { createSapPriceHistorySource } from './sap-price-history.adapter.ts';
@@ -15,10 +16,12 @@ export function createSapPricingPorts(
   client: BackendClient,
   options: SapPricingOptions = {},
 ): PricingPorts {
+  // One reader for every port: their reads of one service in the same moment share a `$batch`.
+  const reader = odataReader(client, options.batch);
   return {
-    prices: createSapPriceSource(client, options),
-    costs: createSapCostSource(client, options),
-    products: createSapProductSource(client, options),
-    priceHistory: createSapPriceHistorySource(client, options),
+    prices: createSapPriceSource(reader, options),
+    costs: createSapCostSource(reader, options),
+    products: createSapProductSource(reader, options),
+    priceHistory: createSapPriceHistorySource(reader, options),
   };
 }

@@ -1,3 +1,4 @@
+import type { ODataBatchSetting } from '../../../shared/odata-v2-batch.ts';
 import type { SalesChannel } from '../../../shared/canonical/enums.ts';
 
 /** How the SAP pricing adapters map canonical terms onto the ERP's (every field optional). */
@@ -25,6 +26,12 @@ export type SapPricingOptions = {
    * valuation of the SKU, so set this when there are many plants).
    */
   referenceValuationArea?: string;
+  /**
+   * Reads of one OData service issued within `windowMs` of each other (the price misses of the
+   * requests in flight, a large read's chunks) go out as one `$batch`
+   * (subgraphs/shared/odata-v2-batch.ts). Default `{ windowMs: 2 }`; `false`: every read its own GET.
+   */
+  batch?: ODataBatchSetting;
 };
 
 export const DEFAULT_DISTRIBUTION_CHANNELS: Readonly<Record<SalesChannel, string>> = {

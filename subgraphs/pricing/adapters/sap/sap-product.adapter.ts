@@ -1,4 +1,4 @@
-import type { BackendClient } from '../../../shared/backend-client.ts';
+import type { ODataCollectionReader } from '../../../shared/odata-v2-batch.ts';
 import { chunk, orChain, type ODataRow } from '../../../shared/odata-v2.ts';
 import type { ProductRecord, ProductSource } from '../../ports/product-source.port.ts';
 import { PRODUCT_SET, materialsPerCall, type SapPricingOptions } from './sap-pricing.options.ts';
@@ -11,7 +11,7 @@ import { navigationRows, sapRead, text } from './sap-read.ts';
  * BACKEND_UNAVAILABLE naming `erp` and the operation, never the ERP's payload.
  */
 export function createSapProductSource(
-  client: BackendClient,
+  reader: ODataCollectionReader,
   options: SapPricingOptions = {},
 ): ProductSource {
   const perCall = materialsPerCall(options);
@@ -22,7 +22,7 @@ export function createSapProductSource(
       const found = new Map<string, ProductRecord>();
       await Promise.all(
         chunk(unique, perCall).map(async (products) => {
-          const rows = await sapRead(client, 'product lookup', PRODUCT_SET, {
+          const rows = await sapRead(reader, 'product lookup', PRODUCT_SET, {
             filter: orChain('Product', products),
             expand: ['to_Description'],
           });

@@ -1,6 +1,7 @@
-import { BackendError, type BackendClient } from '../../../shared/backend-client.ts';
+import { BackendError } from '../../../shared/backend-client.ts';
 import { backendFailureReason, backendUnavailable, failureDetail } from '../../../shared/errors.ts';
-import { ODataError, queryCollection, type ODataRow } from '../../../shared/odata-v2.ts';
+import { ODataError, type ODataRow, type ODataV2QueryOptions } from '../../../shared/odata-v2.ts';
+import type { ODataCollectionReader } from '../../../shared/odata-v2-batch.ts';
 import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts';
 
 /**
@@ -8,13 +9,13 @@ import { processLogger } from '../../../../contracts/runtime/telemetry/logger.ts
  * BACKEND_UNAVAILABLE naming `erp` and the operation (see `erpFailure`).
  */
 export async function sapRead(
-  client: BackendClient,
+  reader: ODataCollectionReader,
   operation: string,
   path: string,
-  query: Parameters<typeof queryCollection>[2],
+  query: ODataV2QueryOptions,
 ): Promise<ODataRow[]> {
   try {
-    return await queryCollection(client, path, query);
+    return await reader.queryCollection(path, query);
   } catch (error) {
     throw erpFailure(operation, error);
   }
