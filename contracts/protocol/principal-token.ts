@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /**
@@ -89,6 +90,22 @@ export function principalClaims(principal: PrincipalData): Claims {
  * Signs a principal, valid from `nowMs` for `lifetimeSeconds`. Both `iat` and `exp` are set
  * (never jsonwebtoken's `noTimestamp`, which would delete `iat` and make the token refused).
  */
+/**
+ * The secret as a key object, made once per secret: given a string, jsonwebtoken first tries to
+ * read it as a PEM public key, and the exception it catches each time cost more than the HMAC
+ * (signed by the gateway and verified by every subgraph, per request).
+ */
+const secretKeys = new Map<string, KeyObject>();
+
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 export function signPrincipalToken(
   principal: PrincipalData,
   secret: string,
@@ -96,7 +113,8 @@ export function signPrincipalToken(
   lifetimeSeconds = PRINCIPAL_LIFETIME_SECONDS,
 ): string {
   const iat = Math.floor(nowMs / 1000);
-  return jwt.sign({ ...principalClaims(principal), iat, exp: iat + lifetimeSeconds }, secret, {
+  const claims = { ...principalClaims(principal), iat, exp: iat + lifetimeSeconds };
+  return jwt.sign(claims, secretKey(secret), {
     algorithm: ALGORITHM,
     issuer: PRINCIPAL_ISSUER,
     audience: PRINCIPAL_AUDIENCE,
@@ -200,7 +218,7 @@ export function verifyPrincipalToken(
   for (const secret of secrets) {
     let claims: Record<string, unknown>;
     try {
-      claims = jwt.verify(token, secret, {
+      claims = jwt.verify(token, secretKey(secret), {
         algorithms: [ALGORITHM],
         issuer: PRINCIPAL_ISSUER,
         audience: PRINCIPAL_AUDIENCE,
