@@ -1,3 +1,4 @@
+import { splitHeaderBlock } from '../../contracts/protocol/mime-header-block.ts';
 import { HttpError } from '../http/types.ts';
 
 /** One body part of a multipart/mixed message: its headers (names lower-cased) and its body. */
@@ -79,17 +80,9 @@ export function splitMultipart(body: string, boundary: string): string[] {
 
 /** Splits `headers CRLF CRLF body`; header names lower-cased. Throws 400 on a bad header line. */
 export function parseHeaderBlock(text: string): MultipartPart {
-  const match = /\r?\n\r?\n/.exec(text);
-  const head = match ? text.slice(0, match.index) : text;
-  const body = match ? text.slice(match.index + match[0].length) : '';
-  const headers: Record<string, string> = {};
-  for (const line of head.split(/\r?\n/)) {
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw malformed(`bad header line '${line}'`);
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { headers, body };
+  const block = splitHeaderBlock(text);
+  if (!block) throw malformed(`bad header line in '${text.slice(0, 80)}'`);
+  return block;
 }
 
 /** The parts of a `$batch` body with their MIME headers. */

@@ -1,3 +1,5 @@
+import { splitHeaderBlock } from '../../contracts/protocol/mime-header-block.ts';
+
 /** One GET of a `$batch`: the resource relative to the service root, e.g. `A_Product?$top=1`. */
 export type BatchGet = { resource: string; headers?: Readonly<Record<string, string>> };
 
@@ -64,23 +66,9 @@ export function splitParts(body: string, boundary: string): string[] | undefined
   return undefined;
 }
 
-function splitHead(text: string): { headers: Record<string, string>; body: string } | undefined {
-  const match = /\r?\n\r?\n/.exec(text);
-  const head = match ? text.slice(0, match.index) : text;
-  const body = match ? text.slice(match.index + match[0].length) : '';
-  const headers: Record<string, string> = {};
-  for (const line of head.split(/\r?\n/)) {
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { headers, body };
-}
-
 /** One `application/http` part of a `$batch` answer: status line, headers and (JSON) body. */
 export function parseResponsePart(part: string): BatchPartAnswer {
-  const mime = splitHead(part.replace(/^(\r?\n)+/, ''));
+  const mime = splitHeaderBlock(part.replace(/^(\r?\n)+/, ''));
   if (!mime) return { ok: false, reason: 'malformed part headers' };
   const type = (mime.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/http') {
@@ -91,7 +79,7 @@ export function parseResponsePart(part: string): BatchPartAnswer {
   const statusLine = lineEnd ? text.slice(0, lineEnd.index) : text;
   const m = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(statusLine.trim());
   if (!m) return { ok: false, reason: `bad status line '${statusLine.slice(0, 80)}'` };
-  const http = splitHead(lineEnd ? text.slice(lineEnd.index + lineEnd[0].length) : '');
+  const http = splitHeaderBlock(lineEnd ? text.slice(lineEnd.index + lineEnd[0].length) : '');
   if (!http) return { ok: false, reason: 'malformed response headers' };
   const raw = http.body.replace(/(\r?\n)+$/, '');
   let body: unknown = raw;

@@ -37,6 +37,11 @@ export const CACHE_READ_OUTCOMES = [
   'error',
 ] as const;
 
+/** Every outcome at zero. */
+export function emptyCacheReadCounts(): CacheReadCounts {
+  return { fresh: 0, stale: 0, miss: 0, shared: 0, staleIfError: 0, error: 0 };
+}
+
 const countsByCache = new WeakMap<object, Map<string, CacheReadCounts>>();
 
 /** The read counts of `port` in `cache` (one set per cache object and port, created on first use). */
@@ -44,11 +49,7 @@ export function cacheReadCounts(cache: object, port: string): CacheReadCounts {
   let ports = countsByCache.get(cache);
   if (!ports) countsByCache.set(cache, (ports = new Map()));
   let counts = ports.get(port);
-  if (!counts)
-    ports.set(
-      port,
-      (counts = { fresh: 0, stale: 0, miss: 0, shared: 0, staleIfError: 0, error: 0 }),
-    );
+  if (!counts) ports.set(port, (counts = emptyCacheReadCounts()));
   return counts;
 }
 

@@ -11,7 +11,7 @@ import {
   cachedBatch,
   type CachedBatchOptions,
 } from '../../../../subgraphs/shared/cache/cached-batch.ts';
-import type { CacheReadCounts } from '../../../../subgraphs/shared/cache/read-options.ts';
+import { emptyCacheReadCounts } from '../../../../subgraphs/shared/cache/read-options.ts';
 import {
   createCacheRedisClient,
   createRedisCache,
@@ -48,14 +48,7 @@ function erp(delayMs = 60) {
   };
 }
 
-const zeroCounts = (): CacheReadCounts => ({
-  fresh: 0,
-  stale: 0,
-  miss: 0,
-  shared: 0,
-  staleIfError: 0,
-  error: 0,
-});
+const zeroCounts = emptyCacheReadCounts;
 
 describe('cachedBatch over Redis: one load across instances', { skip: skip ?? false }, () => {
   const caches: Cache[] = [];

@@ -4,9 +4,10 @@ import type { Cache } from '../../../../subgraphs/shared/cache/cache.ts';
 import { scopedCache } from '../../../../subgraphs/shared/cache/cache-scope.ts';
 import { cachedBatch } from '../../../../subgraphs/shared/cache/cached-batch.ts';
 import { createMemoryCache } from '../../../../subgraphs/shared/cache/memory-cache.ts';
-import type {
-  CacheReadCounts,
-  StaleReason,
+import {
+  emptyCacheReadCounts,
+  type CacheReadCounts,
+  type StaleReason,
 } from '../../../../subgraphs/shared/cache/read-options.ts';
 import type { PortCachePolicy } from '../../../../policies/cache-policy.ts';
 
@@ -69,14 +70,7 @@ const SWR: PortCachePolicy = {
   staleIfErrorMs: 60_000,
 };
 
-const zeroCounts = (): CacheReadCounts => ({
-  fresh: 0,
-  stale: 0,
-  miss: 0,
-  shared: 0,
-  staleIfError: 0,
-  error: 0,
-});
+const zeroCounts = emptyCacheReadCounts;
 
 /** Lets the background refresh (after its 20 ms wait for other stale keys) run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 40));
