@@ -45,25 +45,57 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
 }
 
 /**
- * The parts of a multipart body (preamble and epilogue ignored, CRLF or LF line ends); undefined
- * when the body has no delimiter at all or no closing delimiter.
+ * The parts of a multipart body (preamble and epilogue ignored, CRLF or LF line ends, padding
+ * after a delimiter allowed); undefined when the body has no delimiter at all or no closing
+ * delimiter. Found with `indexOf`, not line by line: a batch answer is mostly long JSON lines.
  */
 export function splitParts(body: string, boundary: string): string[] | undefined {
   const delimiter = `--${boundary}`;
   const parts: string[] = [];
-  let current: string[] | undefined;
-  for (const line of body.split(/\r?\n/)) {
-    const trimmed = line.replace(/[ \t]+$/, '');
-    if (trimmed === `${delimiter}--`) {
-      if (current) parts.push(current.join('\r\n'));
-      return current ? parts : undefined;
-    }
-    if (trimmed === delimiter) {
-      if (current) parts.push(current.join('\r\n'));
-      current = [];
-    } else current?.push(line);
+  let at = delimiterLine(body, delimiter, 0);
+  let start = -1;
+  while (at) {
+    if (start >= 0) parts.push(body.slice(start, lineEndBefore(body, at.index)));
+    if (at.closing) return start >= 0 ? parts : undefined;
+    start = at.next;
+    at = delimiterLine(body, delimiter, start);
   }
   return undefined;
+}
+
+type Delimiter = { index: number; closing: boolean; next: number };
+
+/** The next line from `from` on that is `delimiter` or `delimiter--`, padding aside. */
+function delimiterLine(body: string, delimiter: string, from: number): Delimiter | undefined {
+  for (let index = body.indexOf(delimiter, from); index >= 0;) {
+    if (index === 0 || body[index - 1] === '\n') {
+      let end = index + delimiter.length;
+      const closing = body.startsWith('--', end);
+      if (closing) end += 2;
+      const newline = body.indexOf('\n', end);
+      const lineEnd = newline < 0 ? body.length : newline;
+      if (body.slice(end, lineEnd).trim() === '') {
+        return { index, closing, next: newline < 0 ? body.length : newline + 1 };
+      }
+    }
+    index = body.indexOf(delimiter, index + 1);
+  }
+  return undefined;
+}
+
+/** Where the line break before position `index` starts (the break belongs to the delimiter). */
+function lineEndBefore(body: string, index: number): number {
+  let end = index;
+  if (body[end - 1] === '\n') end -= 1;
+  if (body[end - 1] === '\r') end -= 1;
+  return end;
+}
+
+/** `text` without the line breaks at its end. */
+function trimLineBreaks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** One `application/http` part of a `$batch` answer: status line, headers and (JSON) body. */
@@ -81,7 +113,7 @@ export function parseResponsePart(part: string): BatchPartAnswer {
   if (!m) return { ok: false, reason: `bad status line '${statusLine.slice(0, 80)}'` };
   const http = splitHeaderBlock(lineEnd ? text.slice(lineEnd.index + lineEnd[0].length) : '');
   if (!http) return { ok: false, reason: 'malformed response headers' };
-  const raw = http.body.replace(/(\r?\n)+$/, '');
+  const raw = trimLineBreaks(http.body);
   let body: unknown = raw;
   if (raw !== '' && (http.headers['content-type'] ?? '').includes('json')) {
     try {

@@ -62,6 +62,32 @@ describe('odata-v2 multipart (client side)', () => {
       assert.equal(parts[1]!.ok && parts[1]!.status, 400);
       assert.equal(parts[2]!.ok, false);
     }
+    // Only a whole line is a delimiter: padding after it is allowed, the boundary inside a
+    // body or as the start of a longer word is content.
+    const tricky = [
+      '--r1 \t',
+      'Content-Type: application/http',
+      '',
+      'HTTP/1.1 200 OK',
+      'Content-Type: application/json',
+      '',
+      '{"d":{"results":[{"Text":"--r1"}]}}',
+      '--r1x is not a delimiter',
+      '--r1--',
+      'epilogue',
+    ].join('\r\n');
+    const [only, ...none] = parseBatchResponse('multipart/mixed; boundary=r1', tricky)!;
+    assert.equal(none.length, 0);
+    assert.equal(only!.ok, false); // its JSON body runs on into the next line: not JSON
+    const clean = tricky.replace('\r\n--r1x is not a delimiter', '');
+    assert.deepEqual(parseBatchResponse('multipart/mixed; boundary=r1', clean), [
+      {
+        ok: true,
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { d: { results: [{ Text: '--r1' }] } },
+      },
+    ]);
     assert.equal(parseBatchResponse('application/json', '{}'), undefined);
     assert.equal(parseBatchResponse('multipart/mixed; boundary=r1', '--r1\r\nno end'), undefined);
     assert.equal(
