@@ -70,12 +70,36 @@ export function createBackendsServer(options: BackendsOptions = {}): BackendsSer
           `Injected fault: HTTP ${fault.status} on ${route}`,
         );
       }
-      if (protocol === 'v2') return await handleV2(req, state.erp, resolved.pageSize);
+      if (protocol === 'v2') {
+        const parts = route.endsWith('/$batch') ? partFaults(route) : undefined;
+        return await handleV2(req, state.erp, resolved.pageSize, parts);
+      }
       if (protocol === 'v4') return handleV4(req, state.erp, resolved.pageSize);
       return await handleChannel(req, state.channels, resolved.channelSigningSecret);
     } catch (error) {
       return renderError(protocol, error);
     }
+  }
+
+  /**
+   * Inside a `$batch`, the faults of each part's entity set apply to that part (its own status,
+   * its delay), as they would to the same read sent alone; the service's and `*` faults applied
+   * once to the whole call already.
+   */
+  function partFaults(batchRoute: string): (part: HttpRequest) => Promise<void> {
+    return async (part) => {
+      const route = v2RouteKey(part.path);
+      const fault = state.faults.take(route, batchRoute);
+      if (!fault) return;
+      if (fault.latencyMs) await sleep(fault.latencyMs);
+      if (fault.status !== undefined) {
+        throw new HttpError(
+          fault.status,
+          'FAULT',
+          `Injected fault: HTTP ${fault.status} on ${route}`,
+        );
+      }
+    };
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -72,9 +72,14 @@ export class Faults {
   }
 
   /** The fault to apply to a call on `route` (consuming one of its `times`), if any. */
-  take(route: string): Fault | undefined {
+  /**
+   * The first fault matching `route` (counted as applied), skipping those that also match
+   * `unless`: a `$batch` part takes the faults of its entity set, not the service's again.
+   */
+  take(route: string, unless?: string): Fault | undefined {
     for (const fault of this.faults) {
       if (!matches(fault.match, route)) continue;
+      if (unless !== undefined && matches(fault.match, unless)) continue;
       if (fault.probability !== undefined && this.rng.next() >= fault.probability) continue;
       fault.applied++;
       if (fault.times !== undefined && fault.applied >= fault.times) this.remove(fault.id);

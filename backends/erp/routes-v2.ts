@@ -27,6 +27,8 @@ export async function handleV2(
   req: HttpRequest,
   erp: ErpState,
   pageSize: number,
+  /** Runs before each `$batch` part (the server's faults of the part's entity set); may throw. */
+  beforePart?: (part: HttpRequest) => Promise<void>,
 ): Promise<HttpResponse> {
   const [service = '', ...segments] = req.path.slice(V2_PREFIX.length).split('/').map(safeDecode);
   const sets = erp.v2.get(service);
@@ -58,9 +60,10 @@ export async function handleV2(
     if (path.length > 1) {
       throw new HttpError(404, 'UNKNOWN_SET', `Resource not found for segment '${path[1]}'`);
     }
-    return handleV2Batch(req, service, `${V2_PREFIX}${service}`, erp.csrf, (part) =>
-      handleV2(part, erp, pageSize),
-    );
+    return handleV2Batch(req, service, `${V2_PREFIX}${service}`, erp.csrf, async (part) => {
+      await beforePart?.(part);
+      return handleV2(part, erp, pageSize);
+    });
   }
   const first = splitSegment(path[0]!);
   const set = first ? sets.get(first.name) : undefined;

@@ -235,6 +235,30 @@ describe('OData v2 $batch (read-only)', () => {
     );
   });
 
+  test('a fault on one entity set fails that part alone, as it would the read sent alone', async () => {
+    const fault = running.state.faults.add({
+      match: 'API_PRODUCT_SRV/A_ProductPlant',
+      status: 503,
+      times: 1,
+    });
+    const body = formatBatchRequest('batch_test', [
+      { resource: PLANNING_READ },
+      { resource: PLANT_READ },
+    ]);
+    const res = await postBatch(body);
+    assert.equal(res.status, 202);
+    const [planning, plant] = parseBatchResponse(res.headers.get('content-type')!, res.text)!;
+    assert.equal(ok(planning).status, 200);
+    assert.equal(ok(plant).status, 503);
+    assert.equal(running.state.faults.list().includes(fault), false);
+    const again = await postBatch(body);
+    const parts = parseBatchResponse(again.headers.get('content-type')!, again.text)!;
+    assert.deepEqual(
+      parts.map((p) => ok(p).status),
+      [200, 200],
+    );
+  });
+
   test('a service-wide fault applies once to the whole $batch call', async () => {
     const fault = running.state.faults.add({ match: 'API_PRODUCT_SRV', status: 503, times: 1 });
     const body = formatBatchRequest('batch_test', [
