@@ -72,7 +72,7 @@ type ServiceState = {
  * a new token); a service that does not know `$batch` (404, 405, 501) is read plainly from then on.
  *
  * Each read resolves as `queryCollection` would: its rows, `__next` pages followed with plain
- * GETs, `ODataError` for an OData error answer (4xx), `BackendError` for transport failures, 5xx
+ * GETs, a part answering 5xx read again alone (so the client's retries apply to it), `ODataError` for an OData error answer (4xx), `BackendError` for transport failures, 5xx
  * and envelopes (or `$batch` parts) that cannot be read. A bad part fails only its own read.
  */
 export function createODataBatchReader(
@@ -157,6 +157,11 @@ export function createODataBatchReader(
             ? `$batch answer has ${answers.length} parts for ${reads.length} requests`
             : `unreadable $batch part: ${answer.reason}`;
         read.reject(new BackendError(backend, `${why} from ${read.servicePath}`, res.status));
+        return;
+      }
+      if (answer.status >= 500) {
+        // Read alone again, with the client's retries, as a plain GET answering 5xx would be.
+        sendPlain(state, [read]);
         return;
       }
       const response = { status: answer.status, headers: answer.headers, body: answer.body };

@@ -187,6 +187,25 @@ describe('createODataBatchReader over the emulator', () => {
     assert.equal((bad as PromiseRejectedResult).reason.status, 400);
     assert.equal(routes()['API_PRODUCT_SRV/$batch'], 1);
 
+    // A part the ERP failed (5xx) is read again alone, with the client's retries: it succeeds.
+    const partFault = running.state.faults.add({
+      match: 'API_PRODUCT_SRV/A_ProductPlant',
+      status: 503,
+      times: 1,
+    });
+    running.state.counters.reset();
+    const [plantAgain, planningOnce] = await Promise.all([
+      reader.queryCollection(PLANT, { top: 2, followNext: false }),
+      reader.queryCollection(PLANNING, { top: 1, followNext: false }),
+    ]);
+    assert.equal(plantAgain.length, 2);
+    assert.equal(planningOnce.length, 1);
+    assert.equal(running.state.faults.list().includes(partFault), false);
+    assert.deepEqual(routes(), {
+      'API_PRODUCT_SRV/$batch': 1,
+      'API_PRODUCT_SRV/A_ProductPlant': 1,
+    });
+
     const fault = running.state.faults.add({ match: 'API_PRODUCT_SRV', status: 503, times: 1 });
     const results = await Promise.allSettled([
       reader.queryCollection(PLANT, { top: 1 }),
