@@ -18,6 +18,21 @@ import {
 
 type Pair = { sku: string; locationId: string };
 
+/** Every (SKU, location) of `skus` x `locationIds`, SKU-major. */
+function pairsOf(skus: readonly string[], locationIds: readonly string[]): Pair[] {
+  return skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId })));
+}
+
+/** The distinct SKUs and locations of `pairs`: one port read covers their cross product. */
+function axesOf(pairs: readonly Pair[]): [skus: string[], locationIds: string[]] {
+  return [[...new Set(pairs.map((p) => p.sku))], [...new Set(pairs.map((p) => p.locationId))]];
+}
+
+/** Answers per pair, keyed by `stockKey`, as the ports return them. */
+function byStockKey<V>(pairs: readonly Pair[], values: readonly V[]): Map<string, V> {
+  return new Map(pairs.map((p, i) => [stockKey(p.sku, p.locationId), values[i]!]));
+}
+
 /**
  * Stock through the cache, per (SKU, location): a read asks the port only for the pairs it
  * misses (their SKUs x their locations, in one call), and a cached snapshot keeps its `asOf`.
@@ -34,9 +49,7 @@ export function cachedStockSource(
     policy,
     (pair) => stockKey(pair.sku, pair.locationId),
     async (pairs, more) => {
-      const skus = [...new Set(pairs.map((p) => p.sku))];
-      const locationIds = [...new Set(pairs.map((p) => p.locationId))];
-      const stock = await port.readStock(skus, locationIds);
+      const stock = await port.readStock(...axesOf(pairs));
       // The read answers every SKU x location of the pairs: the pairs nobody asked for (keys
       // of several pages read together) are cached too, at no extra ERP call.
       for (const snapshot of stock.values()) more(snapshot, snapshot);
@@ -46,9 +59,8 @@ export function cachedStockSource(
   );
   return {
     async readStock(skus, locationIds, options) {
-      const pairs = skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId })));
-      const snapshots = await read(pairs, options);
-      return new Map(pairs.map((p, i) => [stockKey(p.sku, p.locationId), snapshots[i]!]));
+      const pairs = pairsOf(skus, locationIds);
+      return byStockKey(pairs, await read(pairs, options));
     },
   };
 }
@@ -83,17 +95,14 @@ export function cachedSafetyStockSource(
     policy,
     (pair) => stockKey(pair.sku, pair.locationId),
     async (pairs) => {
-      const skus = [...new Set(pairs.map((p) => p.sku))];
-      const locationIds = [...new Set(pairs.map((p) => p.locationId))];
-      const safety = await port.readSafetyStock(skus, locationIds);
+      const safety = await port.readSafetyStock(...axesOf(pairs));
       return pairs.map((p) => safety.get(stockKey(p.sku, p.locationId)) ?? '0');
     },
   );
   return {
     async readSafetyStock(skus, locationIds, options) {
-      const pairs = skus.flatMap((sku) => locationIds.map((locationId) => ({ sku, locationId })));
-      const values = await read(pairs, options);
-      return new Map(pairs.map((p, i) => [stockKey(p.sku, p.locationId), values[i]!]));
+      const pairs = pairsOf(skus, locationIds);
+      return byStockKey(pairs, await read(pairs, options));
     },
   };
 }
