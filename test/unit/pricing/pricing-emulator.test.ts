@@ -330,3 +330,50 @@ describe('pricing subgraph against the ERP emulator', () => {
     }
   });
 });
+
+describe('pricing subgraph against the ERP emulator, reads batched', () => {
+  test('the price reads of requests in flight together go out as one $batch, same prices', async () => {
+    const backends = await createBackendsServer({
+      seed: { skus: 300, locations: 8, vendors: 5 },
+    }).listen(0);
+    const client = createBackendClient({
+      name: 'erp',
+      baseUrl: backends.url,
+      retries: 0,
+      timeoutMs: EMULATOR_TIMEOUT_MS,
+    });
+    // Uncached, batching as deployed (the default).
+    const pricing = await assemblePricingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
+      erp: client,
+      cache: null,
+      now: () => NOW,
+    }).listen(0);
+    const plain = await start(1000);
+    try {
+      const query = `query ($skus: [String!]!) { products(skus: $skus) { sku price(channel: ECOMMERCE) { amount { amount } } } }`;
+      const pages = [
+        [sku(1), sku(2)],
+        [sku(3), sku(4)],
+        [sku(5), sku(6)],
+      ];
+      await gql(pricing, query, { skus: [sku(9)] }); // the first read fetches the CSRF token
+      backends.state.counters.reset();
+      const batched = await Promise.all(pages.map((skus) => gql(pricing, query, { skus })));
+      const routes = backends.state.counters.snapshot().routes;
+      // Three requests' price reads in one call (and their product reads in another).
+      assert.equal(routes['API_SLSPRICINGCONDITIONRECORD_SRV/$batch']?.calls, 1);
+      assert.equal(routes[VALIDITY], undefined);
+      assert.equal(routes['API_PRODUCT_SRV/$batch']?.calls, 1);
+      const alone = await Promise.all(pages.map((skus) => gql(plain.pricing, query, { skus })));
+      assert.deepEqual(batched, alone);
+      for (const answer of batched) assert.equal(answer.errors, undefined);
+    } finally {
+      await pricing.close();
+      await client.close();
+      await backends.close();
+      await plain.pricing.close();
+      await plain.client.close();
+      await plain.backends.close();
+    }
+  });
+});
