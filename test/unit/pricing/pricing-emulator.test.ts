@@ -32,6 +32,7 @@ type Gql = {
 
 async function start(
   pageSize: number,
+  batch = false,
 ): Promise<{ backends: RunningBackends; client: BackendClient; pricing: RunningSubgraph }> {
   const backends = await createBackendsServer({
     seed: { skus: 300, locations: 8, vendors: 5 },
@@ -43,12 +44,12 @@ async function start(
     retries: 0,
     timeoutMs: EMULATOR_TIMEOUT_MS,
   });
-  // No cache: every request's ERP calls are counted, per entity set (plain GETs: the `$batch`
-  // that carries them in production is the shared reader's, tested with it and in inventory).
+  // No cache: every request's ERP calls are counted, per entity set unless `batch` (plain GETs
+  // by default: the `$batch` that carries them in production has its own test, below).
   const pricing = await assemblePricingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
     erp: client,
     cache: null,
-    sap: { batch: false },
+    ...(batch ? {} : { sap: { batch: false } }),
     now: () => NOW,
   }).listen(0);
   return { backends, client, pricing };
@@ -333,21 +334,8 @@ describe('pricing subgraph against the ERP emulator', () => {
 
 describe('pricing subgraph against the ERP emulator, reads batched', () => {
   test('the price reads of requests in flight together go out as one $batch, same prices', async () => {
-    const backends = await createBackendsServer({
-      seed: { skus: 300, locations: 8, vendors: 5 },
-    }).listen(0);
-    const client = createBackendClient({
-      name: 'erp',
-      baseUrl: backends.url,
-      retries: 0,
-      timeoutMs: EMULATOR_TIMEOUT_MS,
-    });
     // Uncached, batching as deployed (the default).
-    const pricing = await assemblePricingSubgraph(testSubgraphConfig({ erpUrl: backends.url }), {
-      erp: client,
-      cache: null,
-      now: () => NOW,
-    }).listen(0);
+    const { backends, client, pricing } = await start(1000, true);
     const plain = await start(1000);
     try {
       const query = `query ($skus: [String!]!) { products(skus: $skus) { sku price(channel: ECOMMERCE) { amount { amount } } } }`;
