@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -21,6 +20,7 @@ import {
   SHARED_REDIS_URL,
   sharedRedisSkipReason,
 } from '../../../integration/throttling/redis-process.ts';
+import { refusedPort } from '../../../helpers/refused-port.ts';
 
 const skip = await sharedRedisSkipReason();
 
@@ -58,12 +58,7 @@ describe('cachedBatch over Redis: one load across instances', { skip: skip ?? fa
 
   before(async () => {
     admin = new Redis(SHARED_REDIS_URL);
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    refusedUrl = `redis://127.0.0.1:${(closed.address() as { port: number }).port}`;
-    closed.close();
-    await once(closed, 'close');
+    refusedUrl = `redis://127.0.0.1:${await refusedPort()}`;
   });
   after(async () => {
     await Promise.all(caches.map((c) => c.close()));

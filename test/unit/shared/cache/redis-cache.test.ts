@@ -22,6 +22,7 @@ import {
   sharedRedisSkipReason,
 } from '../../../integration/throttling/redis-process.ts';
 import { freshFor } from '../../../helpers/subgraph-config.ts';
+import { refusedPort } from '../../../helpers/refused-port.ts';
 
 const skip = await sharedRedisSkipReason();
 const AT = Date.parse('2026-03-01T10:00:00.000Z');
@@ -149,12 +150,7 @@ describe('Redis that cannot answer: requests fall through to the port', () => {
     mute.listen(0, '127.0.0.1');
     await once(mute, 'listening');
     muteUrl = `redis://127.0.0.1:${(mute.address() as { port: number }).port}`;
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    refusedUrl = `redis://127.0.0.1:${(closed.address() as { port: number }).port}`;
-    closed.close();
-    await once(closed, 'close');
+    refusedUrl = `redis://127.0.0.1:${await refusedPort()}`;
   });
   after(async () => {
     await Promise.all(caches.map((c) => c.close()));
