@@ -20,3 +20,25 @@ export function draftInput(
     ...overrides,
   };
 }
+
+/**
+ * `draftInput` live now: from a minute ago for a day, in `channels`, priority 10, with
+ * `overrides` merged over it.
+ */
+export function liveDraftInput(
+  name: string,
+  channels: readonly string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const now = Date.now();
+  return draftInput(name, {
+    eligibility: { channels: [...channels] },
+    window: {
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 86_400_000).toISOString(),
+      timeZone: 'Europe/Berlin',
+    },
+    stacking: { mode: 'STACKABLE', priority: 10 },
+    ...overrides,
+  });
+}

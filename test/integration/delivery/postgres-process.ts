@@ -1,10 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../helpers/free-port.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -61,16 +60,6 @@ export function postgresServerSkipReason(): string | undefined {
   }
   if (reason && process.env.CI === 'true') throw new Error(reason);
   return reason;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** initdb + pg_ctl start on a free port; the data lives in a fresh temp dir. */

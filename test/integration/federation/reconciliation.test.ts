@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
 import { publishedPromotion } from '../../helpers/published-promotion.ts';
+import { liveDraftInput } from '../../helpers/draft-input.ts';
 
 const RECORD = `mutation ($channel: SalesChannel!, $lines: [RedemptionLineInput!]!) {
   recordRedemptions(channel: $channel, lines: $lines) { recorded duplicates rejected { code message } }
@@ -95,24 +96,10 @@ describe('reconcilePromotion: sales lines, accruals and claims tie out to the ce
 
   /** A vendor-funded promotion on SKU000001, live and acknowledged in POS and ECOMMERCE. */
   const publishedFunded = (funding: Record<string, string>): Promise<string> => {
-    const now = Date.now();
-    return publishedPromotion(
-      stack,
-      {
-        name: 'Reconciled',
-        ...funding,
-        offer: { kind: 'PERCENT_OFF', percentOff: '10' },
-        scope: { skus: ['SKU000001'] },
-        eligibility: { channels: ['POS', 'ECOMMERCE'] },
-        window: {
-          startsAt: new Date(now - 60_000).toISOString(),
-          endsAt: new Date(now + 86_400_000).toISOString(),
-          timeZone: 'Europe/Berlin',
-        },
-        stacking: { mode: 'STACKABLE', priority: 10 },
-      },
-      ['POS', 'ECOMMERCE'],
-    );
+    return publishedPromotion(stack, liveDraftInput('Reconciled', ['POS', 'ECOMMERCE'], funding), [
+      'POS',
+      'ECOMMERCE',
+    ]);
   };
 
   before(async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestStack, type TestStack } from '../../helpers/stack.ts';
 import { devToken } from '../../helpers/tokens.ts';
 import { publishedPromotion } from '../../helpers/published-promotion.ts';
+import { liveDraftInput } from '../../helpers/draft-input.ts';
 
 const RECORD = `mutation ($channel: SalesChannel!, $lines: [RedemptionLineInput!]!) {
   recordRedemptions(channel: $channel, lines: $lines) { recorded duplicates rejected { code } }
@@ -36,21 +37,11 @@ describe('recordRedemptions and performance through the gateway', () => {
 
   before(async () => {
     stack = await startTestStack({ skus: 20, locations: 3, vendors: 2 });
-    const now = Date.now();
     id = await publishedPromotion(
       stack,
-      {
-        name: 'Feed',
+      liveDraftInput('Feed', ['POS', 'ECOMMERCE'], {
         offer: { kind: 'PERCENT_OFF', percentOff: '1' },
-        scope: { skus: ['SKU000001'] },
-        eligibility: { channels: ['POS', 'ECOMMERCE'] },
-        window: {
-          startsAt: new Date(now - 60_000).toISOString(),
-          endsAt: new Date(now + 86_400_000).toISOString(),
-          timeZone: 'Europe/Berlin',
-        },
-        stacking: { mode: 'STACKABLE', priority: 10 },
-      },
+      }),
       ['POS', 'ECOMMERCE'],
     );
   });

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Redis } from 'ioredis';
+import { freePort } from '../../helpers/free-port.ts';
 
 /** The shared Redis of the development and CI machines (shared/design/interfaces.md). */
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -46,16 +46,6 @@ export function redisServerSkipReason(): string | undefined {
   const reason = 'redis-server is not installed (apt-get install redis-server)';
   if (process.env.CI === 'true') throw new Error(reason);
   return reason;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** A private redis-server (no persistence) this test can stop and start again on the same port. */

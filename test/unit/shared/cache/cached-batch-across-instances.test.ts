@@ -20,7 +20,7 @@ import {
   SHARED_REDIS_URL,
   sharedRedisSkipReason,
 } from '../../../integration/throttling/redis-process.ts';
-import { refusedPort } from '../../../helpers/refused-port.ts';
+import { freePort } from '../../../helpers/free-port.ts';
 
 const skip = await sharedRedisSkipReason();
 
@@ -58,7 +58,7 @@ describe('cachedBatch over Redis: one load across instances', { skip: skip ?? fa
 
   before(async () => {
     admin = new Redis(SHARED_REDIS_URL);
-    refusedUrl = `redis://127.0.0.1:${await refusedPort()}`;
+    refusedUrl = `redis://127.0.0.1:${await freePort()}`;
   });
   after(async () => {
     await Promise.all(caches.map((c) => c.close()));

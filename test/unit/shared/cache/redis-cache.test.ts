@@ -22,7 +22,7 @@ import {
   sharedRedisSkipReason,
 } from '../../../integration/throttling/redis-process.ts';
 import { freshFor } from '../../../helpers/subgraph-config.ts';
-import { refusedPort } from '../../../helpers/refused-port.ts';
+import { freePort } from '../../../helpers/free-port.ts';
 
 const skip = await sharedRedisSkipReason();
 const AT = Date.parse('2026-03-01T10:00:00.000Z');
@@ -150,7 +150,7 @@ describe('Redis that cannot answer: requests fall through to the port', () => {
     mute.listen(0, '127.0.0.1');
     await once(mute, 'listening');
     muteUrl = `redis://127.0.0.1:${(mute.address() as { port: number }).port}`;
-    refusedUrl = `redis://127.0.0.1:${await refusedPort()}`;
+    refusedUrl = `redis://127.0.0.1:${await freePort()}`;
   });
   after(async () => {
     await Promise.all(caches.map((c) => c.close()));
