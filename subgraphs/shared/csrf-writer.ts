@@ -14,7 +14,8 @@ export const ODATA_V2_WRITE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'application/json',
 };
 
-type Session = { token: string; cookie: string };
+/** A CSRF token and the session cookie it belongs to, sent together on every modifying request. */
+export type CsrfSession = { token: string; cookie: string };
 
 export type CsrfWriter = {
   /**
@@ -36,6 +37,20 @@ function cookieOf(response: BackendResponse): string {
   return list.map((c) => c.split(';')[0]!.trim()).join('; ');
 }
 
+/** The session an answer to `x-csrf-token: fetch` issued; undefined when it issued none. */
+export function csrfSessionOf(response: BackendResponse): CsrfSession | undefined {
+  const token = response.headers['x-csrf-token'];
+  if (response.status !== 200 || typeof token !== 'string' || token === '') return undefined;
+  if (token.toLowerCase() === 'required') return undefined;
+  return { token, cookie: cookieOf(response) };
+}
+
+/** The server refused a modifying request for its CSRF token (403 `x-csrf-token: Required`). */
+export function csrfRefused(response: BackendResponse): boolean {
+  const token = String(response.headers['x-csrf-token'] ?? '').toLowerCase();
+  return response.status === 403 && token === 'required';
+}
+
 /**
  * Writes to an OData service (v2 or v4, `headers` say which) the way SAP Gateway wants them: a
  * CSRF token fetched with a GET of the service root (`x-csrf-token: fetch`) and sent back with
@@ -47,21 +62,19 @@ export function createCsrfWriter(
   headers: Readonly<Record<string, string>>,
 ): CsrfWriter {
   const serviceRoot = root.replace(/\/$/, '');
-  let session: Promise<Session> | undefined;
+  let session: Promise<CsrfSession> | undefined;
 
-  async function fetchSession(): Promise<Session> {
+  async function fetchSession(): Promise<CsrfSession> {
     const res = await client.request({
       path: `${serviceRoot}/`,
       headers: { ...headers, 'x-csrf-token': 'fetch' },
     });
-    const token = res.headers['x-csrf-token'];
-    if (res.status !== 200 || typeof token !== 'string' || token === '' || token === 'Required') {
-      throw new Error(`no CSRF token from ${serviceRoot} (HTTP ${res.status})`);
-    }
-    return { token, cookie: cookieOf(res) };
+    const fetched = csrfSessionOf(res);
+    if (!fetched) throw new Error(`no CSRF token from ${serviceRoot} (HTTP ${res.status})`);
+    return fetched;
   }
 
-  function currentSession(): Promise<Session> {
+  function currentSession(): Promise<CsrfSession> {
     session ??= fetchSession().catch((error: unknown) => {
       session = undefined;
       throw error;
@@ -71,7 +84,7 @@ export function createCsrfWriter(
 
   return {
     async post(resource, body, options = {}) {
-      const send = async (s: Session) =>
+      const send = async (s: CsrfSession) =>
         client.request({
           method: 'POST',
           path: `${serviceRoot}/${resource}`,
@@ -86,8 +99,7 @@ export function createCsrfWriter(
         });
       const first = await currentSession();
       const res = await send(first);
-      const required = String(res.headers['x-csrf-token'] ?? '').toLowerCase() === 'required';
-      if (res.status !== 403 || !required) return res;
+      if (!csrfRefused(res)) return res;
       if (session && (await session) === first) session = undefined;
       return send(await currentSession());
     },

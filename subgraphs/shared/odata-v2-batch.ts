@@ -9,6 +9,7 @@ import {
   type ODataV2QueryOptions,
 } from './odata-v2.ts';
 import { parseBatchResponse, formatBatchRequest } from './odata-v2-multipart.ts';
+import { csrfRefused, csrfSessionOf, type CsrfSession } from './csrf-writer.ts';
 
 /** Reads OData v2 collections with `queryCollection`'s contract. */
 export type ODataCollectionReader = {
@@ -49,12 +50,10 @@ type PendingRead = {
   reject(error: unknown): void;
 };
 
-type Session = { token: string; cookie: string };
-
 type ServiceState = {
   pending: PendingRead[];
   timer?: ReturnType<typeof setTimeout>;
-  session?: Session;
+  session?: CsrfSession;
   /** The service answered `$batch` with 404/405/501: plain GETs only from then on. */
   noBatch?: boolean;
 };
@@ -130,8 +129,7 @@ export function createODataBatchReader(
       for (const read of reads) read.reject(error);
       return;
     }
-    const csrfRequired = String(res.headers['x-csrf-token'] ?? '').toLowerCase() === 'required';
-    if (res.status === 403 && csrfRequired) {
+    if (csrfRefused(res)) {
       if (state.session === session) state.session = undefined;
       sendPlain(state, reads);
       return;
@@ -179,7 +177,7 @@ export function createODataBatchReader(
           ...(fetchToken ? { headers: { 'x-csrf-token': 'fetch' } } : {}),
         })
         .then((res) => {
-          if (fetchToken) remember(state, res);
+          if (fetchToken) state.session = csrfSessionOf(res) ?? state.session;
           return res;
         });
       read.resolve(first.then((res) => readPages(read, res)));
@@ -199,14 +197,6 @@ export function createODataBatchReader(
       });
     },
   };
-}
-
-function remember(state: ServiceState, res: BackendResponse): void {
-  const token = header(res, 'x-csrf-token');
-  if (res.status !== 200 || !token || token.toLowerCase() === 'required') return;
-  const raw = res.headers['set-cookie'];
-  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  state.session = { token, cookie: list.map((c) => c.split(';')[0]!.trim()).join('; ') };
 }
 
 function header(res: BackendResponse, name: string): string | undefined {
