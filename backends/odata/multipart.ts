@@ -1,4 +1,4 @@
-import { splitHeaderBlock } from '../../contracts/protocol/mime-header-block.ts';
+import { splitHeaderBlock, splitMultipart } from '../../contracts/protocol/multipart-mixed.ts';
 import { HttpError } from '../http/types.ts';
 
 /** One body part of a multipart/mixed message: its headers (names lower-cased) and its body. */
@@ -47,35 +47,11 @@ export function multipartBoundary(contentType: string | undefined): string {
   throw malformed('Content-Type has no boundary parameter');
 }
 
-/**
- * Splits a multipart body into its parts (RFC 2046): the preamble and epilogue are ignored, the
- * line break before each delimiter belongs to the delimiter, CRLF or bare LF line ends.
- * Throws 400 when the opening or the closing delimiter is missing.
- */
-export function splitMultipart(body: string, boundary: string): string[] {
-  const delimiter = `--${boundary}`;
-  const lines = body.split(/\r?\n/);
-  const parts: string[] = [];
-  let current: string[] | undefined;
-  let closed = false;
-  for (const line of lines) {
-    const trimmed = line.replace(/[ \t]+$/, '');
-    if (trimmed === `${delimiter}--`) {
-      if (!current) throw malformed('closing delimiter before any part');
-      parts.push(current.join('\r\n'));
-      closed = true;
-      break;
-    }
-    if (trimmed === delimiter) {
-      if (current) parts.push(current.join('\r\n'));
-      current = [];
-      continue;
-    }
-    current?.push(line);
-  }
-  if (!current) throw malformed(`no part delimited by '${delimiter}'`);
-  if (!closed) throw malformed(`missing closing delimiter '${delimiter}--'`);
-  return parts;
+/** The parts of a multipart body (`splitMultipart`); 400 when a delimiter is missing. */
+export function splitMultipartBody(body: string, boundary: string): string[] {
+  const split = splitMultipart(body, boundary);
+  if ('problem' in split) throw malformed(split.problem);
+  return split.parts;
 }
 
 /** Splits `headers CRLF CRLF body`; header names lower-cased. Throws 400 on a bad header line. */
@@ -87,7 +63,7 @@ export function parseHeaderBlock(text: string): MultipartPart {
 
 /** The parts of a `$batch` body with their MIME headers. */
 export function parseMultipart(body: string, boundary: string): MultipartPart[] {
-  return splitMultipart(body, boundary).map(parseHeaderBlock);
+  return splitMultipartBody(body, boundary).map(parseHeaderBlock);
 }
 
 /** The HTTP request inside an `application/http` part (`GET A_Product?$top=1 HTTP/1.1` ...). */

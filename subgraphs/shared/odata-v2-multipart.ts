@@ -1,4 +1,4 @@
-import { splitHeaderBlock } from '../../contracts/protocol/mime-header-block.ts';
+import { splitHeaderBlock, splitMultipart } from '../../contracts/protocol/multipart-mixed.ts';
 
 /** One GET of a `$batch`: the resource relative to the service root, e.g. `A_Product?$top=1`. */
 export type BatchGet = { resource: string; headers?: Readonly<Record<string, string>> };
@@ -44,51 +44,10 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
   return undefined;
 }
 
-/**
- * The parts of a multipart body (preamble and epilogue ignored, CRLF or LF line ends, padding
- * after a delimiter allowed); undefined when the body has no delimiter at all or no closing
- * delimiter. Found with `indexOf`, not line by line: a batch answer is mostly long JSON lines.
- */
+/** The parts of a multipart body; undefined when its delimiters are missing (`splitMultipart`). */
 export function splitParts(body: string, boundary: string): string[] | undefined {
-  const delimiter = `--${boundary}`;
-  const parts: string[] = [];
-  let at = delimiterLine(body, delimiter, 0);
-  let start = -1;
-  while (at) {
-    if (start >= 0) parts.push(body.slice(start, lineEndBefore(body, at.index)));
-    if (at.closing) return start >= 0 ? parts : undefined;
-    start = at.next;
-    at = delimiterLine(body, delimiter, start);
-  }
-  return undefined;
-}
-
-type Delimiter = { index: number; closing: boolean; next: number };
-
-/** The next line from `from` on that is `delimiter` or `delimiter--`, padding aside. */
-function delimiterLine(body: string, delimiter: string, from: number): Delimiter | undefined {
-  for (let index = body.indexOf(delimiter, from); index >= 0;) {
-    if (index === 0 || body[index - 1] === '\n') {
-      let end = index + delimiter.length;
-      const closing = body.startsWith('--', end);
-      if (closing) end += 2;
-      const newline = body.indexOf('\n', end);
-      const lineEnd = newline < 0 ? body.length : newline;
-      if (body.slice(end, lineEnd).trim() === '') {
-        return { index, closing, next: newline < 0 ? body.length : newline + 1 };
-      }
-    }
-    index = body.indexOf(delimiter, index + 1);
-  }
-  return undefined;
-}
-
-/** Where the line break before position `index` starts (the break belongs to the delimiter). */
-function lineEndBefore(body: string, index: number): number {
-  let end = index;
-  if (body[end - 1] === '\n') end -= 1;
-  if (body[end - 1] === '\r') end -= 1;
-  return end;
+  const split = splitMultipart(body, boundary);
+  return 'parts' in split ? split.parts : undefined;
 }
 
 /** `text` without the line breaks at its end. */
