@@ -71,8 +71,9 @@ type ServiceState = {
  * a new token); a service that does not know `$batch` (404, 405, 501) is read plainly from then on.
  *
  * Each read resolves as `queryCollection` would: its rows, `__next` pages followed with plain
- * GETs, a part answering 5xx read again alone (so the client's retries apply to it), `ODataError` for an OData error answer (4xx), `BackendError` for transport failures, 5xx
- * and envelopes (or `$batch` parts) that cannot be read. A bad part fails only its own read.
+ * GETs, `ODataError` for an OData error answer (4xx), `BackendError` for transport failures, 5xx
+ * and envelopes (or `$batch` parts) that cannot be read. A bad part fails only its own read; a
+ * part answering 5xx is read again alone, so the client's retries apply to it.
  */
 export function createODataBatchReader(
   client: BackendClient,
